@@ -1,0 +1,1 @@
+"""The ``interdep`` command line."""

@@ -1,0 +1,10 @@
+"""Entry point: importing the command modules registers their commands on the shared app."""
+
+# Each command module registers its commands on the shared app when imported; keep one per line.
+from interdep.cli import app as _app_module
+from interdep.cli import assessment_cmds  # noqa: F401
+
+app = _app_module.app
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
