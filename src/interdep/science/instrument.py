@@ -1,0 +1,341 @@
+"""The instrument: items, facets and response scale, loaded from versioned TOML data files.
+
+Content is data, not code: `content/instrument/<version>.toml`. A file is validated when loaded and
+a broken one fails with a message naming the item (or facet) and the problem. Versions are
+immutable once released; an answer set is always scored with the version it was given on.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from interdep.science.errors import ContentError
+
+Capacity = Literal["connection", "self"]
+Pole = Literal["healthy", "fused", "distant"]
+Kind = Literal["self", "partner"]
+
+CAPACITIES = ("connection", "self")
+POLES = ("healthy", "fused", "distant")
+KINDS = ("self", "partner")
+#: The unhealthy pole(s) each capacity's facets may use (MODEL.md section 2): Self facets fail by
+#: fusion, Connection facets by distance; honest communication and openness may fail both ways.
+UNHEALTHY_POLES_BY_CAPACITY = {"self": ("fused",), "connection": ("distant",)}
+BOTH_WAYS_FACETS = ("honest_communication", "openness")
+MIN_SELF_ITEMS_PER_FACET = 4
+MIN_PARTNER_ITEMS = 16
+MIN_PARTNER_FACETS = 8
+PARTNER_ITEM_PREFIX = "My partner"
+
+
+@dataclass(frozen=True)
+class Facet:
+    id: str
+    capacity: Capacity
+    label: str
+    description: str
+    strength: str
+    edge: str
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    text: str
+    facet: str
+    pole: Pole
+    kind: Kind
+    safety: bool = False
+
+    @property
+    def reverse_keyed(self) -> bool:
+        """Agreeing with an unhealthy-pole item lowers the facet's (healthy-direction) score."""
+        return self.pole != "healthy"
+
+
+@dataclass(frozen=True)
+class Scale:
+    min: int
+    max: int
+    anchors: dict[int, str]
+
+    def reverse(self, value: float) -> float:
+        return self.min + self.max - value
+
+
+@dataclass(frozen=True, eq=False)
+class Instrument:
+    """One released version of the instrument (compared and hashed by identity: versions are
+    loaded once and cached)."""
+
+    version: str
+    name: str
+    scale: Scale
+    facets: tuple[Facet, ...]
+    items: tuple[Item, ...]
+    #: An answer at or beyond this value on a safety item's unhealthy pole raises a private signal.
+    safety_threshold: int
+    _by_id: dict[str, Item] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._by_id.update({item.id: item for item in self.items})
+
+    def item(self, item_id: str) -> Item:
+        return self._by_id[item_id]
+
+    def has_item(self, item_id: str) -> bool:
+        return item_id in self._by_id
+
+    def facet(self, facet_id: str) -> Facet:
+        for facet in self.facets:
+            if facet.id == facet_id:
+                return facet
+        raise KeyError(facet_id)
+
+    @property
+    def facet_ids(self) -> tuple[str, ...]:
+        return tuple(f.id for f in self.facets)
+
+    def items_of(self, *, kind: Kind, facet: str | None = None) -> tuple[Item, ...]:
+        return tuple(i for i in self.items if i.kind == kind and (facet is None or i.facet == facet))
+
+    @property
+    def self_items(self) -> tuple[Item, ...]:
+        return self.items_of(kind="self")
+
+    @property
+    def partner_items(self) -> tuple[Item, ...]:
+        return self.items_of(kind="partner")
+
+    @property
+    def partner_facets(self) -> tuple[str, ...]:
+        """Facets that partner-report items cover (where perception gaps can be computed)."""
+        covered = {i.facet for i in self.partner_items}
+        return tuple(f for f in self.facet_ids if f in covered)
+
+    def safety_raised(self, answers: dict[str, float]) -> bool:
+        """Whether any safety item was answered on its unhealthy side at or beyond the threshold.
+
+        Only ever shown to the person who answered; never to a partner or in a shared view.
+        """
+        for item in self.items:
+            if not item.safety or item.id not in answers or answers[item.id] is None:
+                continue
+            value = answers[item.id]
+            agreed = value >= self.safety_threshold
+            if (item.reverse_keyed and agreed) or (
+                not item.reverse_keyed and self.scale.reverse(value) >= self.safety_threshold
+            ):
+                return True
+        return False
+
+    def to_dict(self) -> dict:
+        """The public shape printed by `interdep instrument --format json` and the API."""
+        return {
+            "version": self.version,
+            "name": self.name,
+            "scale": {
+                "min": self.scale.min,
+                "max": self.scale.max,
+                "anchors": {str(k): v for k, v in self.scale.anchors.items()},
+            },
+            "items": [
+                {
+                    "id": i.id,
+                    "text": i.text,
+                    "facet": i.facet,
+                    "pole": i.pole,
+                    "kind": i.kind,
+                    "safety": i.safety,
+                }
+                for i in self.items
+            ],
+            "facets": [
+                {
+                    "id": f.id,
+                    "capacity": f.capacity,
+                    "label": f.label,
+                    "description": f.description,
+                }
+                for f in self.facets
+            ],
+        }
+
+
+CONTENT_PACKAGE = "interdep.content.instrument"
+
+
+def available_versions() -> list[str]:
+    """Instrument versions shipped with the package, oldest first."""
+    files = resources.files(CONTENT_PACKAGE).iterdir()
+    return sorted(
+        (Path(f.name).stem for f in files if f.name.endswith(".toml")),
+        key=lambda v: int(v.lstrip("v")) if v.lstrip("v").isdigit() else 0,
+    )
+
+
+CURRENT_VERSION = "v1"
+
+
+@functools.cache
+def load_instrument(version: str = CURRENT_VERSION) -> Instrument:
+    """Load and validate a shipped instrument version (cached: versions never change)."""
+    resource = resources.files(CONTENT_PACKAGE) / f"{version}.toml"
+    if not resource.is_file():
+        raise ContentError(
+            f"unknown instrument version {version!r} (have: {', '.join(available_versions())})"
+        )
+    return parse_instrument(resource.read_text(encoding="utf-8"), expected_version=version)
+
+
+def load_instrument_file(path: str | Path) -> Instrument:
+    """Load and validate an instrument from any TOML file (authors drafting a new version)."""
+    return parse_instrument(Path(path).read_text(encoding="utf-8"))
+
+
+def parse_instrument(text: str, *, expected_version: str | None = None) -> Instrument:
+    """Parse and validate instrument TOML; every problem names the entry it is about."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ContentError(f"instrument file is not valid TOML: {exc}") from exc
+
+    version = _required(data, "version", str, where="instrument")
+    if expected_version is not None and version != expected_version:
+        raise ContentError(f"instrument file for {expected_version!r} declares version {version!r}")
+    name = _required(data, "name", str, where="instrument")
+    scale = _parse_scale(data.get("scale"))
+    facets = _parse_facets(data.get("facets"))
+    facet_by_id = {f.id: f for f in facets}
+    items = _parse_items(data.get("items"), facet_by_id)
+    threshold = data.get("safety", {}).get("threshold", scale.max - 1)
+    if not isinstance(threshold, int) or not scale.min < threshold <= scale.max:
+        raise ContentError(f"safety.threshold must be an integer within the scale, got {threshold!r}")
+    instrument = Instrument(version, name, scale, facets, items, threshold)
+    _check_coverage(instrument)
+    return instrument
+
+
+def _required(table: dict, key: str, kind: type, *, where: str):
+    if key not in table:
+        raise ContentError(f"{where}: missing field {key!r}")
+    value = table[key]
+    if not isinstance(value, kind) or (kind is str and not value.strip()):
+        raise ContentError(f"{where}: field {key!r} must be a non-empty {kind.__name__}")
+    return value.strip() if kind is str else value
+
+
+def _parse_scale(raw) -> Scale:
+    if not isinstance(raw, dict):
+        raise ContentError("instrument: missing [scale] table")
+    low = _required(raw, "min", int, where="scale")
+    high = _required(raw, "max", int, where="scale")
+    if high - low < 2:
+        raise ContentError(f"scale: need at least three points, got {low}..{high}")
+    anchors_raw = _required(raw, "anchors", dict, where="scale")
+    anchors = {}
+    for key, label in anchors_raw.items():
+        if not str(key).lstrip("-").isdigit() or not isinstance(label, str) or not label.strip():
+            raise ContentError(f"scale: anchor {key!r} must be an integer point with a label")
+        anchors[int(key)] = label.strip()
+    if sorted(anchors) != list(range(low, high + 1)):
+        raise ContentError(f"scale: anchors must label every point {low}..{high}")
+    return Scale(low, high, anchors)
+
+
+def _parse_facets(raw) -> tuple[Facet, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise ContentError("instrument: no [[facets]]")
+    facets, seen = [], set()
+    for entry in raw:
+        facet_id = _required(entry, "id", str, where="facet")
+        where = f"facet {facet_id!r}"
+        if facet_id in seen:
+            raise ContentError(f"{where}: duplicate facet id")
+        seen.add(facet_id)
+        capacity = _required(entry, "capacity", str, where=where)
+        if capacity not in CAPACITIES:
+            raise ContentError(f"{where}: capacity must be one of {CAPACITIES}, got {capacity!r}")
+        facets.append(
+            Facet(
+                id=facet_id,
+                capacity=capacity,  # type: ignore[arg-type]
+                label=_required(entry, "label", str, where=where),
+                description=_required(entry, "description", str, where=where),
+                strength=_required(entry, "strength", str, where=where),
+                edge=_required(entry, "edge", str, where=where),
+            )
+        )
+    return tuple(facets)
+
+
+def _parse_items(raw, facet_by_id: dict[str, Facet]) -> tuple[Item, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise ContentError("instrument: no [[items]]")
+    items, seen = [], set()
+    for position, entry in enumerate(raw, start=1):
+        item_id = entry.get("id") if isinstance(entry, dict) else None
+        if not isinstance(item_id, str) or not item_id.strip():
+            raise ContentError(f"item #{position}: missing field 'id'")
+        where = f"item {item_id!r}"
+        if item_id in seen:
+            raise ContentError(f"{where}: duplicate item id")
+        if not item_id.replace("_", "").isalnum():
+            raise ContentError(f"{where}: ids use letters, digits and '_' only (they are column names)")
+        seen.add(item_id)
+        text = _required(entry, "text", str, where=where)
+        facet_id = _required(entry, "facet", str, where=where)
+        if facet_id not in facet_by_id:
+            raise ContentError(f"{where}: unknown facet {facet_id!r}")
+        kind = _required(entry, "kind", str, where=where)
+        if kind not in KINDS:
+            raise ContentError(f"{where}: kind must be one of {KINDS}, got {kind!r}")
+        pole = _required(entry, "pole", str, where=where)
+        if pole not in POLES:
+            raise ContentError(f"{where}: pole must be one of {POLES}, got {pole!r}")
+        capacity = facet_by_id[facet_id].capacity
+        allowed = POLES if facet_id in BOTH_WAYS_FACETS else ("healthy", *UNHEALTHY_POLES_BY_CAPACITY[capacity])
+        if pole not in allowed:
+            raise ContentError(
+                f"{where}: pole {pole!r} does not fit facet {facet_id!r} ({capacity} facet: {', '.join(allowed)})"
+            )
+        if kind == "partner" and not text.startswith(PARTNER_ITEM_PREFIX):
+            raise ContentError(f"{where}: partner-report items start with {PARTNER_ITEM_PREFIX!r}")
+        if kind == "self" and text.startswith(PARTNER_ITEM_PREFIX):
+            raise ContentError(f"{where}: a self-report item cannot be about 'my partner' as its subject")
+        safety = entry.get("safety", False)
+        if not isinstance(safety, bool):
+            raise ContentError(f"{where}: safety must be true or false")
+        unknown = set(entry) - {"id", "text", "facet", "kind", "pole", "safety"}
+        if unknown:
+            raise ContentError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+        items.append(Item(item_id, text, facet_id, pole, kind, safety))  # type: ignore[arg-type]
+    return tuple(items)
+
+
+def _check_coverage(instrument: Instrument) -> None:
+    for facet in instrument.facets:
+        own = instrument.items_of(kind="self", facet=facet.id)
+        if len(own) < MIN_SELF_ITEMS_PER_FACET:
+            raise ContentError(
+                f"facet {facet.id!r}: needs at least {MIN_SELF_ITEMS_PER_FACET} self-report items, has {len(own)}"
+            )
+        if not any(i.reverse_keyed for i in own):
+            raise ContentError(f"facet {facet.id!r}: needs at least one reverse-keyed (unhealthy-pole) self-report item")
+        if not any(not i.reverse_keyed for i in own):
+            raise ContentError(f"facet {facet.id!r}: needs at least one healthy-pole self-report item")
+    partner = instrument.partner_items
+    if len(partner) < MIN_PARTNER_ITEMS:
+        raise ContentError(f"instrument: needs at least {MIN_PARTNER_ITEMS} partner-report items, has {len(partner)}")
+    if len(instrument.partner_facets) < MIN_PARTNER_FACETS:
+        raise ContentError(
+            f"instrument: partner-report items must cover at least {MIN_PARTNER_FACETS} facets, "
+            f"cover {len(instrument.partner_facets)}"
+        )
+    if not any(i.safety for i in instrument.items):
+        raise ContentError("instrument: no item is flagged safety = true (fear, control, coercion)")

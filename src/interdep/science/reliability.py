@@ -1,0 +1,111 @@
+"""Reliability of facets and scales on a pool of answers: Cronbach's alpha and McDonald's omega.
+
+Items must be keyed in one direction first (`keyed_items`), as a scale's score is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import minimize
+
+from interdep.science.instrument import Instrument
+
+
+def _covariance(data: np.ndarray, nan_policy: str) -> np.ndarray:
+    if nan_policy == "listwise":
+        data = data[~np.isnan(data).any(axis=1)]
+        return np.cov(data, rowvar=False, ddof=1)
+    if nan_policy == "pairwise":
+        import pandas as pd
+
+        return pd.DataFrame(data).cov().to_numpy()
+    raise ValueError("nan_policy must be 'listwise' or 'pairwise'")
+
+
+def cronbach_alpha(data: np.ndarray, *, nan_policy: str = "listwise") -> float:
+    """alpha = k/(k-1) * (1 - sum of item variances / variance of the total), from the covariance."""
+    data = np.asarray(data, dtype=float)
+    k = data.shape[1]
+    if k < 2:
+        raise ValueError("alpha needs at least two items")
+    cov = _covariance(data, nan_policy)
+    return float(k / (k - 1) * (1 - np.trace(cov) / cov.sum()))
+
+
+@dataclass(frozen=True)
+class OneFactor:
+    loadings: np.ndarray  # standardised
+    uniquenesses: np.ndarray
+    omega: float
+
+
+def _ml_objective(psi: np.ndarray, corr: np.ndarray) -> tuple[float, np.ndarray]:
+    """Negative concentrated log-likelihood of a one-factor model given uniquenesses (as R's
+    factanal): with psi fixed, the best loading is the leading eigenvector of psi^-1/2 R psi^-1/2."""
+    scale = 1.0 / np.sqrt(psi)
+    values, vectors = np.linalg.eigh(corr * np.outer(scale, scale))
+    rest = values[:-1]  # all but the largest eigenvalue
+    objective = float(np.sum(np.log(rest) - rest + 1.0))
+    lead, vec = values[-1], vectors[:, -1]
+    loading = np.sqrt(psi) * vec * np.sqrt(max(lead - 1.0, 0.0))
+    # Gradient with respect to psi (Joreskog): diag(Sigma - R) / psi^2 with Sigma = LL' + Psi.
+    sigma_diag = loading**2 + psi
+    grad = (sigma_diag - np.diag(corr)) / psi**2
+    return -objective, grad
+
+
+def one_factor(data: np.ndarray, *, nan_policy: str = "listwise") -> OneFactor:
+    """Maximum-likelihood one-factor model on the correlation matrix, and omega from it."""
+    cov = _covariance(np.asarray(data, dtype=float), nan_policy)
+    sd = np.sqrt(np.diag(cov))
+    corr = cov / np.outer(sd, sd)
+    start = (1.0 - 0.5 / np.diag(np.linalg.inv(corr))).clip(0.005, 1.0)
+    fit = minimize(_ml_objective, start, args=(corr,), jac=True, method="L-BFGS-B", bounds=[(0.005, 1.0)] * len(start))
+    psi = fit.x
+    scale = 1.0 / np.sqrt(psi)
+    values, vectors = np.linalg.eigh(corr * np.outer(scale, scale))
+    loading = np.sqrt(psi) * vectors[:, -1] * np.sqrt(max(values[-1] - 1.0, 0.0))
+    if loading.sum() < 0:
+        loading = -loading
+    uniq = 1.0 - loading**2
+    total = loading.sum() ** 2
+    return OneFactor(loadings=loading, uniquenesses=uniq, omega=float(total / (total + uniq.sum())))
+
+
+def mcdonald_omega(data: np.ndarray, *, nan_policy: str = "listwise") -> float:
+    """omega = (sum of loadings)^2 / ((sum of loadings)^2 + sum of uniquenesses), one factor."""
+    return one_factor(data, nan_policy=nan_policy).omega
+
+
+def keyed_items(instrument: Instrument, answers: np.ndarray, item_ids: tuple[str, ...]) -> np.ndarray:
+    """Answers with unhealthy-pole items reversed, so every column points the healthy way."""
+    reverse = np.array([instrument.item(i).reverse_keyed for i in item_ids])
+    return np.where(reverse, instrument.scale.min + instrument.scale.max - answers, answers)
+
+
+def reliability_table(instrument: Instrument, answers: np.ndarray, item_ids: tuple[str, ...]) -> list[dict]:
+    """Alpha and omega per facet and per scale (Connection, Self) from a pool of self-report answers."""
+    keyed = keyed_items(instrument, np.asarray(answers, dtype=float), item_ids)
+    column = {item_id: k for k, item_id in enumerate(item_ids)}
+    groups: list[tuple[str, str, list[int]]] = []
+    for facet in instrument.facets:
+        cols = [column[i.id] for i in instrument.items_of(kind="self", facet=facet.id)]
+        groups.append(("facet", facet.id, cols))
+    for capacity in ("connection", "self"):
+        cols = [column[i.id] for i in instrument.self_items if instrument.facet(i.facet).capacity == capacity]
+        groups.append(("scale", capacity, cols))
+    rows = []
+    for kind, name, cols in groups:
+        block = keyed[:, cols]
+        complete = int((~np.isnan(block).any(axis=1)).sum())
+        rows.append({
+            "kind": kind,
+            "name": name,
+            "items": len(cols),
+            "n_complete": complete,
+            "alpha": cronbach_alpha(block) if complete > len(cols) else None,
+            "omega": mcdonald_omega(block) if complete > len(cols) else None,
+        })
+    return rows
