@@ -1,0 +1,111 @@
+"""One clear figure of a couple's dynamics: two partners as nodes, arrows sized by effect.
+
+Self-loops show inertia, the arrows between the nodes transmission each way. An arrow's width
+grows with the size of the effect; an effect whose interval includes 0 is drawn faded and
+dashed, so uncertainty is seen rather than hidden. The same code path serves the web (SVG text)
+and the CLI (files).
+"""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib import pyplot as plt
+from matplotlib.patches import Circle, FancyArrowPatch
+
+from interdep.science.dynamics import CoupleDynamics
+
+_SOLID = "#1f4e79"
+_FADED = "#9aa7b4"
+
+
+def _width(effect: float | None) -> float:
+    return 1.0 + 14.0 * min(abs(effect or 0.0), 1.0)
+
+
+def _uncertain(interval) -> bool:
+    return interval is None or (interval[0] <= 0.0 <= interval[1])
+
+
+def _label(effect: float | None, interval) -> str:
+    if effect is None:
+        return "n/a"
+    if interval is None:
+        return f"{effect:+.2f}"
+    return f"{effect:+.2f}\n[{interval[0]:+.2f}, {interval[1]:+.2f}]"
+
+
+def dynamics_figure(result: CoupleDynamics, *, fmt: str = "svg", title: str | None = None) -> bytes:
+    """Draw one couple's dynamics; returns the file contents in ``fmt`` (svg, png or pdf)."""
+    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 5.6)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    persons = list(result.persons)
+    heading = title or f"{result.variable}: couple {result.couple_id}"
+    if not result.ok or len(persons) != 2:
+        ax.text(5, 2.8, f"Not yet: {result.reason or 'not enough data'}", ha="center", va="center", wrap=True, fontsize=10)
+        ax.set_title(heading, fontsize=11)
+        return _render(fig, fmt)
+    a, b = persons
+    centres = {a: (2.6, 2.4), b: (7.4, 2.4)}
+    radius = 0.9
+    for person, (x, y) in centres.items():
+        ax.add_patch(Circle((x, y), radius, facecolor="#eef3f8", edgecolor=_SOLID, linewidth=1.5))
+        ax.text(x, y, person, ha="center", va="center", fontsize=11, fontweight="bold")
+    # Inertia: loops above each node.
+    for person, (x, y) in centres.items():
+        eff, iv = result.inertia[person], result.intervals[person]
+        faded = _uncertain(iv)
+        loop = FancyArrowPatch(
+            (x - 0.45, y + radius - 0.1), (x + 0.45, y + radius - 0.1),
+            connectionstyle="arc3,rad=-1.6", arrowstyle="-|>,head_length=6,head_width=4",
+            linewidth=_width(eff) * 0.6, color=_FADED if faded else _SOLID,
+            alpha=0.45 if faded else 1.0, linestyle="--" if faded else "-", mutation_scale=1.5,
+        )
+        ax.add_patch(loop)
+        ax.text(x, y + radius + 1.45, "inertia " + _label(eff, iv).replace("\n", " "), ha="center", fontsize=8)
+    # Transmission: curved arrows between the nodes (A->B above, B->A below).
+    for src, dst, rad, dy in ((a, b, -0.35, 1.0), (b, a, -0.35, -1.0)):
+        key = f"{src}->{dst}"
+        eff, iv = result.transmission[key], result.intervals[key]
+        faded = _uncertain(iv)
+        (x0, y0), (x1, y1) = centres[src], centres[dst]
+        sign = 1 if x1 > x0 else -1
+        arrow = FancyArrowPatch(
+            (x0 + sign * radius, y0 + 0.25 * dy), (x1 - sign * radius, y1 + 0.25 * dy),
+            connectionstyle=f"arc3,rad={rad}", arrowstyle="-|>,head_length=8,head_width=5",
+            linewidth=_width(eff) * 0.5, color=_FADED if faded else _SOLID,
+            alpha=0.45 if faded else 1.0, linestyle="--" if faded else "-", mutation_scale=1.5,
+        )
+        ax.add_patch(arrow)
+        ax.text(5, y0 + 1.15 * dy, f"{key} " + _label(eff, iv).replace("\n", " "), ha="center", va="center", fontsize=8)
+    notes = []
+    if result.co_movement is not None:
+        notes.append(f"moving together at the same moment: r = {result.co_movement:+.2f}")
+    asym = result.asymmetry
+    if asym.get("estimate") is not None:
+        notes.append(f"asymmetry ({asym.get('contrast', '')}): {_label(asym['estimate'], asym['interval']).replace(chr(10), ' ')}")
+    notes.append("faded, dashed = interval includes 0")
+    ax.text(5, 0.1, "\n".join(notes), ha="center", va="bottom", fontsize=7.5, color="#333333")
+    ax.set_title(heading, fontsize=11)
+    return _render(fig, fmt)
+
+
+def dynamics_svg(result: CoupleDynamics, *, title: str | None = None) -> str:
+    """The figure as SVG text, for embedding in a web page."""
+    return dynamics_figure(result, fmt="svg", title=title).decode("utf-8")
+
+
+def _render(fig, fmt: str) -> bytes:
+    buf = io.BytesIO()
+    metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}.get(fmt)
+    with plt.rc_context({"svg.hashsalt": "interdep", "svg.fonttype": "none"}):
+        fig.savefig(buf, format=fmt, metadata=metadata, bbox_inches="tight")
+    plt.close(fig)
+    return buf.getvalue()
