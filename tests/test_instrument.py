@@ -269,7 +269,17 @@ def _threshold_outside_scale(d):
     d["safety"]["threshold"] = 9
 
 
+def _boolean_scale_point(d):
+    d["scale"]["min"] = True
+
+
+def _safety_not_a_table(d):
+    d["safety"] = 4
+
+
 BROKEN = [
+    (_boolean_scale_point, ["scale", "'min' must be"]),
+    (_safety_not_a_table, ["'safety' must be a table"]),
     (_unknown_facet, ["bnd_s1", "unknown facet 'kindness'"]),
     (_bad_pole, ["vul_s4", "pole 'fused' does not fit facet 'vulnerability'"]),
     (_duplicate_id, ["std_s1", "duplicate item id"]),

@@ -2,7 +2,11 @@
 
 # Each command module registers its commands on the shared app when imported; keep one per line.
 from interdep.cli import app as _app_module
-from interdep.cli import assessment_cmds  # noqa: F401
+from interdep.cli import (
+    assess_cmds,  # noqa: F401
+    assessment_cmds,  # noqa: F401
+    score_cmds,  # noqa: F401
+)
 
 app = _app_module.app
 

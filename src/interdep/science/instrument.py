@@ -88,6 +88,10 @@ class Instrument:
     def item(self, item_id: str) -> Item:
         return self._by_id[item_id]
 
+    @property
+    def item_ids(self) -> tuple[str, ...]:
+        return tuple(i.id for i in self.items)
+
     def has_item(self, item_id: str) -> bool:
         return item_id in self._by_id
 
@@ -161,6 +165,8 @@ class Instrument:
                     "capacity": f.capacity,
                     "label": f.label,
                     "description": f.description,
+                    "strength": f.strength,
+                    "edge": f.edge,
                 }
                 for f in self.facets
             ],
@@ -213,8 +219,11 @@ def parse_instrument(text: str, *, expected_version: str | None = None) -> Instr
     facets = _parse_facets(data.get("facets"))
     facet_by_id = {f.id: f for f in facets}
     items = _parse_items(data.get("items"), facet_by_id)
-    threshold = data.get("safety", {}).get("threshold", scale.max - 1)
-    if not isinstance(threshold, int) or not scale.min < threshold <= scale.max:
+    safety = data.get("safety", {})
+    if not isinstance(safety, dict):
+        raise ContentError("instrument: 'safety' must be a table, e.g. [safety] threshold = 4")
+    threshold = safety.get("threshold", scale.max - 1)
+    if not isinstance(threshold, int) or isinstance(threshold, bool) or not scale.min < threshold <= scale.max:
         raise ContentError(f"safety.threshold must be an integer within the scale, got {threshold!r}")
     instrument = Instrument(version, name, scale, facets, items, threshold)
     _check_coverage(instrument)
@@ -222,10 +231,12 @@ def parse_instrument(text: str, *, expected_version: str | None = None) -> Instr
 
 
 def _required(table: dict, key: str, kind: type, *, where: str):
+    if not isinstance(table, dict):
+        raise ContentError(f"{where}: expected a table of fields, got {type(table).__name__}")
     if key not in table:
         raise ContentError(f"{where}: missing field {key!r}")
     value = table[key]
-    if not isinstance(value, kind) or (kind is str and not value.strip()):
+    if not isinstance(value, kind) or isinstance(value, bool) is not (kind is bool) or (kind is str and not value.strip()):
         raise ContentError(f"{where}: field {key!r} must be a non-empty {kind.__name__}")
     return value.strip() if kind is str else value
 
@@ -279,7 +290,9 @@ def _parse_items(raw, facet_by_id: dict[str, Facet]) -> tuple[Item, ...]:
         raise ContentError("instrument: no [[items]]")
     items, seen = [], set()
     for position, entry in enumerate(raw, start=1):
-        item_id = entry.get("id") if isinstance(entry, dict) else None
+        if not isinstance(entry, dict):
+            raise ContentError(f"item #{position}: expected a table of fields")
+        item_id = entry.get("id")
         if not isinstance(item_id, str) or not item_id.strip():
             raise ContentError(f"item #{position}: missing field 'id'")
         where = f"item {item_id!r}"

@@ -1,0 +1,206 @@
+"""Researcher commands for the assessment: score a file, simulate couples, check reliability."""
+
+from __future__ import annotations
+
+import io
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from interdep.cli.app import app, console, echo, err_console, reports_input_errors, write_atomically
+
+#: Rows per chunk when building results, so a large file shows progress as it goes.
+CHUNK = 20_000
+#: Files at least this long get a progress bar.
+PROGRESS_FROM = 50_000
+
+
+class ScoreFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err_console, transient=True,
+    )
+
+
+def score_answer_set(answers, *, show_progress: bool = False) -> tuple[list, list]:
+    """Persons and (with couple ids) couples, scored chunk by chunk."""
+    from interdep.science.couple import analyse_couple
+    from interdep.science.results import score_persons
+
+    n = len(answers)
+    persons = []
+    with _progress() as progress:
+        task = progress.add_task("scoring", total=n, visible=show_progress)
+        for start in range(0, n, CHUNK):
+            stop = min(start + CHUNK, n)
+            persons += score_persons(
+                answers.instrument,
+                answers.self_answers[start:stop],
+                answers.person_ids[start:stop],
+                answers.couple_ids[start:stop] if answers.couple_ids else None,
+                answers.partner_answers[start:stop],
+            )
+            progress.update(task, completed=stop)
+    couples = []
+    if answers.couple_ids:
+        members: dict[str, list] = {}
+        for person in persons:
+            members.setdefault(person.couple_id, []).append(person)
+        couples = [analyse_couple(answers.instrument, a, b, couple_id=cid) for cid, (a, b) in members.items()]
+    return persons, couples
+
+
+def _csv(persons) -> str:
+    import pandas as pd
+
+    rows = []
+    for p in persons:
+        d = p.to_dict()
+        rows.append({
+            "person_id": d["person_id"], "couple_id": d["couple_id"], "instrument_version": d["instrument_version"],
+            **d["scales"], "balance_ratio": d["balance_ratio"], "dynamic": d["dynamic"],
+            "dynamic_confidence": d["dynamic_confidence"], **{f"facet_{k}": v for k, v in d["facets"].items()},
+        })
+    buffer = io.StringIO()
+    pd.DataFrame(rows).to_csv(buffer, index=False)
+    return buffer.getvalue()
+
+
+def short_dynamic(label: str | None) -> str:
+    """A dynamic label that fits a terminal column: "between:a:b" reads "a ~ b"."""
+    if label is None:
+        return "—"
+    return label.removeprefix("between:").replace(":", " ~ ").replace("extreme_independence", "independent")
+
+
+def _fmt(value) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
+def _table(persons, couples) -> None:
+    table = Table(title="Profiles", header_style="bold")
+    for name in ("person", "couple", "Conn", "Self", "Fus", "Dist", "ratio"):
+        table.add_column(name, justify="left" if name in ("person", "couple") else "right")
+    table.add_column("dynamic", no_wrap=True, overflow="ellipsis")
+    for p in persons[:50]:
+        s = p.scales
+        table.add_row(p.person_id, p.couple_id or "", _fmt(s["connection"]), _fmt(s["self"]), _fmt(s["fusion"]),
+                      _fmt(s["distance"]), "—" if p.balance_ratio is None else f"{p.balance_ratio:.2f}",
+                      short_dynamic(p.dynamic))
+    console.print(table)
+    if len(persons) > 50:
+        console.print(f"… and {len(persons) - 50} more persons (use --format csv or json for all).")
+    if couples:
+        ctable = Table(title="Couples", header_style="bold")
+        for name in ("couple", "pattern", "profile r", "strengths", "growth edges"):
+            ctable.add_column(name)
+        for c in couples[:50]:
+            r = c.agreement["profile_correlation"]
+            ctable.add_row(str(c.couple_id), (c.pattern or "—") + (" (uncertain)" if c.pattern_uncertain else ""),
+                           "—" if r is None else f"{r:.2f}", ", ".join(s["facet"] for s in c.strengths),
+                           ", ".join(e["facet"] for e in c.growth_edges))
+        console.print(ctable)
+
+
+@app.command()
+@reports_input_errors
+def score(
+    file: Annotated[Path, typer.Argument(help="CSV or Parquet: one row per person, one column per item id.")],
+    format: Annotated[ScoreFormat, typer.Option("--format", "-f")] = ScoreFormat.table,
+    couple_column: Annotated[str | None, typer.Option(help="Column naming each person's couple.")] = None,
+    person_column: Annotated[str, typer.Option(help="Column naming each person.")] = "person_id",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    instrument_version: Annotated[str, typer.Option(help="Version the answers were given on (an instrument_version column overrides it).")] = "v1",
+) -> None:
+    """Score an answer file: each person's facets, scales and dynamic; each couple's report."""
+    from interdep.science.answer_table import read_answer_frame
+    from interdep.science.tabular import read_table
+
+    frame = read_table(file)
+    answers = read_answer_frame(frame, person_column=person_column, couple_column=couple_column,
+                                default_version=instrument_version)
+    persons, couples = score_answer_set(answers, show_progress=len(answers) >= PROGRESS_FROM)
+    if format is ScoreFormat.table and output is None:
+        _table(persons, couples)
+        return
+    if format is ScoreFormat.csv:
+        text = _csv(persons)
+    else:
+        text = json.dumps({"persons": [p.to_dict() for p in persons], "couples": [c.to_dict() for c in couples]}, indent=1)
+    if output is None:
+        echo(text)
+    else:
+        write_atomically(str(output), text)
+        err_console.print(f"wrote {len(persons)} persons and {len(couples)} couples to {output}")
+
+
+@app.command()
+@reports_input_errors
+def simulate(
+    couples: Annotated[int, typer.Option(min=1, help="How many couples.")] = 100,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same data).")] = 0,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Answers CSV (or .parquet).")] = Path("answers.csv"),
+    truth: Annotated[Path | None, typer.Option(help="Also write the latent truth here.")] = None,
+) -> None:
+    """Simulate couples' answers from a generative model with a known latent truth."""
+    from interdep.science.instrument import load_instrument
+    from interdep.science.simulate import simulate_couples
+
+    answers, latent = simulate_couples(load_instrument(), couples, seed=seed)
+    _write_frame(answers, output)
+    if truth is not None:
+        _write_frame(latent, truth)
+    err_console.print(f"wrote {len(answers)} persons in {couples} couples to {output}")
+
+
+def _write_frame(frame, path: Path) -> None:
+    if path.suffix.lower() in {".parquet", ".pq"}:
+        buffer = io.BytesIO()
+        frame.to_parquet(buffer, index=False)
+        write_atomically(str(path), buffer.getvalue())
+    else:
+        write_atomically(str(path), frame.to_csv(index=False))
+
+
+@app.command()
+@reports_input_errors
+def reliability(
+    file: Annotated[Path, typer.Argument(help="Answer file as for `interdep score`.")],
+    person_column: Annotated[str, typer.Option()] = "person_id",
+    couple_column: Annotated[str | None, typer.Option()] = None,
+    format: Annotated[ScoreFormat, typer.Option("--format", "-f")] = ScoreFormat.table,
+) -> None:
+    """Cronbach's alpha and McDonald's omega per facet and scale on a pool of answers."""
+    from interdep.science.answer_table import read_answer_frame
+    from interdep.science.reliability import reliability_table
+    from interdep.science.scoring import self_report_plan
+    from interdep.science.tabular import read_table
+
+    answers = read_answer_frame(read_table(file), person_column=person_column, couple_column=couple_column)
+    rows = reliability_table(answers.instrument, answers.self_answers, self_report_plan(answers.instrument).item_ids)
+    if format is ScoreFormat.json:
+        echo(json.dumps(rows, indent=1))
+        return
+    if format is ScoreFormat.csv:
+        import pandas as pd
+
+        echo(pd.DataFrame(rows).to_csv(index=False))
+        return
+    table = Table(title=f"Reliability (n = {len(answers)})", header_style="bold")
+    for name in ("kind", "name", "items", "complete", "alpha", "omega"):
+        table.add_column(name)
+    for r in rows:
+        table.add_row(r["kind"], r["name"], str(r["items"]), str(r["n_complete"]),
+                      "—" if r["alpha"] is None else f"{r['alpha']:.3f}", "—" if r["omega"] is None else f"{r['omega']:.3f}")
+    console.print(table)
