@@ -3,6 +3,7 @@
 # Each command module registers its commands on the shared app when imported; keep one per line.
 from interdep.cli import app as _app_module
 from interdep.cli import (
+    apim_cmds,  # noqa: F401
     assess_cmds,  # noqa: F401
     assessment_cmds,  # noqa: F401
     score_cmds,  # noqa: F401

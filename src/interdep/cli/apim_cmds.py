@@ -1,0 +1,284 @@
+"""Researcher commands for dyadic data: `interdep apim`, `interdep reshape`, `interdep apim-simulate`."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from interdep.cli.app import (
+    app,
+    console,
+    echo,
+    err_console,
+    fail,
+    reports_input_errors,
+    write_atomically,
+)
+from interdep.science import dyadic
+from interdep.science.apim import ApimResult, dyads_from_table, fit_apim, simulate_apim
+from interdep.science.errors import InputError
+from interdep.science.tabular import read_table
+
+FORMATS = ("table", "json", "markdown")
+
+
+def _choice(value: str, allowed, option: str) -> str:
+    v = value.strip().lower()
+    if v not in allowed:
+        raise fail(f"{option} must be one of {', '.join(allowed)} (got {value!r})")
+    return v
+
+
+def _num(v: float | None, digits: int = 3) -> str:
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return "–"
+    return f"{v:.{digits}f}"
+
+
+def _p(p: float) -> str:
+    if p != p:
+        return "–"
+    return "< .001" if p < 0.001 else f"{p:.3f}".lstrip("0")
+
+
+def _stars(p: float) -> str:
+    from interdep.science.figures_apim import stars
+
+    return stars(p)
+
+
+def _rows(result: ApimResult) -> list[list[str]]:
+    level = round(100 * (1 - result.alpha))
+    rows = [["Effect", "Role", "b", "SE", "t", "df", "p", f"{level}% CI", "β"]]
+    for c in result.coefficients:
+        what = c.term.effect.replace("_x_", " × ")
+        name = f"{what} {c.term.predictor}" if c.term.predictor else what
+        rows.append(
+            [
+                name,
+                c.term.role or "",
+                _num(c.estimate) + _stars(c.p),
+                _num(c.se),
+                _num(c.t, 2),
+                f"{c.df:.0f}",
+                _p(c.p),
+                f"[{_num(c.ci_low)}, {_num(c.ci_high)}]",
+                _num(c.standardized),
+            ]
+        )
+    return rows
+
+
+def _summary_lines(result: ApimResult) -> list[str]:
+    c = result.counts
+    sd = result.residual_sd
+    sd_text = (
+        ", ".join(f"{k} {_num(v)}" for k, v in sd.items()) if isinstance(sd, dict) else _num(sd)
+    )
+    lines = [
+        f"Dyads used: {result.n_dyads} ({c['dyads_complete']} with both members, "
+        f"{c['dyads_one_member']} with one); persons (rows) used: {result.n_obs} of {c['rows_in_file']}"
+        f" ({c['rows_missing_outcome']} missing the outcome, {c['rows_missing_predictor']} a predictor)",
+        f"Partial intraclass correlation (residual rho): {_num(result.rho)}; residual SD: {sd_text}",
+        f"Log-likelihood ({result.method}): {result.loglik:.4f}; t tests on n_obs - p = "
+        f"{result.coefficients[0].df:.0f} df",
+    ]
+    if result.parametrisation == "interaction" and result.roles:
+        lines.append(f"Role coded -1 = {result.roles[0]}, +1 = {result.roles[1]}")
+    d = result.distinguishability
+    if d is not None:
+        verdict = "roles make a difference" if d.p < result.alpha else "no evidence that roles matter"
+        lines.append(
+            f"Distinguishability (ML likelihood-ratio test against indistinguishable dyads): "
+            f"chi2({d.df}) = {d.lr:.3f}, p {_p(d.p) if d.p < 0.001 else '= ' + _p(d.p)} ({verdict})"
+        )
+    return lines
+
+
+def _k_rows(result: ApimResult) -> list[list[str]]:
+    rows = [["Predictor", "Role", "k = partner/actor", "Interval", "CI", "Pattern"]]
+    for k in result.k:
+        ci = f"[{_num(k.ci_low)}, {_num(k.ci_high)}]" if k.ci_low is not None else "–"
+        rows.append([k.predictor, k.role or "", _num(k.estimate), k.interval or "none", ci, k.pattern or "–"])
+    return rows
+
+
+def _markdown(result: ApimResult) -> str:
+    def table(rows):
+        out = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
+        out += ["| " + " | ".join(r) + " |" for r in rows[1:]]
+        return "\n".join(out)
+
+    title = f"### APIM: {result.outcome} ({result.model} dyads, {result.method})"
+    parts = [title, "", table(_rows(result)), "", *[f"- {line}" for line in _summary_lines(result)]]
+    if result.k:
+        parts += ["", table(_k_rows(result))]
+    parts += ["", "\\* p < .05, \\*\\* p < .01, \\*\\*\\* p < .001; β: standardized (b × SD(x) / SD(y))."]
+    return "\n".join(parts) + "\n"
+
+
+def _print_table(result: ApimResult) -> None:
+    level = round(100 * (1 - result.alpha))
+    title = f"APIM: {result.outcome} — {result.model} dyads, {result.method}"
+    table = Table(title=title, title_justify="left", header_style="bold")
+    header, *body = _rows(result)
+    for i, h in enumerate(header):
+        table.add_column(h, justify="left" if i < 2 else "right")
+    for r in body:
+        table.add_row(*r)
+    console.print(table)
+    for line in _summary_lines(result):
+        console.print(line, highlight=False)
+    if result.k:
+        kt = Table(title="k = partner / actor (Kenny & Ledermann, 2010)", title_justify="left",
+                   header_style="bold")
+        header, *body = _k_rows(result)
+        for h in header:
+            kt.add_column(h)
+        for r in body:
+            kt.add_row(*r)
+        console.print(kt)
+    console.print(
+        f"* p < .05, ** p < .01, *** p < .001; CI: {level}% t interval; β: standardized b × SD(x)/SD(y).",
+        highlight=False,
+    )
+
+
+@app.command()
+@reports_input_errors
+def apim(
+    file: Annotated[Path, typer.Argument(help="CSV or Parquet file with the dyads.")],
+    y: Annotated[str, typer.Option("--y", help="Outcome variable.")],
+    x: Annotated[str, typer.Option("--x", help="Predictor(s), comma-separated: actor and partner effects of each.")],
+    dyad_column: Annotated[str, typer.Option("--dyad-column", help="Column identifying the couple.")],
+    role_column: Annotated[
+        str | None,
+        typer.Option("--role-column", help="Role column (two labels): distinguishable dyads. Without it: indistinguishable."),
+    ] = None,
+    covariates: Annotated[str | None, typer.Option("--covariates", help="Covariates (own value only), comma-separated.")] = None,
+    layout: Annotated[str, typer.Option("--layout", help="individual | pairwise | dyad")] = "individual",
+    method: Annotated[str, typer.Option("--method", help="reml | ml")] = "reml",
+    parametrisation: Annotated[
+        str, typer.Option("--parametrisation", help="Distinguishable: two-intercept | interaction")
+    ] = "two-intercept",
+    bootstrap: Annotated[int, typer.Option("--bootstrap", min=0, help="Bootstrap replicates (dyads resampled) for k; 0: none.")] = 1000,
+    seed: Annotated[int | None, typer.Option("--seed", help="Random seed for the bootstrap.")] = None,
+    output_format: Annotated[str, typer.Option("--format", help="table | json | markdown")] = "table",
+    figure: Annotated[Path | None, typer.Option("--figure", help="Write the path diagram (.svg, .png or .pdf).")] = None,
+) -> None:
+    """Fit the Actor-Partner Interdependence Model (GLS with correlated dyad residuals)."""
+    layout = _choice(layout, dyadic.LAYOUTS, "--layout")
+    method = _choice(method, ("reml", "ml"), "--method").upper()
+    parametrisation = _choice(parametrisation, ("two-intercept", "interaction"), "--parametrisation")
+    output_format = _choice(output_format, FORMATS, "--format")
+    if figure is not None:
+        from interdep.science.figures_apim import figure_format
+
+        figure_format(figure)
+        if parametrisation == "interaction":
+            raise InputError("the path diagram needs the two-intercept parametrisation")
+    frame = read_table(file)
+    data = dyads_from_table(
+        frame,
+        outcome=y,
+        predictors=x.split(","),
+        covariates=covariates.split(",") if covariates else (),
+        dyad_column=dyad_column,
+        role_column=role_column,
+        layout=layout,
+    )
+    result = _fit_with_progress(data, method, parametrisation, bootstrap, seed)
+    if figure is not None:
+        from interdep.science.figures_apim import render_apim_diagram
+
+        write_atomically(str(figure), render_apim_diagram(result, figure))
+    if output_format == "json":
+        echo(json.dumps(result.to_dict(), indent=2))
+    elif output_format == "markdown":
+        echo(_markdown(result))
+    else:
+        _print_table(result)
+    if figure is not None and output_format == "table":
+        console.print(f"Path diagram written to {figure}", highlight=False)
+
+
+def _fit_with_progress(data, method, parametrisation, bootstrap, seed) -> ApimResult:
+    kwargs = {"method": method, "parametrisation": parametrisation, "bootstrap": bootstrap, "seed": seed}
+    if bootstrap > 0 and err_console.is_terminal:
+        from rich.progress import Progress
+
+        with Progress(console=err_console, transient=True) as bar:
+            task = bar.add_task("bootstrap", total=bootstrap)
+            return fit_apim(data, progress=lambda n: bar.advance(task, n), **kwargs)
+    return fit_apim(data, **kwargs)
+
+
+def _write_frame(frame, output: Path | None) -> None:
+    if output is None:
+        echo(frame.to_csv(index=False))
+        return
+    if output.suffix.lower() in {".parquet", ".pq"}:
+        buffer = io.BytesIO()
+        frame.to_parquet(buffer, index=False)
+        write_atomically(str(output), buffer.getvalue())
+    else:
+        write_atomically(str(output), frame.to_csv(index=False))
+
+
+@app.command()
+@reports_input_errors
+def reshape(
+    file: Annotated[Path, typer.Argument(help="CSV or Parquet file with dyadic data.")],
+    to: Annotated[str, typer.Option("--to", help="individual | dyad | pairwise")],
+    dyad_column: Annotated[str, typer.Option("--dyad-column", help="Column identifying the couple.")],
+    person_column: Annotated[str, typer.Option("--person-column", help="Column identifying the person.")],
+    role_column: Annotated[str | None, typer.Option("--role-column", help="Role column (two labels), if any.")] = None,
+    source: Annotated[str, typer.Option("--from", help="Layout of FILE: auto | individual | dyad | pairwise")] = "auto",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file (.csv or .parquet); default: CSV to stdout.")] = None,
+) -> None:
+    """Convert dyadic data between the individual, dyad and pairwise layouts."""
+    to = _choice(to, dyadic.LAYOUTS, "--to")
+    source = _choice(source, ("auto", *dyadic.LAYOUTS), "--from")
+    frame = read_table(file)
+    result = dyadic.reshape(
+        frame, to, dyad_column=dyad_column, person_column=person_column, role_column=role_column, source=source
+    )
+    _write_frame(result, output)
+
+
+@app.command("apim-simulate")
+@reports_input_errors
+def apim_simulate(
+    output: Annotated[Path, typer.Argument(help="File to write (.csv or .parquet), individual layout.")],
+    dyads: Annotated[int, typer.Option("--dyads", min=2, help="Number of couples.")] = 200,
+    actor: Annotated[float, typer.Option("--actor", help="True actor effect.")] = 0.5,
+    partner: Annotated[float, typer.Option("--partner", help="True partner effect.")] = 0.3,
+    rho: Annotated[float, typer.Option("--rho", help="True residual correlation of the partners.")] = 0.4,
+    roles: Annotated[str | None, typer.Option("--roles", help="Two role labels, e.g. Husband,Wife (distinguishable).")] = None,
+    missing: Annotated[float, typer.Option("--missing", help="Share of outcomes deleted at random.")] = 0.0,
+    seed: Annotated[int | None, typer.Option("--seed")] = None,
+) -> None:
+    """Write simulated couples with known actor and partner effects (for learning and checks)."""
+    labels = None
+    if roles:
+        parts = [r.strip() for r in roles.split(",") if r.strip()]
+        if len(parts) != 2 or parts[0] == parts[1]:
+            raise fail("--roles needs two different labels, e.g. Husband,Wife")
+        labels = (parts[0], parts[1])
+    if not -1 < rho < 1:
+        raise fail("--rho must lie between -1 and 1")
+    frame = simulate_apim(
+        dyads, actor=actor, partner=partner, rho=rho, roles=labels, missing_outcome=missing, seed=seed,
+        intercept=3.0, x_mean=3.0, x_sd=0.8, residual_sd=0.5,
+    )
+    frame = frame.rename(columns={"dyad": "couple", "x": "closeness", "y": "satisfaction"})
+    frame["closeness"] = frame["closeness"].round(3)
+    frame["satisfaction"] = frame["satisfaction"].round(3)
+    _write_frame(frame, output)
+    err_console.print(f"wrote {len(frame)} rows ({dyads} couples) to {output}", highlight=False)
