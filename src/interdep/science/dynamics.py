@@ -79,7 +79,7 @@ _K = 3
 # --------------------------------------------------------------------------- max gap parsing
 
 
-_GAP_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(d|days?|h|hours?|hrs?|m|mins?|minutes?|s|secs?|seconds?)", re.I)
+_GAP_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(days?|d|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)(?![a-z])", re.I)
 _UNIT_SECONDS = {"d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0}
 
 
@@ -439,7 +439,7 @@ def _overlap_days(seq: PromptSequence, v: np.ndarray, C: int) -> np.ndarray:
 def _reason(n_eq, min_pairs, overlap, min_overlap) -> str:
     if overlap is not None and overlap < min_overlap:
         return f"{overlap} days answered by both partners; at least {min_overlap} are needed"
-    short = [f"{int(n)} usable pairs for {who}'s equation" for who, n in zip("AB", n_eq, strict=True) if n < min_pairs]
+    short = [f"{int(n)} usable pairs for {{{i}}}'s equation" for i, n in enumerate(n_eq) if n < min_pairs]
     if short:
         return "; ".join(short) + f" (at least {min_pairs} are needed)"
     return "the lagged values do not vary enough to estimate the model (e.g. always the same answer)"
@@ -667,7 +667,7 @@ def couple_results(
         ab, ba = f"{a}->{b}", f"{b}->{a}"
         n_by = {a: int(est.n_eq[c, 0]), b: int(est.n_eq[c, 1])}
         if not est.ok[c]:
-            item = _not_estimable(couple_ids[c], (a, b), variable, est.reason[c] or "not estimable")
+            item = _not_estimable(couple_ids[c], (a, b), variable, (est.reason[c] or "not estimable").format(a, b))
             item.n_pairs = int(est.n_pairs[c])
             item.n_pairs_by_person = n_by
             item.n_pairs_both = int(est.n_common[c])
@@ -879,8 +879,9 @@ class Pooled:
 
     def to_dict(self) -> dict:
         return {
-            "estimate": self.estimate, "se": self.se, "interval": self.interval, "tau": self.tau,
-            "tau2": self.tau2, "i2": self.i2, "q": self.q, "k": self.k,
+            "estimate": _num(self.estimate), "se": _num(self.se),
+            "interval": [_num(x) for x in self.interval], "tau": _num(self.tau),
+            "tau2": _num(self.tau2), "i2": _num(self.i2), "q": _num(self.q), "k": self.k,
         }
 
 

@@ -1,0 +1,350 @@
+"""Researcher commands for check-in dynamics: `interdep dynamics` and `interdep simulate-checkins`."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import re
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import pandas as pd
+import typer
+
+from interdep.cli.app import app, echo, err_console, fail, reports_input_errors, write_atomically
+from interdep.science import dynamics as dyn
+from interdep.science.errors import InputError
+from interdep.science.tabular import (
+    file_row,
+    key_column,
+    numeric_column,
+    read_table,
+    require_columns,
+)
+
+FORMATS = ("table", "json", "csv", "parquet")
+_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def parse_times(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray | None, bool]:
+    """Times as numbers: (values, local day or None, numeric?).
+
+    A numeric column (e.g. a diary day index) is used as is. Otherwise each cell must be an
+    ISO 8601 time stamp; with an offset it is placed on the UTC line and its local day is read
+    from the stamp itself; without one it is taken as UTC.
+    """
+    series = frame[column]
+    missing = series.isna()
+    if missing.any():
+        i = int(np.flatnonzero(missing.to_numpy())[0])
+        raise InputError("missing time", row=file_row(i), column=column)
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        return numeric_column(frame, column, allow_missing=False), None, True
+    if pd.api.types.is_datetime64_any_dtype(series):
+        stamps = pd.to_datetime(series, utc=True)
+        text = None
+    else:
+        text = series.astype(str).str.strip()
+        stamps = pd.to_datetime(text, utc=True, format="ISO8601", errors="coerce")
+        bad = stamps.isna().to_numpy()
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise InputError(
+                f"cannot read time {series.iloc[i]!r} (use ISO 8601, e.g. 2025-03-03T09:15:00+01:00)",
+                row=file_row(i), column=column,
+            )
+    seconds = (stamps.astype("int64").to_numpy() // 1000) / 1e6  # microseconds, exact in float
+    if text is not None and text.str.match(_DATE_PREFIX).all():
+        local = pd.to_datetime(text.str.slice(0, 10), format="%Y-%m-%d")
+    else:
+        local = stamps.dt.tz_convert(None).dt.floor("D")
+    day = (local.to_numpy().astype("datetime64[D]").astype(np.int64) + 719163).astype(np.int64)  # date.toordinal
+    return seconds, day, False
+
+
+def _split_variables(text: str) -> list[str]:
+    names = [v.strip() for v in text.split(",") if v.strip()]
+    if not names:
+        raise InputError("--variables needs at least one column name")
+    return names
+
+
+# --------------------------------------------------------------------------- estimation (optionally with Dask)
+
+
+def _run(
+    couples: pd.Series, persons: pd.Series, time: np.ndarray, day, values: dict, rows: np.ndarray,
+    options: dict, *, use_dask: bool, partitions: int, progress,
+) -> dict[str, list[dyn.CoupleDynamics]]:
+    if not use_dask:
+        out = dyn.analyse(couples.to_numpy(), persons.to_numpy(), time, values, day=day, rows=rows, **options)
+        progress(len(values))
+        return out
+    import dask
+    from dask.diagnostics import Callback
+
+    ids = np.sort(couples.unique())
+    k = max(1, min(partitions, len(ids)))
+    groups = np.array_split(ids, k)
+
+    def part(group: np.ndarray):
+        mask = couples.isin(group).to_numpy()
+        return dyn.analyse(
+            couples.to_numpy()[mask], persons.to_numpy()[mask], time[mask],
+            {n: v[mask] for n, v in values.items()}, day=None if day is None else day[mask],
+            rows=rows[mask], **options,
+        )
+
+    tasks = [dask.delayed(part)(g) for g in groups]
+
+    class _Bar(Callback):
+        def _posttask(self, key, result, dsk, state, worker_id):
+            progress(len(values) / len(tasks))
+
+    with _Bar():
+        parts = dask.compute(*tasks, scheduler="threads")
+    merged: dict[str, list[dyn.CoupleDynamics]] = {}
+    for name in values:
+        merged[name] = sorted((r for p in parts for r in p[name]), key=lambda r: r.couple_id)
+    return merged
+
+
+# --------------------------------------------------------------------------- output
+
+
+def tidy_rows(doc: dict) -> list[dict]:
+    """One row per (variable, couple or pooled, parameter): a long table researchers can pivot."""
+    rows = []
+    var = doc["variable"]
+    for c in doc["couples"]:
+        persons = c["persons"]
+        a, b = persons if len(persons) == 2 else (None, None)
+        base = {
+            "variable": var, "level": "couple", "couple_id": c["couple_id"], "person_a": a,
+            "person_b": b, "status": c["status"], "reason": c["reason"], "n_pairs": c["n_pairs"],
+        }
+        if c["status"] != dyn.STATUS_OK:
+            rows.append({**base, "parameter": None, "path": None, "estimate": None, "se": None,
+                         "low": None, "high": None, "bias_corrected": None, "tau": None})
+            continue
+        for kind, key, path in (("inertia", a, f"{a}->{a}"), ("inertia", b, f"{b}->{b}"),
+                                ("transmission", f"{a}->{b}", f"{a}->{b}"), ("transmission", f"{b}->{a}", f"{b}->{a}")):
+            lo, hi = c["intervals"][key]
+            rows.append({**base, "parameter": kind, "path": path, "estimate": c[kind][key], "se": c["se"][key],
+                         "low": lo, "high": hi, "bias_corrected": c["bias_corrected"][key], "tau": None})
+        asym = c["asymmetry"]
+        rows.append({**base, "parameter": "asymmetry", "path": asym["contrast"], "estimate": asym["estimate"],
+                     "se": asym["se"], "low": asym["interval"][0], "high": asym["interval"][1],
+                     "bias_corrected": None, "tau": None})
+        rows.append({**base, "parameter": "co_movement", "path": f"{a}~{b}", "estimate": c["co_movement"],
+                     "se": None, "low": None, "high": None, "bias_corrected": None, "tau": None})
+    for name, p in doc["pooled"]["parameters"].items():
+        rows.append({
+            "variable": var, "level": "pooled", "couple_id": None, "person_a": None, "person_b": None,
+            "status": dyn.STATUS_OK, "reason": None, "n_pairs": None, "parameter": name.split("[")[0],
+            "path": name, "estimate": p["estimate"], "se": p["se"], "low": p["interval"][0],
+            "high": p["interval"][1], "bias_corrected": doc["pooled"]["bias_corrected"], "tau": p["tau"],
+        })
+    return rows
+
+
+def _fmt(est, interval=None) -> str:
+    if est is None or (isinstance(est, float) and not math.isfinite(est)):
+        return "–"
+    if interval is None:
+        return f"{est:+.2f}"
+    return f"{est:+.2f} [{interval[0]:+.2f}, {interval[1]:+.2f}]"
+
+
+def _print_tables(docs: list[dict]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    out = Console(file=io.StringIO(), width=200, force_terminal=False, color_system=None)
+    for doc in docs:
+        t = Table(title=f"{doc['variable']} (max gap {doc['max_gap']})")
+        for col in ("couple", "persons A / B", "pairs", "status", "inertia A", "inertia B", "A->B", "B->A", "asymmetry", "co-move"):
+            t.add_column(col)
+        for c in doc["couples"]:
+            if c["status"] != dyn.STATUS_OK:
+                t.add_row(c["couple_id"], " / ".join(c["persons"]), str(c["n_pairs"]), c["reason"] or c["status"], *["–"] * 6)
+                continue
+            a, b = c["persons"]
+            iv = c["intervals"]
+            t.add_row(
+                c["couple_id"], f"{a} / {b}", str(c["n_pairs"]), c["status"],
+                _fmt(c["inertia"][a], iv[a]), _fmt(c["inertia"][b], iv[b]),
+                _fmt(c["transmission"][f"{a}->{b}"], iv[f"{a}->{b}"]),
+                _fmt(c["transmission"][f"{b}->{a}"], iv[f"{b}->{a}"]),
+                _fmt(c["asymmetry"]["estimate"], c["asymmetry"]["interval"]), _fmt(c["co_movement"]),
+            )
+        out.print(t)
+        pooled = doc["pooled"]
+        p = Table(title=f"{doc['variable']}: pooled, {pooled['method']}"
+                  f"{', bias-corrected slopes' if pooled['bias_corrected'] else ''}"
+                  f" ({pooled['n_couples_ok']} of {pooled['n_couples']} couples)")
+        for col in ("parameter", "estimate [95% CI]", "between-couple SD", "I²", "k"):
+            p.add_column(col)
+        for name, v in pooled["parameters"].items():
+            p.add_row(name, _fmt(v["estimate"], v["interval"]), f"{v['tau']:.3f}", f"{v['i2']:.2f}", str(v["k"]))
+        out.print(p)
+    echo(out.file.getvalue())
+
+
+def _safe_name(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text) or "_"
+
+
+# --------------------------------------------------------------------------- commands
+
+
+@app.command()
+@reports_input_errors
+def dynamics(
+    file: Annotated[Path, typer.Argument(help="Long table (CSV or Parquet): one row per person and prompt.")],
+    couple_column: Annotated[str, typer.Option(help="Column identifying the couple.")] = "couple_id",
+    person_column: Annotated[str, typer.Option(help="Column identifying the person.")] = "person_id",
+    time_column: Annotated[str, typer.Option(help="ISO 8601 time stamps, or a number such as a diary day.")] = "timestamp",
+    variables: Annotated[str, typer.Option(help="Comma-separated columns to model, e.g. valence,arousal.")] = "valence",
+    max_gap: Annotated[str | None, typer.Option(help="Longest gap between consecutive prompts that still forms a lag pair (default 3h; with a numeric time column, 1).")] = None,
+    overnight: Annotated[bool, typer.Option(help="Also pair the last prompt of a day with the first of the next.")] = False,
+    min_pairs: Annotated[int, typer.Option(help="Fewest usable pairs per equation for a couple to be estimated.")] = dyn.DEFAULT_MIN_PAIRS,
+    min_overlap_days: Annotated[int | None, typer.Option(help="Fewest days answered by both partners (time stamps only; the app uses 14).")] = None,
+    pooling: Annotated[str, typer.Option(help="Between-couple variance: DL (DerSimonian-Laird) or REML.")] = "DL",
+    bias_replicates: Annotated[int, typer.Option(help="Bootstrap copies per couple for the small-sample bias correction used in pooling (0: pool raw OLS).")] = dyn.DEFAULT_BIAS_REPLICATES,
+    seed: Annotated[int, typer.Option(help="Seed of the bias-correction bootstrap.")] = 0,
+    fmt: Annotated[str, typer.Option("--format", help="table, json, csv or parquet.")] = "table",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of standard output.")] = None,
+    figures: Annotated[Path | None, typer.Option(help="Directory for one SVG figure per estimated couple and variable.")] = None,
+    use_dask: Annotated[bool, typer.Option("--dask", help="Run partitioned by couple on Dask's local scheduler.")] = False,
+    partitions: Annotated[int, typer.Option(help="Number of Dask partitions (with --dask).")] = 8,
+) -> None:
+    """Each couple's inertia, transmission both ways, asymmetry and co-movement, and a pooled summary."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    if fmt not in FORMATS:
+        raise fail(f"--format must be one of {', '.join(FORMATS)} (got {fmt!r})")
+    if fmt == "parquet" and output is None:
+        raise fail("--format parquet needs --output FILE")
+    if pooling.upper() not in {"DL", "REML"}:
+        raise fail(f"--pooling must be DL or REML (got {pooling!r})")
+    names = _split_variables(variables)
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err_console, transient=True) as bar:
+        task = bar.add_task("reading", total=None)
+        frame = read_table(file)
+        require_columns(frame, [couple_column, person_column, time_column, *names])
+        couples = key_column(frame, couple_column)
+        persons = key_column(frame, person_column)
+        time, day, numeric_time = parse_times(frame, time_column)
+        gap_text = max_gap if max_gap is not None else ("1" if numeric_time else "3h")
+        gap = dyn.parse_max_gap(gap_text, numeric_time=numeric_time)
+        if min_overlap_days is not None and day is None:
+            raise InputError("--min-overlap-days needs time stamps (the time column is numeric)", column=time_column)
+        values = {n: numeric_column(frame, n) for n in names}
+        rows = np.arange(len(frame)) + 2
+        bar.update(task, description="estimating", total=len(names), completed=0)
+        options = dict(
+            max_gap=gap, overnight=overnight, min_pairs=min_pairs, min_overlap_days=min_overlap_days,
+            bias_replicates=bias_replicates, seed=seed,
+        )
+        results = _run(
+            couples, persons, time, day, values, rows, options, use_dask=use_dask, partitions=partitions,
+            progress=lambda n: bar.advance(task, n),
+        )
+        docs = []
+        for name in names:
+            pooled = dyn.pool_couples(results[name], method=pooling, bias_corrected=bias_replicates > 0)
+            docs.append(dyn.result_document(name, gap_text, results[name], pooled))
+        if figures is not None:
+            from interdep.science.figures_dynamics import dynamics_svg
+
+            figures.mkdir(parents=True, exist_ok=True)
+            todo = [r for name in names for r in results[name] if r.ok]
+            bar.update(task, description="figures", total=len(todo), completed=0)
+            for r in todo:
+                write_atomically(str(figures / f"{_safe_name(r.variable)}__{_safe_name(r.couple_id)}.svg"), dynamics_svg(r))
+                bar.advance(task)
+
+    _report_skipped(results)
+    if fmt == "json":
+        payload = docs[0] if len(docs) == 1 else docs
+        text = json.dumps(payload, indent=2, allow_nan=False)
+        _emit(text, output)
+    elif fmt == "table":
+        if output is not None:
+            raise fail("--format table prints to the terminal; use json, csv or parquet with --output")
+        _print_tables(docs)
+    else:
+        table = pd.DataFrame([row for d in docs for row in tidy_rows(d)])
+        if fmt == "csv":
+            _emit(table.to_csv(index=False), output)
+        else:
+            buf = io.BytesIO()
+            table.to_parquet(buf, index=False)
+            write_atomically(str(output), buf.getvalue())
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        echo(text)
+    else:
+        write_atomically(str(output), text if text.endswith("\n") else text + "\n")
+
+
+def _report_skipped(results: dict[str, list[dyn.CoupleDynamics]]) -> None:
+    for name, items in results.items():
+        skipped = [r for r in items if not r.ok]
+        if not skipped:
+            continue
+        err_console.print(
+            f"[yellow]{name}:[/] {len(skipped)} of {len(items)} couples not estimated (status insufficient_data):",
+            highlight=False,
+        )
+        for r in skipped[:10]:
+            err_console.print(f"  couple {r.couple_id}: {r.reason}", highlight=False, soft_wrap=True)
+        if len(skipped) > 10:
+            err_console.print(f"  ... and {len(skipped) - 10} more (see the output)", highlight=False)
+
+
+@app.command("simulate-checkins")
+@reports_input_errors
+def simulate_checkins_cmd(
+    couples: Annotated[int, typer.Option(help="Number of couples.")] = 100,
+    days: Annotated[int, typer.Option(help="Days of check-ins.")] = 14,
+    prompts_per_day: Annotated[int, typer.Option(help="Prompts a day (one random time in each of K blocks, 09:00-21:00 local).")] = 5,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same data).")] = 1,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Check-ins file (.csv or .parquet).")] = Path("checkins.csv"),
+    truth: Annotated[Path | None, typer.Option(help="Also write each couple's true parameters here (CSV).")] = None,
+    miss_rate: Annotated[float, typer.Option(help="Chance a person misses a prompt.")] = 0.15,
+    late_rate: Annotated[float, typer.Option(help="Chance an answer is entered late with its real time stamp.")] = 0.02,
+) -> None:
+    """Simulated check-ins of couples with known dynamics, missed prompts and irregular times."""
+    from interdep.science.checkin_sim import simulate_checkins
+
+    for label, value in (("--couples", couples), ("--days", days), ("--prompts-per-day", prompts_per_day)):
+        if value < 1:
+            raise fail(f"{label} must be at least 1 (got {value})")
+    for label, value in (("--miss-rate", miss_rate), ("--late-rate", late_rate)):
+        if not 0 <= value < 1:
+            raise fail(f"{label} must be in [0, 1) (got {value})")
+    sim = simulate_checkins(
+        couples=couples, days=days, prompts_per_day=prompts_per_day, seed=seed, p_miss=miss_rate, p_late=late_rate,
+    )
+    frame = sim.frame()
+    if output.suffix.lower() in {".parquet", ".pq"}:
+        buf = io.BytesIO()
+        frame.to_parquet(buf, index=False)
+        write_atomically(str(output), buf.getvalue())
+    else:
+        write_atomically(str(output), frame.to_csv(index=False))
+    if truth is not None:
+        write_atomically(str(truth), sim.truth.to_csv(index=False))
+    err_console.print(
+        f"wrote {len(frame)} check-ins of {couples} couples to {output}" + (f"; truth to {truth}" if truth else ""),
+        highlight=False,
+    )
