@@ -8,6 +8,7 @@ from interdep.cli import (
     assessment_cmds,  # noqa: F401
     dynamics_cmds,  # noqa: F401
     score_cmds,  # noqa: F401
+    web_cmds,  # noqa: F401
 )
 
 app = _app_module.app

@@ -1,0 +1,183 @@
+"""Report contents for the pages and the API, built from science results (views stay thin).
+
+Words are warm and descriptive, never a diagnosis. Nothing in a couple report comes from a
+partner's item-level answers or from the safety screen.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+
+from interdep.assessments import figures, selectors
+from interdep.assessments.models import Assessment
+from interdep.science.couple import PATTERN_LABELS, PATTERN_NOTES, CoupleResult, analyse_couple
+from interdep.science.instrument import Instrument
+from interdep.science.practices import Practice, load_practices, practices_for_facets
+from interdep.science.profile import DYNAMIC_LABELS
+from interdep.science.results import PersonResult
+
+PRACTICES_PER_EDGE = 2
+
+
+def svg_data_uri(svg: str) -> str:
+    """Figures go into <img> as data URIs: the strict CSP allows them, and the figure's own
+    styling stays inside the image."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def dynamic_title(label: str | None) -> str:
+    if label is None:
+        return "Not placed yet"
+    if label.startswith("between:"):
+        _, first, second = label.split(":")
+        return f"Between {DYNAMIC_LABELS[first].lower()} and {DYNAMIC_LABELS[second].lower()}"
+    return DYNAMIC_LABELS[label]
+
+
+def confidence_words(confidence: float | None, label: str | None) -> str:
+    if confidence is None or label is None:
+        return ""
+    if label.startswith("between:"):
+        return "Your point sits near a line on the map, so read this as a direction, not a verdict."
+    if confidence >= 0.9:
+        return "A questionnaire can only ever be approximate, but your answers point fairly clearly this way."
+    return "A questionnaire can only ever be approximate; your answers lean this way without being clear-cut."
+
+
+@dataclass(frozen=True)
+class Highlight:
+    facet_id: str
+    label: str
+    score: float
+    text: str
+    practices: tuple[Practice, ...] = ()
+
+
+def _practices_by_id() -> dict[str, Practice]:
+    return {p.id: p for p in load_practices()}
+
+
+def personal_report(assessment: Assessment, *, couple_id: str | None = None) -> dict:
+    instrument = selectors.instrument_of(assessment)
+    result = selectors.person_result(assessment, couple_id=couple_id)
+    return personal_report_from(instrument, result)
+
+
+def personal_report_from(instrument: Instrument, result: PersonResult) -> dict:
+    strengths = [
+        Highlight(f, instrument.facet(f).label, s, instrument.facet(f).strength) for f, s in result.strengths()
+    ]
+    edges = [
+        Highlight(
+            f,
+            instrument.facet(f).label,
+            s,
+            instrument.facet(f).edge,
+            tuple(practices_for_facets([f], limit=PRACTICES_PER_EDGE)),
+        )
+        for f, s in result.growth_edges()
+    ]
+    rows = [(f.label, result.facets.get(f.id), f.capacity) for f in _facets_by_capacity(instrument)]
+    connection, self_ = result.scales.get("connection"), result.scales.get("self")
+    map_uri = (
+        svg_data_uri(figures.map_svg([figures.MapPoint("You", connection, self_)]))
+        if connection is not None and self_ is not None
+        else None
+    )
+    return {
+        "result": result,
+        "title": dynamic_title(result.dynamic),
+        "note": result.dynamic_note,
+        "confidence_words": confidence_words(result.confidence, result.dynamic),
+        "connection": connection,
+        "self_score": self_,
+        "strengths": strengths,
+        "edges": edges,
+        "facet_rows": rows,
+        "map_uri": map_uri,
+        "bars_uri": svg_data_uri(figures.facet_bars_svg(rows)),
+    }
+
+
+def _facets_by_capacity(instrument: Instrument):
+    return sorted(instrument.facets, key=lambda f: (f.capacity != "connection", instrument.facet_ids.index(f.id)))
+
+
+def _gap_words(gap: float | None, seer: str, label: str, about: str, about_them: str) -> str:
+    """Words for a perception gap (seer's view minus the self-view of the person it is about)."""
+    if gap is None:
+        return f"Not enough answers yet to compare views of {label.lower()}."
+    if abs(gap) < 10:
+        return f"{seer} {label.lower()} in {about} much as {about_them}."
+    return f"{seer} {'more' if gap > 0 else 'less'} {label.lower()} in {about} than {about_them}."
+
+
+def couple_report(instrument: Instrument, mine: Assessment, theirs: Assessment, *, couple_id: str,
+                  partner_name: str) -> dict:
+    me = selectors.shared_person_result(mine, person_id="me", couple_id=couple_id)
+    partner = selectors.shared_person_result(theirs, person_id="partner", couple_id=couple_id)
+    result = analyse_couple(instrument, me, partner, couple_id=couple_id)
+    return couple_report_from(instrument, me, partner, result, partner_name=partner_name)
+
+
+def couple_report_from(instrument: Instrument, me: PersonResult, partner: PersonResult, result: CoupleResult, *,
+                       partner_name: str) -> dict:
+    by_id = _practices_by_id()
+    points = []
+    for label, person in (("You", me), (partner_name, partner)):
+        c, s = person.scales.get("connection"), person.scales.get("self")
+        if c is not None and s is not None:
+            points.append(figures.MapPoint(label, c, s))
+    facets = _facets_by_capacity(instrument)
+    rows = [(f.label, me.facets.get(f.id), f.capacity) for f in facets]
+    second = [partner.facets.get(f.id) for f in facets]
+    gaps = []
+    for entry in result.gaps:
+        label = instrument.facet(entry["facet"]).label
+        if entry["about"] == "me":
+            words = _gap_words(entry["gap"], f"{partner_name} sees", label, "you", "you do")
+        else:
+            words = _gap_words(entry["gap"], "You see", label, partner_name, "they do")
+        gaps.append({**entry, "label": label, "words": words})
+    agreement = result.agreement
+    mad = agreement.get("mean_absolute_difference")
+    r = agreement.get("profile_correlation")
+    return {
+        "result": result,
+        "me": me,
+        "partner": partner,
+        "partner_name": partner_name,
+        "pattern_label": PATTERN_LABELS.get(result.pattern or "", "Not clear yet"),
+        "pattern_note": PATTERN_NOTES.get(result.pattern or "", "There are not yet enough answers to describe your pattern."),
+        "map_uri": svg_data_uri(figures.map_svg(points)) if points else None,
+        "bars_uri": svg_data_uri(figures.facet_bars_svg(rows, second=second, labels=("You", partner_name))),
+        "gaps_about_me": [g for g in gaps if g["about"] == "me"],
+        "gaps_about_partner": [g for g in gaps if g["about"] == "partner"],
+        "agreement_words": _agreement_words(mad, r),
+        "strengths": [
+            {"facet": s["facet"], "label": instrument.facet(s["facet"]).label, "score": s["score"],
+             "text": instrument.facet(s["facet"]).strength}
+            for s in result.strengths
+        ],
+        "edges": [
+            {"facet": e["facet"], "label": instrument.facet(e["facet"]).label, "score": e["score"],
+             "text": instrument.facet(e["facet"]).edge,
+             "practices": [by_id[p] for p in e["practices"] if p in by_id]}
+            for e in result.growth_edges
+        ],
+    }
+
+
+def _agreement_words(mad: float | None, r: float | None) -> str:
+    if mad is None:
+        return "Not enough answers yet to compare your profiles."
+    closeness = "very alike" if mad < 10 else "fairly alike" if mad < 20 else "different in several places"
+    shape = ""
+    if r is not None:
+        shape = (
+            " Your strong and softer spots tend to fall in the same places."
+            if r >= 0.5
+            else " Your strong and softer spots fall in different places, so you can lend each other strength."
+        )
+    return f"Facet by facet, your profiles are {closeness} (an average difference of {mad:.0f} points out of 100).{shape}"

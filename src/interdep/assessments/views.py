@@ -1,0 +1,168 @@
+"""The assessment (grouped pages, answers saved as given), personal reports, and the private
+support page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from interdep import permissions
+from interdep.assessments import reports, selectors, services
+from interdep.services import ServiceError
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return render(request, "home_public.html")
+    mine = permissions.active_membership(request.user)
+    partner = permissions.partner_membership(mine)
+    open_one = selectors.open_assessment(request.user)
+    latest = permissions.latest_submitted(request.user)
+    access = permissions.couple_report_access(request.user) if partner else None
+    return render(request, "home.html", {
+        "partner": partner,
+        "open_assessment": open_one,
+        "progress": selectors.progress(open_one) if open_one else None,
+        "latest": latest,
+        "access": access,
+    })
+
+
+@login_required
+@require_GET
+def assessment_start(request):
+    """Resume where the person left off: the first page with an unanswered question."""
+    assessment = services.assessment_open(person=request.user)
+    answers = selectors.answers_of(assessment)
+    for page in selectors.pages(assessment.instrument_version):
+        if any(item.id not in answers for item in page.items):
+            return redirect("assessment_page", number=page.number)
+    return redirect("assessment_review")
+
+
+def _page_or_404(version: str, number: int):
+    all_pages = selectors.pages(version)
+    if not 1 <= number <= len(all_pages):
+        raise Http404
+    return all_pages, all_pages[number - 1]
+
+
+def _page_answers(request, page) -> dict[str, str]:
+    return {item.id: request.POST[item.id] for item in page.items if request.POST.get(item.id)}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_page(request, number: int):
+    assessment = services.assessment_open(person=request.user)
+    all_pages, page = _page_or_404(assessment.instrument_version, number)
+    if request.method == "POST":
+        try:
+            services.answers_save(person=request.user, answers=_page_answers(request, page))
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            return redirect("assessment_page", number=number)
+        if request.POST.get("go") == "back" and number > 1:
+            return redirect("assessment_page", number=number - 1)
+        if number < len(all_pages):
+            return redirect("assessment_page", number=number + 1)
+        return redirect("assessment_review")
+    answers = selectors.answers_of(assessment)
+    instrument = selectors.instrument_of(assessment)
+    return render(request, "assessments/page.html", {
+        "assessment": assessment,
+        "page": page,
+        "page_count": len(all_pages),
+        "items": [(item, answers.get(item.id)) for item in page.items],
+        "progress": selectors.progress(assessment, answers),
+        "scale": sorted(instrument.scale.anchors.items()),
+        "next_url": reverse("assessment_page", args=[number + 1]) if number < len(all_pages) else reverse("assessment_review"),
+    })
+
+
+@login_required
+@require_POST
+def assessment_answer(request):
+    """htmx: save the answers of one page as they are given; returns the progress fragment."""
+    assessment = services.assessment_open(person=request.user)
+    instrument = selectors.instrument_of(assessment)
+    given = {k: v for k, v in request.POST.items() if instrument.has_item(k)}
+    error = None
+    try:
+        services.answers_save(person=request.user, answers=given)
+    except ServiceError as exc:
+        error = exc.message
+    # 200 even on a refusal: htmx 2 does not swap 4xx responses, and the message must show.
+    return render(request, "assessments/page.html#progress", {
+        "progress": selectors.progress(assessment), "saved": error is None, "error": error,
+    })
+
+
+@login_required
+@require_GET
+def assessment_review(request):
+    assessment = services.assessment_open(person=request.user)
+    answers = selectors.answers_of(assessment)
+    missing = [
+        (page, sum(1 for i in page.items if i.id not in answers))
+        for page in selectors.pages(assessment.instrument_version)
+    ]
+    return render(request, "assessments/review.html", {
+        "progress": selectors.progress(assessment, answers),
+        "missing": [(p, n) for p, n in missing if n],
+        "page_count": len(missing),
+    })
+
+
+@login_required
+@require_POST
+def assessment_submit(request):
+    try:
+        assessment = services.assessment_submit(person=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("assessment_review")
+    if assessment.safety_raised:
+        return redirect("support")
+    return redirect("report_detail", assessment_id=assessment.pk)
+
+
+@login_required
+@require_GET
+def report_latest(request):
+    latest = permissions.latest_submitted(request.user)
+    if latest is None:
+        return render(request, "assessments/no_report.html")
+    return redirect("report_detail", assessment_id=latest.pk)
+
+
+@login_required
+@require_GET
+def report_detail(request, assessment_id: int):
+    assessment = permissions.own_assessment_or_404(request.user, assessment_id)
+    if not assessment.submitted:
+        return redirect("assessment_start")
+    mine = permissions.active_membership(request.user)
+    report = reports.personal_report(assessment, couple_id=str(mine.couple_id) if mine else None)
+    return render(request, "assessments/report.html", {
+        "assessment": assessment, "report": report, "history": selectors.history(request.user),
+    })
+
+
+@login_required
+@require_GET
+def history(request):
+    return render(request, "assessments/history.html", {"history": selectors.history(request.user)})
+
+
+@login_required
+@require_GET
+def support(request):
+    """Calm resources for everyone; the personal note shows only to the person whose own latest
+    answers raised a safety signal (never to a partner, never in a title)."""
+    latest = permissions.latest_submitted(request.user)
+    return render(request, "assessments/support.html", {"raised": bool(latest and latest.safety_raised)})

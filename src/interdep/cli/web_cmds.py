@@ -1,0 +1,80 @@
+"""Web commands: `interdep serve`, `interdep demo`, `interdep manage ...`.
+
+Django is imported inside the commands only, so the researcher commands never load it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import typer
+
+from interdep.cli.app import app, echo, err_console
+
+SETTINGS = "interdep.settings"
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
+    import django
+
+    django.setup()
+
+
+@app.command()
+def serve(
+    addrport: str = typer.Option("127.0.0.1:8000", help="Address and port to listen on."),
+    worker: bool = typer.Option(True, help="Start the background task worker (db_worker) too."),
+) -> None:
+    """Run the web application: apply migrations, start the task worker, serve (Django's
+    development server, no auto-reload: for a deployment use a WSGI server on interdep.wsgi)."""
+    _django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1)
+    child = None
+    if worker:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "django", "db_worker"],
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]},
+        )
+        err_console.print(f"task worker started (pid {child.pid})")
+    try:
+        call_command("runserver", addrport, use_reloader=False)
+    finally:
+        if child is not None and child.poll() is None:
+            child.terminate()
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+
+DEMO_PASSWORD = "demo-couple-2024"
+DEMO_PEOPLE = (("Alex", "alex@example.com"), ("Sam", "sam@example.com"))
+
+
+@app.command()
+def demo() -> None:
+    """Create a demo couple who have linked, answered and said yes to sharing; print their logins."""
+    _django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    from interdep.demo import demo_couple_create
+
+    people = demo_couple_create(people=DEMO_PEOPLE, password=DEMO_PASSWORD)
+    echo("Demo couple ready (open http://127.0.0.1:8000 and log in as either):")
+    for person in people:
+        echo(f"  {person.display_name}: {person.email} / {DEMO_PASSWORD}")
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def manage(ctx: typer.Context) -> None:
+    """Django's manage.py, e.g. `interdep manage createsuperuser`, `interdep manage check --deploy`."""
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["interdep manage", *ctx.args])

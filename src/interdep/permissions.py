@@ -1,0 +1,161 @@
+"""Who may see what: the one place that decides every access to a person's data.
+
+Pages, the JSON API and exports all ask these functions; none of them filters by person on its
+own. The rules (ARCHITECTURE.md, "Privacy by construction"):
+
+- a person sees their own answers, assessments and report, and nobody else's;
+- a linked partner sees only the couple report, and only while both partners have submitted an
+  assessment and both have said yes to sharing; never item-level answers, never a safety signal;
+- everyone else (a stranger, a former partner, staff) is told nothing: what they may not see
+  looks exactly like what does not exist (404).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+
+from interdep.assessments.models import Assessment
+from interdep.couples.models import Couple, Membership
+
+# ---------------------------------------------------------------------------------------------
+# A person's own things
+# ---------------------------------------------------------------------------------------------
+
+
+def own_assessment_or_404(user, assessment_id: int) -> Assessment:
+    """The user's own assessment; anyone else's is "not found" (staff included)."""
+    if not user.is_authenticated:
+        raise Http404
+    try:
+        return Assessment.objects.get(pk=assessment_id, person=user)
+    except (Assessment.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def latest_submitted(person) -> Assessment | None:
+    return (
+        Assessment.objects.filter(person=person, submitted_at__isnull=False).order_by("-submitted_at", "-pk").first()
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The couple
+# ---------------------------------------------------------------------------------------------
+
+
+def active_membership(user) -> Membership | None:
+    """The user's membership in their active couple, if they have one."""
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.select_related("couple").filter(person=user, left_at__isnull=True).first()
+
+
+def partner_membership(membership: Membership | None) -> Membership | None:
+    """The other active member of the same couple (with the partner's account loaded)."""
+    if membership is None:
+        return None
+    return (
+        Membership.objects.select_related("person")
+        .filter(couple_id=membership.couple_id, left_at__isnull=True)
+        .exclude(person_id=membership.person_id)
+        .first()
+    )
+
+
+def couple_of_member_or_404(user, couple_id: int) -> tuple[Couple, Membership, Membership]:
+    """An active couple the user belongs to now: (couple, mine, partner's). Former partners,
+    strangers and staff get 404."""
+    mine = active_membership(user)
+    if mine is None or mine.couple_id != couple_id:
+        raise Http404
+    theirs = partner_membership(mine)
+    if theirs is None:
+        raise Http404
+    return mine.couple, mine, theirs
+
+
+#: Why a couple report is not there (shown to the two partners only; never mentions safety).
+REASONS = {
+    "not_linked": "You are not linked with a partner right now.",
+    "you_not_submitted": "Finish your assessment first; the couple report uses both of your results.",
+    "partner_not_submitted": "Your partner has not finished their assessment yet.",
+    "you_not_sharing": "You have not said yes to sharing a couple report.",
+    "partner_not_sharing": "Your partner has not said yes to sharing a couple report (or has withdrawn it).",
+}
+
+
+@dataclass(frozen=True)
+class CoupleReportAccess:
+    """Whether the couple report exists for this viewer now, and if not, why (for partners)."""
+
+    allowed: bool
+    reason: str | None
+    couple: Couple | None = None
+    mine: Membership | None = None
+    partner: Membership | None = None
+    my_assessment: Assessment | None = None
+    partner_assessment: Assessment | None = None
+
+    @property
+    def message(self) -> str:
+        return REASONS.get(self.reason or "", "")
+
+
+def couple_report_access(user) -> CoupleReportAccess:
+    """The couple report exists only while both are linked, both submitted and both said yes."""
+    mine = active_membership(user)
+    theirs = partner_membership(mine)
+    if mine is None or theirs is None:
+        return CoupleReportAccess(False, "not_linked")
+    couple = mine.couple
+    my_assessment = latest_submitted(user)
+    if my_assessment is None:
+        return CoupleReportAccess(False, "you_not_submitted", couple, mine, theirs)
+    partner_assessment = latest_submitted(theirs.person)
+    if partner_assessment is None:
+        return CoupleReportAccess(False, "partner_not_submitted", couple, mine, theirs)
+    if not mine.shares:
+        return CoupleReportAccess(False, "you_not_sharing", couple, mine, theirs)
+    if not theirs.shares:
+        return CoupleReportAccess(False, "partner_not_sharing", couple, mine, theirs)
+    return CoupleReportAccess(True, None, couple, mine, theirs, my_assessment, partner_assessment)
+
+
+def couple_report_for_member_or_404(user, couple_id: int) -> CoupleReportAccess:
+    """For the couple report page: 404 unless the user is a member of this active couple now."""
+    couple_of_member_or_404(user, couple_id)
+    return couple_report_access(user)
+
+
+# ---------------------------------------------------------------------------------------------
+# Responses that carry private data
+# ---------------------------------------------------------------------------------------------
+
+
+def mark_private(response: HttpResponse) -> HttpResponse:
+    """Never stored by a browser or a shared cache."""
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+class PrivateCacheMiddleware:
+    """Every response to a signed-in person is private and not stored (their pages all carry
+    something of theirs), and every API response too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or request.path.startswith("/api/"):
+            mark_private(response)
+        return response
+
+
+def nav_context(request: HttpRequest) -> dict:
+    """Template context for the page frame (no database queries)."""
+    return {"site_name": settings.SITE_NAME}

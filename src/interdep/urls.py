@@ -1,0 +1,54 @@
+"""Every route of the web application. tests/web/test_access_matrix.py lists each one with the
+status every role gets: a route added here without an entry there fails the suite."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from interdep.accounts import views as accounts
+from interdep.api.api import api
+from interdep.assessments import views as assessments
+from interdep.couples import views as couples
+
+urlpatterns = [
+    path("", assessments.home, name="home"),
+    # accounts
+    path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
+    path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
+    path("accounts/delete/", accounts.delete_account, name="delete_account"),
+    path(
+        "accounts/password-reset/",
+        auth_views.PasswordResetView.as_view(template_name="accounts/password_reset.html",
+                                             email_template_name="accounts/password_reset_email.txt",
+                                             subject_template_name="accounts/password_reset_subject.txt"),
+        name="password_reset",
+    ),
+    path("accounts/password-reset/sent/",
+         auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
+         name="password_reset_done"),
+    path("accounts/reset/<uidb64>/<token>/",
+         auth_views.PasswordResetConfirmView.as_view(template_name="accounts/password_reset_confirm.html"),
+         name="password_reset_confirm"),
+    path("accounts/reset/done/",
+         auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
+         name="password_reset_complete"),
+    # couple
+    path("couple/", couples.couple_home, name="couple"),
+    path("couple/invite/", couples.invite, name="couple_invite"),
+    path("couple/join/", couples.join, name="couple_join"),
+    path("couple/unlink/", couples.unlink, name="couple_unlink"),
+    path("couple/consent/", couples.consent, name="couple_consent"),
+    path("couple/<int:couple_id>/report/", couples.couple_report, name="couple_report"),
+    # assessment and personal reports
+    path("assessment/", assessments.assessment_start, name="assessment_start"),
+    path("assessment/page/<int:number>/", assessments.assessment_page, name="assessment_page"),
+    path("assessment/answer/", assessments.assessment_answer, name="assessment_answer"),
+    path("assessment/review/", assessments.assessment_review, name="assessment_review"),
+    path("assessment/submit/", assessments.assessment_submit, name="assessment_submit"),
+    path("assessment/history/", assessments.history, name="assessment_history"),
+    path("report/", assessments.report_latest, name="report_latest"),
+    path("report/<int:assessment_id>/", assessments.report_detail, name="report_detail"),
+    path("support/", assessments.support, name="support"),
+    # JSON API (OpenAPI at /api/openapi.json, docs at /api/docs)
+    path("api/", api.urls),
+]
