@@ -38,7 +38,7 @@ from scipy import optimize, stats
 
 from interdep.science import dyadic
 from interdep.science.errors import InputError
-from interdep.science.tabular import file_row, numeric_column, require_columns
+from interdep.science.tabular import file_row, key_column, numeric_column, require_columns
 
 METHODS = ("REML", "ML")
 PARAMETRISATIONS = ("two-intercept", "interaction")
@@ -97,8 +97,6 @@ def dyads_from_table(
     """
     predictors = [p.strip() for p in predictors if p.strip()]
     covariates = [c.strip() for c in covariates if c.strip()]
-    if not predictors:
-        raise InputError("name at least one predictor")
     if layout not in dyadic.LAYOUTS:
         raise InputError(f"unknown layout {layout!r}; use one of: {', '.join(dyadic.LAYOUTS)}")
     if layout == "dyad":
@@ -119,7 +117,7 @@ def dyads_from_table(
         dyadic.check_pairwise_consistency(frame, pairing, predictors)
     r = pairing.rows
     y = values[y_col][r]
-    x = np.stack([values[c][r] for c in own], axis=-1)
+    x = np.stack([values[c][r] for c in own], axis=-1) if own else np.zeros((len(r), 2, 0))
     cov = (
         np.stack([values[c][r] for c in cov_cols], axis=-1)
         if cov_cols
@@ -140,7 +138,7 @@ def dyads_from_table(
 
 def _from_dyad_layout(frame, outcome, predictors, covariates, dyad_column, role_column) -> DyadData:
     require_columns(frame, [dyad_column])
-    ids = dyadic.key_column(frame, dyad_column)
+    ids = key_column(frame, dyad_column)
     if not ids.is_unique:
         dup = ids[ids.duplicated(keep=False)].unique()
         raise InputError(
@@ -158,7 +156,7 @@ def _from_dyad_layout(frame, outcome, predictors, covariates, dyad_column, role_
         return np.column_stack([numeric_column(frame, c) for c in cols])
 
     y = pair(outcome)
-    x = np.stack([pair(p) for p in predictors], axis=-1)
+    x = np.stack([pair(p) for p in predictors], axis=-1) if predictors else np.zeros((len(frame), 2, 0))
     cov = (
         np.stack([pair(c, allow_shared=True) for c in covariates], axis=-1)
         if covariates
@@ -529,13 +527,16 @@ class _Prepared:
 
 def _prepare(data: DyadData, distinguishable: bool) -> _Prepared:
     X, terms = _design(data, distinguishable)
-    y = data.y
+    return _prepare_xy(X, data.y, terms)
+
+
+def _prepare_xy(X: np.ndarray, y: np.ndarray, terms: list[Term]) -> _Prepared:
     has_y = np.isfinite(y)
     has_x = np.isfinite(X).all(axis=2)
     used = has_y & has_x
     counts = {
-        "dyads_in_file": int(data.n_dyads),
-        "rows_in_file": int(2 * data.n_dyads),
+        "dyads_in_file": len(y),
+        "rows_in_file": int(2 * len(y)),
         "rows_used": int(used.sum()),
         "rows_missing_outcome": int((~has_y).sum()),
         "rows_missing_predictor": int((has_y & ~has_x).sum()),
@@ -700,10 +701,10 @@ def fit_apim(
     if not math.isfinite(ev.nll):
         raise InputError("the model could not be fitted (degenerate data: no residual variation?)")
     beta = ev.beta + prep.offset
-    cov = ev.sigma2 * np.linalg.inv(ev.A)
     n_obs = int(prep.used.sum())
     p = len(beta)
     df = n_obs - p
+    cov = _beta_covariance(ev, n_obs, reml)
     terms = prep.terms
     std = _standardizers(data, prep, terms)
     loglik = -ev.nll
@@ -742,7 +743,11 @@ def fit_apim(
         ks.append(KRatio(pred, role, kv, lo, hi, plo, phi, kind, pattern if boot is not None else None))
 
     if distinguishable and parametrisation == "interaction":
-        beta, cov, terms = _to_interaction(beta, cov, terms, data.roles)
+        beta, cov, terms, log_det = _to_interaction(beta, cov, terms, data.roles)
+        if reml:
+            # the REML likelihood carries -1/2 log|X'V^-1 X|, which a reparametrisation X -> X T^-1
+            # shifts by log|det T| (nlme reports it for the design it was given)
+            loglik += log_det
         coefs = _coefficients(beta, cov, terms, df, alpha, _standardizers(data, prep, terms))
 
     test = None
@@ -775,6 +780,15 @@ def fit_apim(
         bootstrap=boot_info,
         alpha=alpha,
     )
+
+
+def _beta_covariance(ev: _Eval, n_obs: int, reml: bool) -> np.ndarray:
+    """sigma^2 (X'V^-1X)^-1 with sigma^2 on n_obs - p degrees of freedom, also for ML fits: what
+    nlme's summary.gls reports (it rescales the ML variance by N / (N - p)), so the t tests are
+    the same whichever method estimated the covariance parameters."""
+    p = ev.A.shape[0]
+    scale = 1.0 if reml else n_obs / (n_obs - p)
+    return ev.sigma2 * scale * np.linalg.inv(ev.A)
 
 
 def _coefficients(beta, cov, terms, df, alpha, std) -> list[Coefficient]:
@@ -840,7 +854,7 @@ def _to_interaction(beta, cov, terms, roles):
         new_terms.append(Term(t.effect, t.predictor, None))
         by_role = "role" if t.effect == "intercept" else f"{t.effect}_x_role"
         new_terms.append(Term(by_role, t.predictor, roles[1]))
-    return T @ beta, T @ cov @ T.T, new_terms
+    return T @ beta, T @ cov @ T.T, new_terms, float(np.linalg.slogdet(T)[1])
 
 
 def distinguishability(data: DyadData, prep_dist: _Prepared | None = None) -> Distinguishability:
@@ -860,6 +874,57 @@ def distinguishability(data: DyadData, prep_dist: _Prepared | None = None) -> Di
     lr = max(2 * (ev_i.nll - ev_d.nll), 0.0)
     df = prep_d.X.shape[2] - prep_i.X.shape[2] + 1
     return Distinguishability(lr, df, float(stats.chi2.sf(lr, df)), -ev_i.nll, -ev_d.nll)
+
+
+@dataclass(frozen=True)
+class GlsFit:
+    """A dyadic GLS fit on a design of your own (any columns, e.g. an actor effect of one
+    variable and a partner effect of another)."""
+
+    beta: np.ndarray
+    se: np.ndarray
+    covariance: np.ndarray
+    df: int
+    rho: float
+    sigma: float
+    sd_ratio: float
+    loglik: float
+    n_obs: int
+
+
+def fit_dyadic_gls(
+    X: np.ndarray, y: np.ndarray, *, method: str = "REML", heterogeneous: bool = False
+) -> GlsFit:
+    """GLS with correlated residuals within dyads on a given design.
+
+    ``X`` is (n_dyads, 2, p) and ``y`` (n_dyads, 2) with NaN for a missing outcome. With
+    ``heterogeneous`` member 1's residual SD is ``sd_ratio`` times member 0's (varIdent).
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if X.ndim != 3 or X.shape[:2] != y.shape or y.shape[1] != 2:
+        raise InputError("X must be (n_dyads, 2, p) and y (n_dyads, 2)")
+    method = method.upper()
+    if method not in METHODS:
+        raise InputError(f"unknown method {method!r}; use REML or ML")
+    terms = [Term("covariate", f"x{i}", None) for i in range(X.shape[2])]
+    prep = _prepare_xy(X, y, terms)
+    ev = _optimise(_stats(prep.blocks), heterogeneous, method == "REML", _start(prep))
+    if not math.isfinite(ev.nll):
+        raise InputError("the model could not be fitted")
+    n_obs = int(prep.used.sum())
+    cov = _beta_covariance(ev, n_obs, method == "REML")
+    return GlsFit(
+        beta=ev.beta + prep.offset,
+        se=np.sqrt(np.diag(cov)),
+        covariance=cov,
+        df=n_obs - X.shape[2],
+        rho=ev.rho,
+        sigma=math.sqrt(ev.sigma2),
+        sd_ratio=ev.ratio,
+        loglik=-ev.nll,
+        n_obs=n_obs,
+    )
 
 
 # ----------------------------------------------------------------------------- simulation
