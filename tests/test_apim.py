@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import warnings
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -118,10 +119,8 @@ def test_the_fitted_covariance_maximises_the_likelihood_statsmodels_computes():
     best = sm.GLS(y, X, sigma=block_covariance(result, groups, member)).fit().llf
     sd = result.residual_sd
     for d_rho, d_ratio in [(0.01, 0), (-0.01, 0), (0, 0.01), (0, -0.01)]:
-        class Shifted:
-            rho = result.rho + d_rho
-            residual_sd = {"A": sd["A"], "B": sd["B"] * (1 + d_ratio)}
-        assert sm.GLS(y, X, sigma=block_covariance(Shifted, groups, member)).fit().llf < best
+        shifted = SimpleNamespace(rho=result.rho + d_rho, residual_sd={"A": sd["A"], "B": sd["B"] * (1 + d_ratio)})
+        assert sm.GLS(y, X, sigma=block_covariance(shifted, groups, member)).fit().llf < best
 
 
 def test_acitelli_estimates_match_statsmodels(request):
