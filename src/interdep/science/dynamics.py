@@ -286,7 +286,13 @@ def _fit_wide(Y: np.ndarray, couple_of_prompt: np.ndarray, lag_ok: np.ndarray, C
         n_eq[:, eq] = n.astype(np.int64)
         can = (n >= min_pairs) & (n > _K)
         can[can] = _well_conditioned(xtx[can])
-        fitted &= can
+        # the outcome must vary on the rows used (a partner who always gave the same answer
+        # there yields a "perfect" fit with zero standard errors, which would swamp any pooling)
+        syy = np.bincount(g, weights=y * y, minlength=C)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            tss = syy - xty[:, 0] ** 2 / n
+        varies = tss > 1e-10 * syy
+        can &= varies
         b = np.full((C, _K), np.nan)
         inv = np.full((C, _K, _K), np.nan)
         if can.any():
@@ -299,6 +305,11 @@ def _fit_wide(Y: np.ndarray, couple_of_prompt: np.ndarray, lag_ok: np.ndarray, C
         df[:, eq] = dof
         with np.errstate(invalid="ignore", divide="ignore"):
             s2 = np.where(can, r / np.maximum(dof, 1), np.nan)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            perfect = can & (r <= 1e-10 * tss)
+        can &= ~perfect
+        fitted &= can
+        s2 = np.where(can, s2, np.nan)
         rss[:, eq] = np.where(can, r, np.nan)
         coef[:, eq] = b
         xtx_inv[:, eq] = inv
@@ -442,7 +453,7 @@ def _reason(n_eq, min_pairs, overlap, min_overlap) -> str:
     short = [f"{int(n)} usable pairs for {{{i}}}'s equation" for i, n in enumerate(n_eq) if n < min_pairs]
     if short:
         return "; ".join(short) + f" (at least {min_pairs} are needed)"
-    return "the lagged values do not vary enough to estimate the model (e.g. always the same answer)"
+    return "the answers do not vary enough to estimate the model (e.g. always the same answer)"
 
 
 # --------------------------------------------------------------------------- bias correction
