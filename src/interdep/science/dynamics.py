@@ -34,18 +34,22 @@ rows). This is exact given sigma_AB; the one approximation is estimating sigma_A
 cross-product of the two equations' residuals on the common rows divided by (n_C - 3), the usual
 small-sample SUR divisor. The asymmetry interval uses t with min(n_A, n_B) - 3 degrees of freedom.
 
-Small-sample bias. With a few dozen pairs per couple, OLS slopes of an autoregression are biased
-towards zero-ish values by about -(1 + 3 a)/n (Hurwicz/Kendall; Nicholls & Pope 1988 for VARs).
-With ~40 usable pairs that is -0.03 to -0.05 on inertia, larger than the between-couple
-differences researchers care about. Per-couple OLS results are reported as estimated (they match
-any OLS program), and each couple also carries a bias-corrected slope matrix (Pope 1990 analytic
-correction, shrunk towards OLS when it would leave the stationary region, after Kilian 1998). The
-pooled summary uses the corrected slopes by default and says so.
+Small-sample bias. With a few dozen pairs per couple, the OLS slopes of an autoregression are
+biased downwards by roughly (1 + 3 a)/n (Hurwicz/Kendall; Nicholls & Pope 1988 for VARs): about
+-0.045 on inertia with ~35 usable pairs, more than the differences researchers care about.
+Per-couple OLS results are reported as estimated (they match any OLS program). Each couple also
+carries bias-corrected slopes from a parametric bootstrap on the couple's own prompt pattern
+(same gaps, same missing values; the analytic formula assumes an unbroken series and
+overcorrects broken ones), shrunk towards OLS where the correction would leave the stationary
+region (Kilian 1998). The pooled summary uses the corrected slopes when they were computed and
+says so. Each couple's bootstrap draws are keyed by its id, so results do not depend on how the
+couples are partitioned.
 
 Minimum data. A couple is "insufficient_data" (never an exception) when it does not have exactly
 two persons, when either equation has fewer than ``min_pairs`` usable pairs (default 10: seven
-residual degrees of freedom), when a design is singular (e.g. a partner who always answers the
-same), or, when ``min_overlap_days`` is given, when the partners answered on fewer common local
+residual degrees of freedom), when a design is singular or an equation's outcome does not vary
+on its rows (e.g. a partner who always gives the same answer: a "perfect" fit with zero standard
+errors would swamp any pooling), or, when ``min_overlap_days`` is given, when the partners answered on fewer common local
 days than that (the app uses 14, MODEL.md section 5; the research CLI leaves it off by default).
 """
 
@@ -946,6 +950,8 @@ def pool_couples(
     exchangeable: inertia pools both partners, transmission both directions (treating the two
     estimates of a couple as independent, an approximation), and a signed asymmetry has no
     meaning across couples. Co-movement pools Fisher-z correlations with variance 1/(n - 3).
+    With ``bias_corrected`` the couples' bias-corrected slopes are pooled (they equal OLS when the
+    results were computed with ``bias_replicates=0``, so callers set the flag to match).
     """
     ok = [r for r in results if r.ok]
     label_sets = {tuple(r.persons) for r in ok}
