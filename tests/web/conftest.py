@@ -14,6 +14,10 @@ from interdep.couples import services as couple_services
 from interdep.demo import demo_answers
 
 PASSWORD = "correct horse battery staple"
+#: Answers on the worrying side of safety items (afraid to refuse; partner checks up, pressures).
+SAFETY_RAISING = {"no_s5": 5, "hon_s4": 5, "aut_p2": 5, "hon_p2": 5}
+#: Words only the private safety note uses (the general support page is public).
+SAFETY_WORDS = ("A note just for you", "feel afraid, pressured or watched", "support_suggested\": true")
 
 
 def make_person(name: str, **extra):

@@ -13,8 +13,7 @@ from typing import Any
 from django.contrib.auth import authenticate, login, logout
 from django.core.exceptions import PermissionDenied
 from django.middleware.csrf import get_token
-from django.views.decorators.csrf import ensure_csrf_cookie
-from ninja import NinjaAPI, Schema
+from ninja import Body, NinjaAPI, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 from ninja.utils import check_csrf
@@ -168,7 +167,6 @@ def _assessment(assessment) -> dict:
 
 
 @api.get("/v1/auth/csrf", auth=None, response={200: CsrfOut}, tags=["auth"])
-@ensure_csrf_cookie
 def csrf(request):
     """Set the CSRF cookie and return its token (send it back as X-CSRFToken)."""
     return {"csrf_token": get_token(request)}
@@ -180,7 +178,7 @@ def signup(request, payload: SignupIn):
     _require_csrf(request)
     user = account_services.user_create(email=payload.email, password=payload.password, display_name=payload.display_name)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    return 201, _me(user)
+    return Status(201, _me(user))
 
 
 @api.post("/v1/auth/login", auth=None, response={200: MeOut, 401: Error, 429: Error, **PUBLIC_ERRORS}, tags=["auth"])
@@ -189,17 +187,17 @@ def login_(request, payload: LoginIn):
     _require_csrf(request)
     user = authenticate(request, username=payload.email.strip().lower(), password=payload.password)
     if getattr(request, "axes_locked_out", False):
-        return 429, {"detail": "Too many attempts. Try again later.", "code": "locked_out"}
+        return Status(429, {"detail": "Too many attempts. Try again later.", "code": "locked_out"})
     if user is None:
-        return 401, {"detail": "Email or password is not right.", "code": "bad_credentials"}
+        return Status(401, {"detail": "Email or password is not right.", "code": "bad_credentials"})
     login(request, user)
-    return 200, _me(user)
+    return Status(200, _me(user))
 
 
 @api.post("/v1/auth/logout", response={204: None, **ERRORS}, tags=["auth"])
 def logout_(request):
     logout(request)
-    return 204, None
+    return Status(204, None)
 
 
 @api.get("/v1/me", response={200: MeOut, **ERRORS}, tags=["auth"])
@@ -216,7 +214,7 @@ def me(request):
 def couple_invite(request):
     """A one-time code for your partner (valid 7 days)."""
     invite = couple_services.invite_create(person=request.user)
-    return 201, {"code": invite.code, "expires_at": invite.expires_at}
+    return Status(201, {"code": invite.code, "expires_at": invite.expires_at})
 
 
 @api.post("/v1/couple/join", response={200: MeOut, **ERRORS}, tags=["couple"])
@@ -229,7 +227,7 @@ def couple_join(request, payload: JoinIn):
 def couple_unlink(request):
     """Unlink: the couple ends for both; each keeps their own data."""
     couple_services.couple_unlink(person=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 @api.put("/v1/couple/consent", response={200: MeOut, **ERRORS}, tags=["couple"])
@@ -258,7 +256,7 @@ def assessment_current(request):
 
 
 @api.put("/v1/assessments/current/answers", response={200: AssessmentOut, **ERRORS}, tags=["assessment"])
-def assessment_answers(request, payload: dict[str, int | None]):
+def assessment_answers(request, payload: dict[str, int | None] = Body(...)):
     """Save answers {item_id: value}; null clears one."""
     return _assessment(assessment_services.answers_save(person=request.user, answers=payload))
 
@@ -296,7 +294,7 @@ def report_couple(request):
     otherwise. Person ids are relative to you: "me" and "partner"."""
     access = permissions.couple_report_access(request.user)
     if not access.allowed:
-        return 403, {"detail": access.message, "code": access.reason}
+        return Status(403, {"detail": access.message, "code": access.reason})
     report = couple_report(
         selectors.instrument_of(access.my_assessment), access.my_assessment, access.partner_assessment,
         couple_id=str(access.couple.pk), partner_name=access.partner.person.display_name,

@@ -159,10 +159,9 @@ def history(request):
     return render(request, "assessments/history.html", {"history": selectors.history(request.user)})
 
 
-@login_required
 @require_GET
 def support(request):
     """Calm resources for everyone; the personal note shows only to the person whose own latest
     answers raised a safety signal (never to a partner, never in a title)."""
-    latest = permissions.latest_submitted(request.user)
+    latest = permissions.latest_submitted(request.user) if request.user.is_authenticated else None
     return render(request, "assessments/support.html", {"raised": bool(latest and latest.safety_raised)})
