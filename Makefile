@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench clean system-deps
+.PHONY: run demo test lint format bench clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,11 +15,17 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Debian's Chromium drives the browser tests (Playwright never downloads a browser here).
 system-deps:
-	@bash scripts/system-deps.sh
+	@bash scripts/system-deps.sh chromium
 
+# The web application on http://127.0.0.1:8000 (migrations applied, task worker started).
 run: $(STAMP)
-	$(BIN)/interdep assess
+	$(BIN)/interdep serve
+
+# A linked demo couple who answered and agreed to share; prints their logins.
+demo: $(STAMP)
+	$(BIN)/interdep demo
 
 test: $(STAMP) system-deps
 	$(BIN)/ruff check .

@@ -16,7 +16,6 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from interdep.api.api import api
 from interdep.couples import services as couple_services
-
 from interdep.demo import demo_answers
 
 from .conftest import SAFETY_RAISING, SAFETY_WORDS, link, make_person, submit

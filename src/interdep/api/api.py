@@ -256,7 +256,7 @@ def assessment_current(request):
 
 
 @api.put("/v1/assessments/current/answers", response={200: AssessmentOut, **ERRORS}, tags=["assessment"])
-def assessment_answers(request, payload: dict[str, int | None] = Body(...)):
+def assessment_answers(request, payload: Body[dict[str, int | None]]):
     """Save answers {item_id: value}; null clears one."""
     return _assessment(assessment_services.answers_save(person=request.user, answers=payload))
 
