@@ -88,6 +88,8 @@ def read_answer_frame(
     if couple_column is None and DEFAULT_COUPLE_COLUMN in frame.columns:
         couple_column = DEFAULT_COUPLE_COLUMN
     require_columns(frame, [person_column] + ([couple_column] if couple_column else []))
+    for column in sorted(frame.attrs.get("duplicate_columns", ())):
+        raise InputError("this column name appears more than once in the header", row=1, column=column)
     instrument = _instrument_for(frame, default_version)
     known = set(instrument.item_ids) | {person_column, VERSION_COLUMN}
     if couple_column:

@@ -34,15 +34,22 @@ def read_table(path: str | Path) -> pd.DataFrame:
             frame = pd.read_csv(path, skipinitialspace=True, na_values=["", " ", "NA", "NaN", "."])
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError) as exc:
         raise InputError(f"cannot read {path.name}: {exc}") from exc
-    duplicated = [c for c in frame.columns if isinstance(c, str) and "." in c and c.rsplit(".", 1)[0] in frame.columns and c.rsplit(".", 1)[1].isdigit()]
-    if duplicated:
-        raise InputError(f"duplicate column name {duplicated[0].rsplit('.', 1)[0]!r} in the header", row=1)
+    # pandas renames a repeated header X to X.1; remember X so a command that uses it can refuse
+    # the ambiguity, while files with an unused repeated column still load.
+    frame.attrs["duplicate_columns"] = {
+        c.rsplit(".", 1)[0]
+        for c in frame.columns
+        if isinstance(c, str) and "." in c and c.rsplit(".", 1)[0] in frame.columns and c.rsplit(".", 1)[1].isdigit()
+    }
     return frame.reset_index(drop=True)
 
 
 def require_columns(frame: pd.DataFrame, columns: Iterable[str]) -> None:
-    """Fail with the first missing column named."""
+    """Fail with the first missing (or repeated, hence ambiguous) column named."""
+    duplicates = frame.attrs.get("duplicate_columns", set())
     for column in columns:
+        if column in duplicates:
+            raise InputError("this column name appears more than once in the header; rename one", row=1, column=column)
         if column not in frame.columns:
             raise InputError(f"column not found (have: {', '.join(map(str, frame.columns))})", row=1, column=column)
 
