@@ -125,7 +125,7 @@ def write(tmp_path, text: str) -> Path:
 @pytest.mark.parametrize(
     ("csv", "extra", "message"),
     [
-        ("couple,x,y\n1,1,2\n1,2,3\n1,3,4\n2,1,1\n", [], "another number of rows: 1 (3 rows), 2 (1 rows)"),
+        ("couple,x,y\n1,1,2\n1,2,3\n1,3,4\n2,1,1\n", [], "another number of rows: 1 (3 rows), 2 (1 row: the partner's row is missing)"),
         ("couple,r,x,y\n1,a,1,2\n1,b,2,3\n2,a,1,1\n2,c,3,2\n", ["--role-column", "r"], "exactly two distinct role labels"),
         ("couple,x,y\n1,1,2\n1,two,3\n2,1,1\n2,3,2\n", [], "row 3, column 'x': not a number: 'two'"),
         ("couple,x,y\n1,1,2\n1,2,3\n", ["--layout", "sideways"], "--layout must be one of"),

@@ -89,7 +89,7 @@ def test_a_dyad_with_three_rows_or_one_is_named(individual):
     broken = pd.concat([individual, pd.DataFrame({"couple": [2, 9], "person": ["x", "y"]})], ignore_index=True)
     with pytest.raises(InputError) as err:
         dyadic.pair_rows(broken, "couple")
-    assert "2 (3 rows)" in str(err.value) and "9 (1 rows)" in str(err.value)
+    assert "2 (3 rows)" in str(err.value) and "9 (1 row: the partner's row is missing)" in str(err.value)
     assert err.value.column == "couple"
 
 

@@ -60,7 +60,10 @@ def pair_rows(frame: pd.DataFrame, dyad_column: str, role_column: str | None = N
     counts = np.bincount(codes, minlength=len(uniques))
     wrong = np.flatnonzero(counts != 2)
     if wrong.size:
-        details = [f"{uniques[i]} ({counts[i]} rows)" for i in wrong]
+        details = [
+            f"{uniques[i]} (1 row: the partner's row is missing)" if counts[i] == 1 else f"{uniques[i]} ({counts[i]} rows)"
+            for i in wrong
+        ]
         raise InputError(
             "each dyad needs exactly two rows, one per member; dyad(s) with another number of "
             f"rows: {_name_ids(details)}",
