@@ -26,7 +26,7 @@ def test_signing_up_creates_the_account_and_logs_in(client, db):
 def test_passwords_are_hashed_with_argon2_outside_the_tests(settings):
     from django.conf import settings as live
 
-    assert "Argon2PasswordHasher" in [h for h in live.PASSWORD_HASHERS if "MD5" not in h][0]
+    assert "Argon2PasswordHasher" in next(h for h in live.PASSWORD_HASHERS if "MD5" not in h)
 
 
 def test_signup_refuses_a_weak_password_and_a_taken_email(client, alice):
