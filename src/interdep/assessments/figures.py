@@ -60,12 +60,21 @@ def map_svg(points: Sequence[MapPoint]) -> str:
     for k, point in enumerate(points):
         colour, marker = POINT_COLOURS[k % 2], POINT_MARKERS[k % 2]
         ax.scatter([point.connection], [point.self], s=170, color=colour, marker=marker, edgecolor="white", linewidth=2, zorder=3)
+        # The higher point's label goes above it and the lower one's below, so two nearby points
+        # never put their names on each other; near the top or bottom edge, stay inside.
+        highest = max(p.self for p in points)
+        above = point.self == highest if len(points) > 1 else True
+        if point.self > 88:
+            above = False
+        elif point.self < 12:
+            above = True
         ax.annotate(
             point.label,
             (point.connection, point.self),
-            xytext=(0, -22 if point.self > 15 else 16),
+            xytext=(0, 13 if above else -13),
             textcoords="offset points",
             ha="center",
+            va="bottom" if above else "top",
             fontsize=12,
             fontweight="bold",
             color=colour,
@@ -84,40 +93,42 @@ def map_svg(points: Sequence[MapPoint]) -> str:
 def facet_bars_svg(rows: Sequence[tuple[str, float | None, str]], *, second: Sequence[float | None] | None = None,
                    labels: tuple[str, str] = ("", "")) -> str:
     """Horizontal bars 0-100 per facet: rows of (label, score, capacity). With ``second``, two bars
-    per facet (the couple report: you and your partner)."""
+    per facet (the couple report: you and your partner). Each facet's name sits above its bars,
+    so the bars keep the full width and the text stays large on a phone."""
     n = len(rows)
-    fig = Figure(figsize=(4.6, 0.42 * n * (1.6 if second is not None else 1) + 0.6))
+    pair = second is not None
+    step = 1.25 if pair else 1.0
+    fig = Figure(figsize=(3.6, 0.5 * n * step + 0.5))
     ax = fig.add_subplot()
-    height = 0.38 if second is not None else 0.62
-    for k, (_label, score, capacity) in enumerate(rows):
-        y = n - 1 - k
-        ax.barh(y, 100, height=height * (2 if second is not None else 1), color="#f3efe9", zorder=0)
-        if second is None:
-            colour = POINT_COLOURS[0] if capacity == "connection" else "#3d5a80"
-            if score is not None:
-                ax.barh(y, score, height=height, color=colour, zorder=2)
-                ax.text(min(score + 2, 88), y, f"{score:.0f}", va="center", fontsize=10, color=INK, zorder=3)
-            else:
-                ax.text(2, y, "not enough answers", va="center", fontsize=9.5, color=MUTED, zorder=3)
-        else:
-            for offset, value, colour in ((height / 2, score, POINT_COLOURS[0]), (-height / 2, second[k], POINT_COLOURS[1])):
-                if value is not None:
-                    ax.barh(y + offset, value, height=height, color=colour, zorder=2)
-                    ax.text(min(value + 2, 90), y + offset, f"{value:.0f}", va="center", fontsize=9, color=INK, zorder=3)
-    ax.set_yticks(range(n))
-    ax.set_yticklabels([r[0] for r in reversed(rows)], fontsize=11, color=INK)
+    height = 0.26 if pair else 0.4
+    for k, (label, score, capacity) in enumerate(rows):
+        y = (n - 1 - k) * step
+        ax.text(0, y + (0.5 if pair else 0.34), label, fontsize=10.5, color=INK, va="center", ha="left")
+        values = [(score, POINT_COLOURS[0] if capacity == "connection" else "#3d5a80", 0.0)]
+        if pair:
+            values = [(score, POINT_COLOURS[0], height / 2 + 0.02), (second[k], POINT_COLOURS[1], -height / 2 - 0.02)]
+        for value, colour, offset in values:
+            ax.barh(y + offset, 100, height=height, color="#f0ebe4", zorder=0)
+            if value is None:
+                ax.text(2, y + offset, "not enough answers", va="center", fontsize=9, color=MUTED, zorder=3)
+                continue
+            ax.barh(y + offset, value, height=height, color=colour, zorder=2)
+            ax.text(value + 1.5 if value < 88 else value - 1.5, y + offset, f"{value:.0f}", va="center",
+                    ha="left" if value < 88 else "right", fontsize=9.5,
+                    color=INK if value < 88 else "white", zorder=3)
     ax.set_xlim(0, 100)
+    ax.set_ylim(-0.6, (n - 1) * step + 0.8)
+    ax.set_yticks([])
     ax.set_xticks([0, 50, 100])
     ax.tick_params(axis="x", labelsize=9.5, colors=MUTED, length=0)
-    ax.tick_params(axis="y", length=0)
-    ax.axvline(CUTOFF, color="#d6d0c8", lw=1, ls=(0, (3, 3)), zorder=1)
+    ax.axvline(CUTOFF, color="#cfc8bf", lw=1, ls=(0, (3, 3)), zorder=1)
     for side in ("top", "right", "left", "bottom"):
         ax.spines[side].set_visible(False)
-    if second is not None:
+    if pair:
         from matplotlib.patches import Patch
 
         ax.legend(
             handles=[Patch(color=POINT_COLOURS[0], label=labels[0]), Patch(color=POINT_COLOURS[1], label=labels[1])],
-            loc="lower center", bbox_to_anchor=(0.4, 1.0), ncol=2, frameon=False, fontsize=10.5,
+            loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, frameon=False, fontsize=10.5,
         )
     return _to_svg(fig)

@@ -104,13 +104,11 @@ def _facets_by_capacity(instrument: Instrument):
     return sorted(instrument.facets, key=lambda f: (f.capacity != "connection", instrument.facet_ids.index(f.id)))
 
 
-def _gap_words(gap: float | None, seer: str, label: str, about: str, about_them: str) -> str:
+def _gap_words(gap: float | None, seer: str, about: str, about_them: str) -> str:
     """Words for a perception gap (seer's view minus the self-view of the person it is about)."""
-    if gap is None:
-        return f"Not enough answers yet to compare views of {label.lower()}."
     if abs(gap) < 10:
-        return f"{seer} {label.lower()} in {about} much as {about_them}."
-    return f"{seer} {'more' if gap > 0 else 'less'} {label.lower()} in {about} than {about_them}."
+        return f"{seer} this in {about} much as {about_them}."
+    return f"{seer} {'more' if gap > 0 else 'less'} of this in {about} than {about_them}."
 
 
 def couple_report(instrument: Instrument, mine: Assessment, theirs: Assessment, *, couple_id: str,
@@ -134,12 +132,13 @@ def couple_report_from(instrument: Instrument, me: PersonResult, partner: Person
     second = [partner.facets.get(f.id) for f in facets]
     gaps = []
     for entry in result.gaps:
-        label = instrument.facet(entry["facet"]).label
+        if entry["gap"] is None:
+            continue  # too few answers on one side: nothing to compare, nothing to say
         if entry["about"] == "me":
-            words = _gap_words(entry["gap"], f"{partner_name} sees", label, "you", "you do")
+            words = _gap_words(entry["gap"], f"{partner_name} sees", "you", "you do")
         else:
-            words = _gap_words(entry["gap"], "You see", label, partner_name, "they do")
-        gaps.append({**entry, "label": label, "words": words})
+            words = _gap_words(entry["gap"], "You see", partner_name, "they do")
+        gaps.append({**entry, "label": instrument.facet(entry["facet"]).label, "words": words})
     agreement = result.agreement
     mad = agreement.get("mean_absolute_difference")
     r = agreement.get("profile_correlation")
