@@ -6,6 +6,7 @@ Django is imported inside the commands only, so the researcher commands never lo
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 
@@ -41,6 +42,8 @@ def serve(
             env={**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]},
         )
         err_console.print(f"task worker started (pid {child.pid})")
+    # A plain `kill` should stop the worker too: turn SIGTERM into a normal exit (finally runs).
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     try:
         call_command("runserver", addrport, use_reloader=False)
     finally:

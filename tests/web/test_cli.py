@@ -1,0 +1,31 @@
+"""The web commands: demo couple, and researcher commands staying free of Django."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from interdep import permissions
+from interdep.cli.main import app
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_creates_a_couple_who_can_read_their_couple_report():
+    result = CliRunner().invoke(app, ["demo"])
+    assert result.exit_code == 0, result.output
+    assert "alex@example.com / " in result.output and "sam@example.com / " in result.output
+    from django.contrib.auth import get_user_model
+
+    alex = get_user_model().objects.get(email="alex@example.com")
+    assert permissions.couple_report_access(alex).allowed
+    # Running it again starts the demo afresh instead of failing.
+    assert CliRunner().invoke(app, ["demo"]).exit_code == 0
+
+
+def test_loading_the_command_line_does_not_import_django():
+    code = "import sys, interdep.cli.main; print('django' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "False", done.stderr
