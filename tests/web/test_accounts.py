@@ -50,6 +50,7 @@ def test_a_wrong_password_is_refused_and_repeated_failures_lock_out(client, alic
     assert response.status_code in (403, 429)
     locked = client.post("/accounts/login/", {"email": alice.email, "password": PASSWORD})
     assert locked.status_code in (403, 429)
+    assert "Too many attempts" in locked.content.decode()
 
 
 def test_a_password_reset_email_leads_to_a_new_password(client, alice):

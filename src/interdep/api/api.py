@@ -22,7 +22,7 @@ from interdep import permissions
 from interdep.accounts import services as account_services
 from interdep.assessments import selectors
 from interdep.assessments import services as assessment_services
-from interdep.assessments.reports import couple_report
+from interdep.assessments.reports import couple_result
 from interdep.couples import services as couple_services
 from interdep.services import ServiceError
 
@@ -295,8 +295,8 @@ def report_couple(request):
     access = permissions.couple_report_access(request.user)
     if not access.allowed:
         return Status(403, {"detail": access.message, "code": access.reason})
-    report = couple_report(
+    _, _, result = couple_result(
         selectors.instrument_of(access.my_assessment), access.my_assessment, access.partner_assessment,
-        couple_id=str(access.couple.pk), partner_name=access.partner.person.display_name,
+        couple_id=str(access.couple.pk),
     )
-    return {**report["result"].to_dict(), "partner_display_name": access.partner.person.display_name}
+    return {**result.to_dict(), "partner_display_name": access.partner.person.display_name}

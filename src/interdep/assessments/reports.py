@@ -113,10 +113,16 @@ def _gap_words(gap: float | None, seer: str, about: str, about_them: str) -> str
 
 def couple_report(instrument: Instrument, mine: Assessment, theirs: Assessment, *, couple_id: str,
                   partner_name: str) -> dict:
+    me, partner, result = couple_result(instrument, mine, theirs, couple_id=couple_id)
+    return couple_report_from(instrument, me, partner, result, partner_name=partner_name)
+
+
+def couple_result(instrument: Instrument, mine: Assessment, theirs: Assessment, *,
+                  couple_id: str) -> tuple[PersonResult, PersonResult, CoupleResult]:
+    """The science of the couple report (no figures), from the viewer's side: "me", "partner"."""
     me = selectors.shared_person_result(mine, person_id="me", couple_id=couple_id)
     partner = selectors.shared_person_result(theirs, person_id="partner", couple_id=couple_id)
-    result = analyse_couple(instrument, me, partner, couple_id=couple_id)
-    return couple_report_from(instrument, me, partner, result, partner_name=partner_name)
+    return me, partner, analyse_couple(instrument, me, partner, couple_id=couple_id)
 
 
 def couple_report_from(instrument: Instrument, me: PersonResult, partner: PersonResult, result: CoupleResult, *,
