@@ -1,7 +1,6 @@
 """Entry point: importing the command modules registers their commands on the shared app."""
 
 # Each command module registers its commands on the shared app when imported; keep one per line.
-from interdep.cli import app as _app_module
 from interdep.cli import (
     apim_cmds,  # noqa: F401
     assess_cmds,  # noqa: F401
@@ -10,6 +9,7 @@ from interdep.cli import (
     score_cmds,  # noqa: F401
     web_cmds,  # noqa: F401
 )
+from interdep.cli import app as _app_module
 
 app = _app_module.app
 
