@@ -162,9 +162,11 @@ def world(db):
     submit(bob, seed=12, lean=0.5)
     couple_services.consent_set(person=alice, share=True)
     couple_services.consent_set(person=bob, share=True)
+    dave_code = couple_services.invite_create(person=dave).code  # an open invite is private too
     return {
         "people": {"self": alice, "partner": bob, "former": carol, "stranger": dave, "staff": staff},
         "ids": {"couple": couple.pk, "assessment": assessment.pk},
+        "codes": {"stranger": dave_code},
     }
 
 
@@ -191,6 +193,8 @@ def _private_values(world, actor_role: str) -> list[str]:
         is_partner = {actor_role, role} == {"self", "partner"}
         if not is_partner:
             values.append(person.display_name)
+        if role in world["codes"]:
+            values.append(world["codes"][role])
     return values
 
 
