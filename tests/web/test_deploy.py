@@ -16,7 +16,8 @@ def test_check_deploy_is_clean_with_production_environment(tmp_path):
         "ALLOWED_HOSTS": "interdep.example.org",
         "INTERDEP_VAR_DIR": str(tmp_path),
     }
-    env.pop("DEBUG", None)
+    for name in ("DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL", "TEST_DATABASE_URL"):
+        env.pop(name, None)
     done = subprocess.run(
         [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
         env=env, capture_output=True, text=True, timeout=120,

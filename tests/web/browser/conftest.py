@@ -6,13 +6,10 @@ loop in the test thread while the test also touches the database through the ORM
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 CHROMIUM_ARGS = [
@@ -26,7 +23,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def chromium():
+def chromium(_allow_orm_beside_playwright):
     executable = shutil.which("chromium")
     if executable is None:
         pytest.skip("Debian's chromium is not installed (make test installs it)")
@@ -36,6 +33,14 @@ def chromium():
         browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _allow_orm_beside_playwright():
+    """Set once the browser tests start (they run last), never for the rest of the suite."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
 
 
 @pytest.fixture
