@@ -36,6 +36,16 @@ def submit(person, *, seed: int = 1, lean: float = 0.7, answers: dict | None = N
     return assessment_services.assessment_submit(person=person)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttles count in the cache; each test starts from zero (ids repeat across tests)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def alice(db):
     return make_person("Alice")

@@ -106,3 +106,18 @@ def test_the_couple_page_offers_an_invite_code_and_the_link_joins(client, alice,
     assert response.status_code == 302 and code in response["Location"]
     client.post("/couple/join/", {"code": code})
     assert permissions.active_membership(bob) is not None
+
+
+def test_guessing_codes_is_paused_after_ten_wrong_ones(alice, bob):
+    from django.core.cache import cache
+
+    cache.clear()
+    code = services.invite_create(person=alice).code
+    for _ in range(services.JOIN_FAILURES_PER_HOUR):
+        with pytest.raises(ServiceError):
+            services.couple_join(person=bob, code="AAAA-AAAA")
+    with pytest.raises(ServiceError) as caught:
+        services.couple_join(person=bob, code=code)
+    assert caught.value.code == "too_many_attempts" and caught.value.status == 429
+    cache.clear()
+    services.couple_join(person=bob, code=code)

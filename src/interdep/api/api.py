@@ -217,7 +217,7 @@ def couple_invite(request):
     return Status(201, {"code": invite.code, "expires_at": invite.expires_at})
 
 
-@api.post("/v1/couple/join", response={200: MeOut, **ERRORS}, tags=["couple"])
+@api.post("/v1/couple/join", response={200: MeOut, 429: Error, **ERRORS}, tags=["couple"])
 def couple_join(request, payload: JoinIn):
     couple_services.couple_join(person=request.user, code=payload.code)
     return _me(request.user)

@@ -8,6 +8,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -56,11 +57,30 @@ def open_invite(person) -> Invite | None:
 
 
 _BAD_CODE = ServiceError("invalid_code", "That code is not valid. It may have expired or been used already.")
+#: Wrong codes a person may enter per hour before joining pauses (codes are not for guessing).
+JOIN_FAILURES_PER_HOUR = 10
+
+
+def _join_failures_key(person) -> str:
+    return f"couple-join-failures:{person.pk}"
+
+
+def couple_join(*, person, code: str) -> Couple:
+    """Accept an invite: both become an active couple. Single use; expires after 7 days."""
+    key = _join_failures_key(person)
+    if cache.get(key, 0) >= JOIN_FAILURES_PER_HOUR:
+        raise ServiceError("too_many_attempts", "Too many wrong codes. Try again in an hour.", status=429)
+    try:
+        return _couple_join(person=person, code=code)
+    except ServiceError as exc:
+        if exc.code == "invalid_code":
+            cache.add(key, 0, timeout=60 * 60)
+            cache.incr(key)
+        raise
 
 
 @transaction.atomic
-def couple_join(*, person, code: str) -> Couple:
-    """Accept an invite: both become an active couple. Single use; expires after 7 days."""
+def _couple_join(*, person, code: str) -> Couple:
     code = normalise_code(code)
     now = timezone.now()
     invite = Invite.objects.select_for_update().select_related("inviter").filter(code=code).first()
