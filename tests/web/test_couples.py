@@ -121,3 +121,15 @@ def test_guessing_codes_is_paused_after_ten_wrong_ones(alice, bob):
     assert caught.value.code == "too_many_attempts" and caught.value.status == 429
     cache.clear()
     services.couple_join(person=bob, code=code)
+
+
+def test_the_report_ready_email_says_nothing_but_that(alice, bob, shared_couple):
+    from django.core import mail
+
+    from interdep.couples.tasks import notify_couple_report_ready
+
+    assert notify_couple_report_ready.call(shared_couple.pk) == 2
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([alice.email, bob.email])
+    for message in mail.outbox:
+        assert "Alice" not in message.body and "Bob" not in message.body
+        assert not any(ch.isdigit() for ch in message.body)

@@ -57,7 +57,7 @@ class Person:
         first.locator("label.choice").nth(3).click()
         status = self.page.locator("#progress [role=status]")
         status.filter(has_text="1 of 80 answered").wait_for()
-        # And by keyboard: Tab into the next question's choices, arrow to pick one.
+        # And by keyboard: focus the next question's choices, arrow key to pick one.
         self.page.locator("fieldset.item").nth(1).locator("input").first.focus()
         self.page.keyboard.press("ArrowRight")
         status.filter(has_text="2 of 80 answered").wait_for()
