@@ -8,7 +8,8 @@ route exists without an entry here, so a new route cannot ship unexamined.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import importlib
+import pkgutil
 
 import pytest
 from django.test import Client
@@ -18,104 +19,50 @@ from interdep.api.api import api
 from interdep.couples import services as couple_services
 from interdep.demo import demo_answers
 
+from . import access
+from .access import ROLES, Case
 from .conftest import SAFETY_RAISING, SAFETY_WORDS, link, make_person, submit
 
-ROLES = ("anonymous", "self", "partner", "former", "stranger", "staff")
+
+def _load_feature_modules():
+    return [importlib.import_module(f"{access.__name__}.{m.name}") for m in pkgutil.iter_modules(access.__path__)]
 
 
-@dataclass(frozen=True)
-class Case:
-    method: str
-    path: str  # formatted with the world's ids: {couple}, {assessment}
-    expect: dict[str, int]
-    data: dict = field(default_factory=dict)
-    json: bool = False
+FEATURES = _load_feature_modules()
 
 
-def every(status: int, **overrides: int) -> dict[str, int]:
-    return {role: overrides.get(role, status) for role in ROLES}
+def _merge() -> dict[str, Case]:
+    merged: dict[str, Case] = {}
+    for module in FEATURES:
+        clash = set(merged) & set(module.CASES)
+        assert not clash, f"routes listed twice: {sorted(clash)}"
+        merged.update(module.CASES)
+    return merged
 
 
-def signed_in(status: int, **overrides: int) -> dict[str, int]:
-    """Pages that send anonymous visitors to the login page."""
-    return every(status, anonymous=302, **overrides)
-
-
-def api_auth(status: int, **overrides: int) -> dict[str, int]:
-    return every(status, anonymous=401, **overrides)
-
-
-#: Django URL names, then API operations as "METHOD /path" (OpenAPI templates).
-MATRIX: dict[str, Case] = {
-    "home": Case("GET", "/", every(200)),
-    "signup": Case("GET", "/accounts/signup/", every(302, anonymous=200)),
-    "login": Case("GET", "/accounts/login/", every(302, anonymous=200)),
-    "logout": Case("POST", "/accounts/logout/", every(302)),
-    "delete_account": Case("POST", "/accounts/delete/", signed_in(200), {"password": "wrong"}),
-    "password_reset": Case("GET", "/accounts/password-reset/", every(200)),
-    "password_reset_done": Case("GET", "/accounts/password-reset/sent/", every(200)),
-    "password_reset_confirm": Case("GET", "/accounts/reset/MQ/bad-token/", every(200)),
-    "password_reset_complete": Case("GET", "/accounts/reset/done/", every(200)),
-    "couple": Case("GET", "/couple/", signed_in(200)),
-    "couple_invite": Case("POST", "/couple/invite/", signed_in(302)),
-    "couple_join": Case("POST", "/couple/join/", signed_in(302), {"code": "ABCD-EFGH"}),
-    "couple_unlink": Case("POST", "/couple/unlink/", signed_in(302)),
-    "couple_consent": Case("POST", "/couple/consent/", signed_in(302), {"share": "no"}),
-    "couple_report": Case(
-        "GET", "/couple/{couple}/report/", signed_in(404, self=200, partner=200)
-    ),
-    "assessment_start": Case("GET", "/assessment/", signed_in(302)),
-    "assessment_page": Case("GET", "/assessment/page/1/", signed_in(200)),
-    "assessment_answer": Case("POST", "/assessment/answer/", signed_in(200), {"bnd_s1": "4"}),
-    "assessment_review": Case("GET", "/assessment/review/", signed_in(200)),
-    "assessment_submit": Case("POST", "/assessment/submit/", signed_in(302)),
-    "assessment_history": Case("GET", "/assessment/history/", signed_in(200)),
-    "report_latest": Case("GET", "/report/", signed_in(200, self=302, partner=302)),
-    "report_detail": Case("GET", "/report/{assessment}/", signed_in(404, self=200)),
-    "support": Case("GET", "/support/", every(200)),
-    # the API and its documents
-    "api-root": Case("GET", "/api/", every(404)),
-    "openapi-json": Case("GET", "/api/openapi.json", every(200)),
-    "openapi-view": Case("GET", "/api/docs", every(200)),
-    "GET /api/v1/auth/csrf": Case("GET", "/api/v1/auth/csrf", every(200)),
-    "POST /api/v1/auth/signup": Case("POST", "/api/v1/auth/signup", every(422), {"email": "x"}, json=True),
-    "POST /api/v1/auth/login": Case(
-        "POST", "/api/v1/auth/login", every(401), {"email": "alice-private@example.org", "password": "wrong"}, json=True
-    ),
-    "POST /api/v1/auth/logout": Case("POST", "/api/v1/auth/logout", api_auth(204)),
-    "GET /api/v1/me": Case("GET", "/api/v1/me", api_auth(200)),
-    "POST /api/v1/couple/invite": Case("POST", "/api/v1/couple/invite", api_auth(201, self=409, partner=409)),
-    "POST /api/v1/couple/join": Case("POST", "/api/v1/couple/join", api_auth(400), {"code": "ABCD-EFGH"}, json=True),
-    "DELETE /api/v1/couple": Case("DELETE", "/api/v1/couple", api_auth(404, self=204, partner=204)),
-    "PUT /api/v1/couple/consent": Case(
-        "PUT", "/api/v1/couple/consent", api_auth(404, self=200, partner=200), {"share": False}, json=True
-    ),
-    "GET /api/v1/instrument": Case("GET", "/api/v1/instrument", api_auth(200)),
-    "GET /api/v1/assessments/current": Case("GET", "/api/v1/assessments/current", api_auth(200)),
-    "PUT /api/v1/assessments/current/answers": Case(
-        "PUT", "/api/v1/assessments/current/answers", api_auth(200), {"bnd_s1": 3}, json=True
-    ),
-    "POST /api/v1/assessments/current/submit": Case("POST", "/api/v1/assessments/current/submit", api_auth(409)),
-    "GET /api/v1/assessments/{assessment_id}": Case(
-        "GET", "/api/v1/assessments/{assessment}", api_auth(404, self=200)
-    ),
-    "GET /api/v1/reports/me": Case("GET", "/api/v1/reports/me", api_auth(404, self=200, partner=200)),
-    "GET /api/v1/reports/couple": Case("GET", "/api/v1/reports/couple", api_auth(403, self=200, partner=200)),
-}
+MATRIX: dict[str, Case] = _merge()
 
 
 API_DOCUMENT_ROUTES = ("api-root", "openapi-json", "openapi-view")
+
+
+def _django_routes(patterns, names: set[str], api_patterns: list[URLPattern]) -> None:
+    """URL names, descending into included URLconfs; the API's own resolver is kept apart."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == api.urls_namespace:
+                api_patterns.extend(pattern.url_patterns)
+            else:
+                _django_routes(pattern.url_patterns, names, api_patterns)
+        else:
+            names.add(pattern.name)
 
 
 def enumerate_routes() -> set[str]:
     """Every Django URL name, and every API operation as "METHOD /path"."""
     names: set[str] = set()
     api_patterns: list[URLPattern] = []
-    for pattern in get_resolver().url_patterns:
-        if isinstance(pattern, URLResolver):
-            api_patterns.extend(pattern.url_patterns)
-        else:
-            names.add(pattern.name)
+    _django_routes(get_resolver().url_patterns, names, api_patterns)
     paths = api.get_openapi_schema()["paths"]
     operations = {f"{method.upper()} {path}" for path, methods in paths.items() for method in methods}
     # Each API URL pattern is a document route or the home of one OpenAPI path's operations.
@@ -163,11 +110,16 @@ def world(db):
     couple_services.consent_set(person=alice, share=True)
     couple_services.consent_set(person=bob, share=True)
     dave_code = couple_services.invite_create(person=dave).code  # an open invite is private too
-    return {
+    world = {
         "people": {"self": alice, "partner": bob, "former": carol, "stranger": dave, "staff": staff},
         "ids": {"couple": couple.pk, "assessment": assessment.pk},
         "codes": {"stranger": dave_code},
+        "private_to_self": [],  # e.g. Alice's private notes: no other role may ever see them
     }
+    for module in FEATURES:
+        if hasattr(module, "extend_world"):
+            module.extend_world(world)
+    return world
 
 
 def _request(client: Client, case: Case, ids: dict):
@@ -195,6 +147,8 @@ def _private_values(world, actor_role: str) -> list[str]:
             values.append(person.display_name)
         if role in world["codes"]:
             values.append(world["codes"][role])
+    if actor_role != "self":
+        values.extend(world["private_to_self"])
     return values
 
 
