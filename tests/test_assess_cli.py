@@ -9,7 +9,7 @@ from interdep.cli.main import app
 from interdep.science.instrument import load_instrument
 
 runner = CliRunner()
-INSTRUMENT = load_instrument("v1")
+INSTRUMENT = load_instrument()
 N = len(INSTRUMENT.items)
 
 

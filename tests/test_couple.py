@@ -100,3 +100,15 @@ def test_swapping_partners_swaps_the_couple_result_symmetrically(values_a, value
         assert ab[key] == ba[key]
     key = lambda g: (g["about"], g["facet"])  # noqa: E731
     assert sorted(ab["gaps"], key=key) == sorted(ba["gaps"], key=key)
+
+
+def test_without_safety_items_every_partner_facet_of_the_current_version_can_still_show_a_gap():
+    """Shared views leave safety items out; each partner-report facet must keep enough items."""
+    current = load_instrument()
+    answers = {item.id: 3 for item in current.items}
+    shared = current.without_safety_items(answers)
+    assert not any(current.item(k).safety for k in shared)
+    a = score_answers(current, shared, person_id="a")
+    b = score_answers(current, shared, person_id="b")
+    gaps = analyse_couple(current, a, b).gaps
+    assert all(g["gap"] is not None for g in gaps), [g["facet"] for g in gaps if g["gap"] is None]

@@ -405,7 +405,7 @@ runner = CliRunner()
 
 
 def test_instrument_json_prints_the_public_shape(v1):
-    result = runner.invoke(app, ["instrument", "--format", "json"])
+    result = runner.invoke(app, ["instrument", "--format", "json", "--instrument-version", "v1"])
     assert result.exit_code == 0, result.output
     shown = json.loads(result.stdout)
     assert shown["version"] == "v1"
@@ -436,3 +436,13 @@ def test_instrument_rejects_an_unknown_format_and_version():
     result = runner.invoke(app, ["instrument", "--instrument-version", "v0"])
     assert result.exit_code == 2
     assert "unknown instrument version" in result.output
+
+
+def test_new_assessments_use_the_current_version_and_older_versions_still_load():
+    from interdep.science.instrument import CURRENT_VERSION, available_versions
+
+    assert available_versions()[-1] == CURRENT_VERSION
+    for version in available_versions():
+        assert load_instrument(version).version == version
+    result = runner.invoke(app, ["instrument", "--format", "json"])
+    assert json.loads(result.stdout)["version"] == CURRENT_VERSION

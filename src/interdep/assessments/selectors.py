@@ -106,5 +106,5 @@ def shared_person_result(assessment: Assessment, *, person_id: str, couple_id: s
     their absence tells nothing either.
     """
     instrument = instrument_of(assessment)
-    answers = {k: v for k, v in answers_of(assessment).items() if instrument.has_item(k) and not instrument.item(k).safety}
+    answers = instrument.without_safety_items(answers_of(assessment))
     return score_answers(instrument, answers, person_id=person_id, couple_id=couple_id)

@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from interdep.cli.app import app, console, reports_input_errors, write_atomically
+from interdep.science.instrument import CURRENT_VERSION
 
 HELP_LINE = "Answer 1-5 · [b]ack · [s]kip · [q]uit (your answers are saved)"
 MAP_WIDTH, MAP_HEIGHT = 41, 15
@@ -76,7 +77,7 @@ def show_profile(result) -> None:
 @reports_input_errors
 def assess(
     save_file: Annotated[Path, typer.Option(help="Where answers are kept between sessions.")] = Path("interdep-assessment.json"),
-    version: Annotated[str, typer.Option(help="Instrument version.")] = "v1",
+    version: Annotated[str, typer.Option(help="Instrument version.")] = CURRENT_VERSION,
 ) -> None:
     """Take the assessment in the terminal, one statement at a time (resumable), then see your profile."""
     from interdep.science.instrument import load_instrument

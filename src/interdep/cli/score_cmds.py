@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from interdep.cli.app import app, console, echo, err_console, reports_input_errors, write_atomically
+from interdep.science.instrument import CURRENT_VERSION
 
 #: Rows per chunk when building results, so a large file shows progress as it goes.
 CHUNK = 20_000
@@ -121,7 +122,7 @@ def score(
     couple_column: Annotated[str | None, typer.Option(help="Column naming each person's couple.")] = None,
     person_column: Annotated[str, typer.Option(help="Column naming each person.")] = "person_id",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
-    instrument_version: Annotated[str, typer.Option(help="Version the answers were given on (an instrument_version column overrides it).")] = "v1",
+    instrument_version: Annotated[str, typer.Option(help="Version the answers were given on (an instrument_version column overrides it).")] = CURRENT_VERSION,
 ) -> None:
     """Score an answer file: each person's facets, scales and dynamic; each couple's report."""
     from interdep.science.answer_table import read_answer_frame

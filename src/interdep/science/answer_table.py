@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from interdep.science.errors import InputError
-from interdep.science.instrument import Instrument, load_instrument
+from interdep.science.instrument import CURRENT_VERSION, Instrument, load_instrument
 from interdep.science.scoring import partner_report_plan, self_report_plan
 from interdep.science.tabular import file_row, key_column, require_columns
 
@@ -79,7 +79,7 @@ def read_answer_frame(
     *,
     person_column: str = "person_id",
     couple_column: str | None = None,
-    default_version: str = "v1",
+    default_version: str = CURRENT_VERSION,
 ) -> AnswerSet:
     """Check a one-row-per-person answer table and return its matrices.
 

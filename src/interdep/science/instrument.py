@@ -122,6 +122,11 @@ class Instrument:
         covered = {i.facet for i in self.partner_items}
         return tuple(f for f in self.facet_ids if f in covered)
 
+    def without_safety_items(self, answers: dict[str, float]) -> dict[str, float]:
+        """Answers fit for anything a partner or clinician sees: safety items are left out for
+        everyone, whatever was answered, so their absence reveals nothing either."""
+        return {k: v for k, v in answers.items() if k in self._by_id and not self._by_id[k].safety}
+
     def safety_raised(self, answers: dict[str, float]) -> bool:
         """Whether any safety item was answered on its unhealthy side at or beyond the threshold.
 
@@ -185,7 +190,8 @@ def available_versions() -> list[str]:
     )
 
 
-CURRENT_VERSION = "v1"
+#: New assessments are taken on this version; stored ones keep the version they were given on.
+CURRENT_VERSION = "v2"
 
 
 @functools.cache

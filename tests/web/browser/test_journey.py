@@ -9,10 +9,13 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from interdep.science.instrument import load_instrument
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "a long and calm passphrase"
 WIDTHS = {"desktop": 1280, "phone": 390}
+TOTAL = len(load_instrument().items)
 
 
 class Person:
@@ -56,11 +59,11 @@ class Person:
         first = self.page.locator("fieldset.item").first
         first.locator("label.choice").nth(3).click()
         status = self.page.locator("#progress [role=status]")
-        status.filter(has_text="1 of 80 answered").wait_for()
+        status.filter(has_text=f"1 of {TOTAL} answered").wait_for()
         # And by keyboard: focus the next question's choices, arrow key to pick one.
         self.page.locator("fieldset.item").nth(1).locator("input").first.focus()
         self.page.keyboard.press("ArrowRight")
-        status.filter(has_text="2 of 80 answered").wait_for()
+        status.filter(has_text=f"2 of {TOTAL} answered").wait_for()
         if check_pages:
             self.check("assessment-page")
         while "/assessment/page/" in self.page.url:
@@ -72,7 +75,7 @@ class Person:
             )
             self.page.get_by_role("button", name=re.compile("^(Next|Review)$")).click()
             self.page.wait_for_load_state("networkidle")
-        assert "80 of 80" in self.page.content()
+        assert f"{TOTAL} of {TOTAL}" in self.page.content()
         if check_pages:
             self.check("assessment-review")
         self.page.get_by_role("button", name="Submit and see my report").click()
