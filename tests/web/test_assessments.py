@@ -83,3 +83,24 @@ def test_private_pages_are_not_stored_or_snapshotted(client, alice):
     response = client.get("/assessment/page/1/")
     assert "no-store" in response["Cache-Control"]
     assert 'hx-history="false"' in response.content.decode()
+
+
+def test_an_assessment_taken_on_an_older_version_is_scored_with_that_version(alice, client):
+    """Stored answers keep their instrument version: v1's report is v1's scoring, not the current one."""
+    from interdep.science.instrument import load_instrument
+    from interdep.science.results import score_answers
+
+    v1 = load_instrument("v1")
+    answers = {item.id: (2 if item.reverse_keyed else 4) for item in v1.items}
+    answers[v1.self_items[0].id] = 1
+    assessment = Assessment.objects.create(person=alice, instrument_version="v1")
+    Answer.objects.bulk_create(Answer(assessment=assessment, item_id=k, value=v) for k, v in answers.items())
+    from django.utils import timezone
+
+    assessment.submitted_at = timezone.now()
+    assessment.save()
+    client.force_login(alice)
+    report = client.get("/api/v1/reports/me").json()
+    expected = score_answers(v1, answers).to_dict()
+    assert report["instrument_version"] == "v1" != CURRENT_VERSION
+    assert report["facets"] == expected["facets"] and report["scales"] == expected["scales"]
