@@ -159,3 +159,29 @@ class PrivateCacheMiddleware:
 def nav_context(request: HttpRequest) -> dict:
     """Template context for the page frame (no database queries)."""
     return {"site_name": settings.SITE_NAME}
+
+
+# ---------------------------------------------------------------------------------------------
+# Daily check-ins and the couple's dynamics (issue 4)
+# - A check-in (and its private note) is its author's alone; anyone else gets 404. The note is
+#   shown to nobody else ever, not even under couple consent.
+# - The couple dynamics view exists under exactly the couple report's consent (both linked, both
+#   submitted, both said yes); a no from either removes it for both. It shows model estimates
+#   about the two together, never one partner's single entries.
+# ---------------------------------------------------------------------------------------------
+
+
+def own_checkin_or_404(user, checkin_id: int):
+    from interdep.checkins.models import CheckIn
+
+    if not user.is_authenticated:
+        raise Http404
+    try:
+        return CheckIn.objects.get(pk=checkin_id, person=user)
+    except (CheckIn.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def checkin_dynamics_access(user) -> CoupleReportAccess:
+    """The same consent as the couple report, decided in the same place."""
+    return couple_report_access(user)

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "interdep.couples",
     "interdep.assessments",
     "interdep.api",
+    "interdep.checkins",  # issue 4: daily check-ins, reminders, the couple's dynamics
 ]
 
 MIDDLEWARE = [

@@ -2,7 +2,7 @@
 status every role gets: a route added here without an entry there fails the suite."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from interdep.accounts import views as accounts
 from interdep.api.api import api
@@ -49,6 +49,7 @@ urlpatterns = [
     path("report/", assessments.report_latest, name="report_latest"),
     path("report/<int:assessment_id>/", assessments.report_detail, name="report_detail"),
     path("support/", assessments.support, name="support"),
+    path("checkins/", include("interdep.checkins.urls")),  # issue 4: check-ins
     # JSON API (OpenAPI at /api/openapi.json, docs at /api/docs)
     path("api/", api.urls),
 ]

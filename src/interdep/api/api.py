@@ -300,3 +300,9 @@ def report_couple(request):
         couple_id=str(access.couple.pk),
     )
     return {**result.to_dict(), "partner_display_name": access.partner.person.display_name}
+
+
+# Daily check-ins (issue 4): the router lives in its app.
+from interdep.checkins.api import router as checkins_router  # noqa: E402
+
+api.add_router("/v1/checkins", checkins_router)

@@ -1,0 +1,98 @@
+"""Daily check-ins, each person's prompt schedule, and one record per reminder slot.
+
+A check-in belongs to its author alone. Its private note is encrypted at rest and is shown to
+nobody else, not even under couple consent: the couple dynamics view uses numbers only, pooled
+into a model, and never one partner's single entries.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from interdep.crypto import EncryptedTextField
+
+#: Slider scales (the same as the simulated check-ins of interdep.science.checkin_sim).
+MOOD_MIN, MOOD_MAX = 0, 100
+FEEL_MIN, FEEL_MAX = 1, 7
+
+
+class NoChoice(models.TextChoices):
+    NONE = "none", "Neither"
+    SAID = "said", "I said a no I needed to say"
+    HELD_BACK = "held_back", "I held back a no"
+
+
+class BidAnswered(models.TextChoices):
+    NOT_APPLICABLE = "", "No bid to answer"
+    YES = "yes", "Yes, it was answered"
+    NO = "no", "No, it was missed"
+
+
+def _mood():
+    return [MinValueValidator(MOOD_MIN), MaxValueValidator(MOOD_MAX)]
+
+
+def _feel():
+    return [MinValueValidator(FEEL_MIN), MaxValueValidator(FEEL_MAX)]
+
+
+class CheckIn(models.Model):
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins")
+    #: When it was (the person may enter it late and say when); stored as an instant (UTC)...
+    occurred_at = models.DateTimeField()
+    #: ...together with the time zone the person was in, so local days and hours stay right.
+    tz = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    valence = models.PositiveSmallIntegerField(validators=_mood())
+    arousal = models.PositiveSmallIntegerField(validators=_mood())
+    closeness = models.PositiveSmallIntegerField(validators=_feel())
+    felt_self = models.PositiveSmallIntegerField(validators=_feel())
+    bid_made = models.BooleanField(default=False)
+    bid_answered = models.CharField(max_length=4, choices=BidAnswered.choices, blank=True, default="")
+    no_choice = models.CharField(max_length=10, choices=NoChoice.choices, default=NoChoice.NONE)
+    conflict = models.BooleanField(default=False)
+    note = EncryptedTextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "occurred_at"], name="one_checkin_per_person_and_moment"),
+        ]
+        indexes = [models.Index(fields=["person", "occurred_at"], name="checkin_person_time")]
+
+
+class Schedule(models.Model):
+    """When a person would like to be prompted: local times in their own time zone."""
+
+    person = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkin_schedule")
+    #: Local prompt times as "HH:MM", sorted, 1 to MAX_PROMPTS_PER_DAY of them.
+    times = models.JSONField(default=list)
+    tz = models.CharField(max_length=64, default="UTC")
+    paused = models.BooleanField(default=False)
+    #: Name of the delivery channel (see interdep.checkins.channels).
+    channel = models.CharField(max_length=20, default="email")
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class Reminder(models.Model):
+    """One scheduled prompt of one person. Unique per person and slot, so however often the
+    scheduler runs, a slot is reminded at most once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        SENT = "sent"
+        SKIPPED = "skipped"
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkin_reminders")
+    slot_at = models.DateTimeField()
+    channel = models.CharField(max_length=20)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "slot_at"], name="one_reminder_per_person_and_slot"),
+        ]

@@ -1,0 +1,121 @@
+"""Two partners check in for two weeks on a fixed clock, then see their dynamics together; not
+before 14 shared days ("not yet" says what is missing); a withdrawn yes hides it for both."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from interdep.checkins import selectors
+from interdep.checkins.demo import couple_checkins
+from interdep.checkins.pairing import shared_moments
+from interdep.couples import services as couple_services
+from interdep.science.dynamics import couple_dynamics
+
+FIRST_DAY = date(2025, 3, 3)
+LONDON = ZoneInfo("Europe/London")
+
+
+def _two_weeks(alice, bob, days=14, **kw):
+    return couple_checkins(alice, bob, first_day=FIRST_DAY, days=days, tz="Europe/London", seed=4, skip=0.0, **kw)
+
+
+def test_partners_checking_in_minutes_apart_share_one_moment_and_lone_entries_stay_alone():
+    t = datetime(2025, 3, 3, 9, 0, tzinfo=LONDON)
+    a = [(t, 50.0), (t + timedelta(hours=5), 60.0)]
+    b = [(t + timedelta(minutes=12), 40.0), (t + timedelta(hours=8), 30.0)]
+    sa, sb = shared_moments(a, b)
+    assert sa[0][0] == sb[0][0] == t  # the earlier of the two stamps
+    assert sa[1][0] == t + timedelta(hours=5)  # 3 hours from B's next entry: not the same moment
+    assert sb[1][0] == t + timedelta(hours=8)
+    assert [v for _, v in sa] == [50.0, 60.0] and [v for _, v in sb] == [40.0, 30.0]
+
+
+def test_each_entry_is_matched_once_closest_first():
+    t = datetime(2025, 3, 3, 9, 0, tzinfo=LONDON)
+    a = [(t, 1.0), (t + timedelta(minutes=30), 2.0)]
+    b = [(t + timedelta(minutes=25), 3.0)]
+    sa, sb = shared_moments(a, b)
+    # B at 09:25 is closer to A's 09:30 (5 min) than to A's 09:00 (25 min)
+    assert sb == [(t + timedelta(minutes=25), 3.0)]
+    assert sa == [(t, 1.0), (t + timedelta(minutes=25), 2.0)]
+
+
+def test_the_view_is_not_yet_before_fourteen_shared_days_and_says_how_many(alice, bob, shared_couple):
+    _two_weeks(alice, bob, days=9)
+    for person in (alice, bob):
+        view = selectors.couple_dynamics_view(person)
+        assert view.state == "not_yet"
+        assert view.days_together == 9
+        assert "9 of 14 days together so far" in view.message
+        assert view.figure_uri is None
+
+
+def test_after_two_weeks_both_partners_see_their_dynamics_and_they_agree(alice, bob, shared_couple, client):
+    made = _two_weeks(alice, bob)
+    assert made == 2 * 14 * 3
+    mine = selectors.couple_dynamics_view(alice)
+    theirs = selectors.couple_dynamics_view(bob)
+    assert mine.state == theirs.state == "ok"
+    assert mine.days_together == 14
+    a, b = mine.variables[0].result, theirs.variables[0].result
+    # The same couple seen from each side: Alice's inertia is Bob's view of his partner's.
+    assert a.inertia["You"] == pytest.approx(b.inertia["Alice"], abs=1e-9)
+    assert a.transmission["You->Bob"] == pytest.approx(b.transmission["Alice->You"], abs=1e-9)
+    assert a.co_movement == pytest.approx(b.co_movement, abs=1e-9)
+    assert mine.figure_uri.startswith("data:image/svg+xml;base64,")
+    client.force_login(alice)
+    page = client.get("/checkins/together/").content.decode()
+    assert "How your moods move between you and Bob" in page
+    assert "carries over" in page or "linger" in page
+
+
+def test_the_view_equals_the_science_on_the_paired_series(alice, bob, shared_couple):
+    """The web layer adds no statistics of its own: same numbers as couple_dynamics directly."""
+    _two_weeks(alice, bob)
+    from interdep.checkins.models import CheckIn
+
+    def series(person):
+        return [(c.occurred_at.astimezone(ZoneInfo(c.tz)), float(c.valence))
+                for c in CheckIn.objects.filter(person=person).order_by("occurred_at")]
+
+    a, b = shared_moments(series(alice), series(bob))
+    direct = couple_dynamics(a, b, persons=("You", "Bob"), couple_id=str(shared_couple.pk),
+                             max_gap=selectors.APP_MAX_GAP, overnight=True)
+    shown = selectors.couple_dynamics_view(alice).variables[0].result
+    assert shown.to_dict() == direct.to_dict()
+    assert direct.n_pairs >= 40  # 42 shared moments, each with the one before (overnight too)
+
+
+def test_withdrawing_consent_hides_the_dynamics_for_both(alice, bob, shared_couple, client):
+    _two_weeks(alice, bob)
+    couple_services.consent_set(person=bob, share=False)
+    for person in (alice, bob):
+        view = selectors.couple_dynamics_view(person)
+        assert view.state == "no_access" and view.variables == []
+        client.force_login(person)
+        page = client.get("/checkins/together/").content.decode()
+        assert "Not shared right now" in page and "linger" not in page
+        api = client.get("/api/v1/checkins/dynamics")
+        assert api.status_code == 403
+        assert api.json()["code"] in ("you_not_sharing", "partner_not_sharing")
+
+
+def test_the_api_gives_the_couple_entry_with_roles_not_names(alice, bob, shared_couple, client):
+    _two_weeks(alice, bob)
+    client.force_login(bob)
+    body = client.get("/api/v1/checkins/dynamics").json()
+    assert body["state"] == "ok" and body["days_together"] == 14
+    valence = body["variables"]["valence"]
+    assert valence["status"] == "ok" and valence["persons"] == ["me", "partner"]
+    assert set(valence["transmission"]) == {"me->partner", "partner->me"}
+    low, high = valence["intervals"]["me->partner"]
+    assert low < valence["transmission"]["me->partner"] < high
+
+
+def test_unlinked_people_get_a_reason_not_a_view(alice, client):
+    client.force_login(alice)
+    assert client.get("/api/v1/checkins/dynamics").json()["code"] == "not_linked"
+    assert "Not shared right now" in client.get("/checkins/together/").content.decode()
