@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run demo test lint format bench clean system-deps
+.PHONY: run demo test lint format bench clean system-deps run-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,12 +15,19 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Debian's Chromium drives the browser tests (Playwright never downloads a browser here).
+# Debian's Chromium drives the browser tests (Playwright never downloads a browser here); Pango,
+# HarfBuzz and fonts let WeasyPrint render the PDF exports.
+PDF_DEPS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core
+
 system-deps:
-	@bash scripts/system-deps.sh chromium
+	@bash scripts/system-deps.sh chromium $(PDF_DEPS)
+
+# Only what the application itself needs at run time (no browser).
+run-deps:
+	@bash scripts/system-deps.sh $(PDF_DEPS)
 
 # The web application on http://127.0.0.1:8000 (migrations applied, task worker started).
-run: $(STAMP)
+run: $(STAMP) run-deps
 	$(BIN)/interdep serve
 
 # A linked demo couple who answered and agreed to share; prints their logins.

@@ -55,6 +55,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_NAME = "Interdep"
 
 INSTALLED_APPS = [
+    "django.contrib.admin",  # staff verify clinicians there (at ADMIN_PATH, never /admin/)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
     "interdep.couples",
     "interdep.assessments",
     "interdep.api",
+    "interdep.clinic", "interdep.datarights",  # issue 7: clinicians, audit log, export and deletion
     "interdep.checkins",  # issue 4: daily check-ins, reminders, the couple's dynamics
 ]
 
@@ -87,6 +89,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "interdep.permissions.PrivateCacheMiddleware",
+    "interdep.clinic.middleware.PermissionsPolicyMiddleware",
     # Last, as django-axes asks: it turns lockouts raised during authentication into responses.
     "axes.middleware.AxesMiddleware",
 ]
@@ -166,7 +169,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
-PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+# Reset links are single use (the token signs the password hash and last login) and short-lived.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60 * 2)
+
 
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 8)
 AXES_COOLOFF_TIME = 1  # hours
@@ -194,6 +199,23 @@ if PRODUCTION:
     if env_bool("BEHIND_PROXY"):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# ---------------------------------------------------------------------------------------------
+# Hardening (issue 7): encryption keys, the admin's path, and headers beyond Django's own
+# ---------------------------------------------------------------------------------------------
+
+#: Fernet keys for private free text, newest first (see interdep.crypto; rotate with
+#: `interdep manage rotate_encryption`). Outside production a key derived from SECRET_KEY is used.
+ENCRYPTION_KEYS = env_list("INTERDEP_ENCRYPTION_KEYS")
+#: The Django admin (staff verify clinicians there) lives at a path nobody guesses: set
+#: INTERDEP_ADMIN_PATH, or one is derived from SECRET_KEY (`interdep manage admin_path` prints it).
+ADMIN_PATH = env_str("INTERDEP_ADMIN_PATH").strip("/") or (
+    "staff-" + __import__("hashlib").sha256(("admin-path:" + SECRET_KEY).encode()).hexdigest()[:12]
+)
+#: Browser features no page here uses, switched off for every response.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+#: A clinician's caseload flags a couple whose newest data is older than this.
+CLINIC_STALE_DAYS = env_int("CLINIC_STALE_DAYS", 21)
+
 #: No inline script or style anywhere: everything comes from our own static files.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -207,6 +229,9 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
         "base-uri": [NONE],
         "object-src": [NONE],
+        "frame-src": [NONE],
+        "worker-src": [NONE],
+        **({"upgrade-insecure-requests": True} if PRODUCTION else {}),
     }
 }
 

@@ -1,6 +1,8 @@
 """Every route of the web application. tests/web/test_access_matrix.py lists each one with the
 status every role gets: a route added here without an entry there fails the suite."""
 
+from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
@@ -49,6 +51,10 @@ urlpatterns = [
     path("report/", assessments.report_latest, name="report_latest"),
     path("report/<int:assessment_id>/", assessments.report_detail, name="report_detail"),
     path("support/", assessments.support, name="support"),
+    # issue 7: clinicians, data rights, and the staff admin at a path nobody guesses
+    path("clinic/", include("interdep.clinic.urls")),
+    path("accounts/data/", include("interdep.datarights.urls")),
+    path(f"{settings.ADMIN_PATH}/", admin.site.urls),
     path("checkins/", include("interdep.checkins.urls")),  # issue 4: check-ins
     # JSON API (OpenAPI at /api/openapi.json, docs at /api/docs)
     path("api/", api.urls),

@@ -144,7 +144,8 @@ def _private_values(world, actor_role: str) -> list[str]:
             continue
         values.append(person.email)
         is_partner = {actor_role, role} == {"self", "partner"}
-        if not is_partner:
+        # A feature may let one role see another's display name (a granted clinician and the couple).
+        if not is_partner and role not in world.get("names_visible", {}).get(actor_role, ()):
             values.append(person.display_name)
         if role in world["codes"]:
             values.append(world["codes"][role])

@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-ROLES = ("anonymous", "self", "partner", "former", "stranger", "staff")
+ROLES = (
+    "anonymous", "self", "partner", "former", "stranger", "staff",
+    # issue 7: a clinician both partners granted, one they revoked, and another couple's
+    "clinician", "clinician_revoked", "clinician_other",
+)
+#: Roles that, unless a case says otherwise, get what a stranger gets (a clinician is nobody's
+#: partner; only the clinic routes give them more).
+LIKE_STRANGER = ("clinician", "clinician_revoked", "clinician_other")
 
 
 @dataclass(frozen=True)
@@ -25,7 +32,10 @@ class Case:
 
 
 def every(status: int, **overrides: int) -> dict[str, int]:
-    return {role: overrides.get(role, status) for role in ROLES}
+    expect = {role: overrides.get(role, status) for role in ROLES}
+    for role in LIKE_STRANGER:
+        expect[role] = overrides.get(role, expect["stranger"])
+    return expect
 
 
 def signed_in(status: int, **overrides: int) -> dict[str, int]:

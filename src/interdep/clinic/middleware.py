@@ -1,0 +1,19 @@
+"""Response headers Django does not set on its own."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+
+class PermissionsPolicyMiddleware:
+    """Switch off browser features that no page here uses (camera, microphone, location...)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        policy = getattr(settings, "PERMISSIONS_POLICY", "")
+        if policy:
+            response.headers.setdefault("Permissions-Policy", policy)
+        return response

@@ -1,0 +1,52 @@
+"""Check-in figures for the clinician's view, used when the check-ins app is installed (numbers
+only: never a note). The check-ins app may register a richer source under the same name."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Max
+
+from interdep.clinic.registry import ClinicSource, register_source
+
+
+def _local_day(moment, tz: str) -> date:
+    try:
+        return moment.astimezone(ZoneInfo(tz)).date()
+    except Exception:  # an unknown zone name: the UTC day
+        return moment.date()
+
+
+def checkin_adherence(person_ids, start: date, end: date) -> dict[int, float | None]:
+    """Share of days from ``start`` to ``end`` on which each person checked in at least once."""
+    from interdep.checkins.models import CheckIn
+
+    days: dict[int, set[date]] = defaultdict(set)
+    since = start - timedelta(days=1)  # a local day may begin the evening before in UTC
+    for pid, at, tz in CheckIn.objects.filter(person_id__in=list(person_ids), occurred_at__date__gte=since).values_list(
+        "person_id", "occurred_at", "tz"
+    ):
+        day = _local_day(at, tz)
+        if start <= day <= end:
+            days[pid].add(day)
+    span = (end - start).days + 1
+    return {pid: 100.0 * len(days[pid]) / span if days[pid] else None for pid in person_ids}
+
+
+def checkin_last_activity(person_ids):
+    from interdep.checkins.models import CheckIn
+
+    rows = CheckIn.objects.filter(person_id__in=list(person_ids)).values("person_id").annotate(last=Max("occurred_at"))
+    return {row["person_id"]: row["last"] for row in rows}
+
+
+def register_default_sources() -> None:
+    from django.apps import apps
+
+    if apps.is_installed("interdep.checkins"):
+        from interdep.clinic.registry import sources
+
+        if not any(s.name == "checkins" for s in sources()):
+            register_source(ClinicSource("checkins", "dynamics", checkin_adherence, checkin_last_activity))

@@ -1,0 +1,197 @@
+"""The clinician's workspace (caseload, a couple's page, PDF and CSV exports) and the couple's
+side (grant with a code, agree, revoke, and the log of who saw what, when). Thin: permissions
+decide, services write, selectors read; every clinician view and export is audited."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from interdep import permissions
+from interdep.clinic import selectors, services
+from interdep.clinic.figures import couple_figures
+from interdep.clinic.forms import ApplyForm, GrantForm
+from interdep.clinic.models import AuditEvent, ClinicianProfile
+from interdep.clinic.registry import sources
+from interdep.services import ServiceError
+
+# ---------------------------------------------------------------------------------------------
+# Clinician side
+# ---------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def workspace(request):
+    """Verified: the caseload. Applied: waiting for staff. Anyone else: how to apply."""
+    profile = ClinicianProfile.objects.filter(person=request.user).first()
+    if profile is None or not profile.verified:
+        return render(request, "clinic/apply.html", {"profile": profile, "form": ApplyForm()})
+    grants = selectors.caseload(request.user)
+    couples = selectors.summaries(grants)
+    services.audit_views(grants=grants, action=AuditEvent.VIEW_CASELOAD)
+    return render(request, "clinic/caseload.html", {"profile": profile, "couples": couples})
+
+
+@login_required
+@require_POST
+def apply(request):
+    form = ApplyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.clinician_apply(person=request.user, **form.cleaned_data)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Thank you. Staff will check your registration; until then you see nobody.")
+    else:
+        messages.error(request, "Give your professional name and your registration.")
+    return redirect("clinic_home")
+
+
+@login_required
+@require_POST
+def new_code(request):
+    try:
+        services.clinician_new_code(person=request.user)
+    except ServiceError:
+        raise Http404 from None  # not a (verified) clinician: nothing here
+    messages.success(request, "You have a new code. The old one no longer works for new couples.")
+    return redirect("clinic_home")
+
+
+def _couple_context(request, couple_id: int, *, history: bool):
+    grant = permissions.clinician_grant_or_404(request.user, couple_id)
+    (summary,) = selectors.summaries([grant], with_history=history)
+    sections = []
+    if grant.dynamics:
+        for source in sources("dynamics"):
+            if source.section is not None and source.template:
+                context = source.section(grant.couple_id, [p.person_id for p in summary.people])
+                if context is not None:
+                    sections.append((source.template, context))
+    return grant, {"grant": grant, "couple": summary, "figures": couple_figures(summary), "sections": sections}
+
+
+@login_required
+@require_GET
+def couple_detail(request, couple_id: int):
+    grant, context = _couple_context(request, couple_id, history=True)
+    services.audit_views(grants=[grant], action=AuditEvent.VIEW_COUPLE)
+    return render(request, "clinic/couple.html", {**context, "base_template": "base.html"})
+
+
+@login_required
+@require_GET
+def couple_pdf(request, couple_id: int):
+    from interdep.clinic.pdf import render_pdf
+
+    grant, context = _couple_context(request, couple_id, history=True)
+    pdf = render_pdf("clinic/couple.html", context, request=request)
+    services.audit_views(grants=[grant], action=AuditEvent.EXPORT_PDF)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="couple-{couple_id}-report.pdf"'
+    return response
+
+
+@login_required
+@require_GET
+def couple_csv(request, couple_id: int):
+    """Every assessment of both partners as the couple report scores it (no item answers)."""
+    grant, context = _couple_context(request, couple_id, history=True)
+    summary = context["couple"]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    header_done = False
+    for person in summary.people:
+        for assessment, result, _ in reversed(person.history):
+            scales, facets = sorted(result.scales), sorted(result.facets)
+            if not header_done:
+                writer.writerow(["couple_id", "partner", "assessment", "submitted_at", "instrument_version",
+                                 "dynamic", *scales, *facets])
+                header_done = True
+            writer.writerow([summary.couple_id, person.name, assessment.pk, assessment.submitted_at.isoformat(),
+                             assessment.instrument_version, result.dynamic or "",
+                             *(_cell(result.scales[s]) for s in scales), *(_cell(result.facets[f]) for f in facets)])
+    services.audit_views(grants=[grant], action=AuditEvent.EXPORT_CSV)
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="couple-{couple_id}-scores.csv"'
+    return response
+
+
+def _cell(value):
+    return "" if value is None else round(value, 2)
+
+
+# ---------------------------------------------------------------------------------------------
+# The couple's side
+# ---------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def access(request):
+    mine = permissions.active_membership(request.user)
+    partner = permissions.partner_membership(mine)
+    if mine is None or partner is None:
+        return render(request, "clinic/access.html", {"linked": False})
+    grants = selectors.couple_grants(mine.couple_id)
+    rows = []
+    for grant in grants:
+        agreed = {a.person_id for a in grant.agreements.all()}
+        rows.append({"grant": grant, "i_agreed": request.user.pk in agreed,
+                     "partner_agreed": partner.person_id in agreed})
+    names = {request.user.pk: "You", partner.person_id: partner.person.display_name}
+    log = [(e, names.get(e.actor_id, "A former partner") if e.actor_id else "") for e in selectors.audit_log(mine.couple_id)]
+    return render(request, "clinic/access.html", {
+        "linked": True, "partner": partner, "rows": rows, "log": log, "form": GrantForm(),
+    })
+
+
+@login_required
+@require_POST
+def grant(request):
+    form = GrantForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Enter the code your clinician gave you.")
+        return redirect("clinic_access")
+    try:
+        services.grant_propose(person=request.user, **form.cleaned_data)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Done. Your partner must agree too before the clinician sees anything.")
+    return redirect("clinic_access")
+
+
+@login_required
+@require_POST
+def grant_agree(request, grant_id: int):
+    permissions.couple_grant_or_404(request.user, grant_id)  # another couple's grant does not exist
+    try:
+        g = services.grant_agree(person=request.user, grant_id=grant_id)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "You agreed." + (" The clinician can see your couple now." if g.active_since else
+                                                    " Your partner must agree too."))
+    return redirect("clinic_access")
+
+
+@login_required
+@require_POST
+def grant_revoke(request, grant_id: int):
+    permissions.couple_grant_or_404(request.user, grant_id)  # another couple's grant does not exist
+    try:
+        services.grant_revoke(person=request.user, grant_id=grant_id)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Access is revoked. The clinician cannot see anything of yours from now on.")
+    return redirect("clinic_access")
