@@ -47,4 +47,7 @@ def demo_couple_create(*, people, password: str):
         assessment_services.assessment_submit(person=user)
         couple_services.consent_set(person=user, share=True)
     assert permissions.couple_report_access(a).allowed
+    from interdep.checkins.demo import demo_checkins  # issue 4: three weeks of check-ins
+
+    demo_checkins(a, b)
     return users

@@ -119,3 +119,16 @@ def test_unlinked_people_get_a_reason_not_a_view(alice, client):
     client.force_login(alice)
     assert client.get("/api/v1/checkins/dynamics").json()["code"] == "not_linked"
     assert "Not shared right now" in client.get("/checkins/together/").content.decode()
+
+
+def test_the_demo_couple_has_three_weeks_of_check_ins_and_a_dynamics_view(db):
+    from interdep.demo import demo_couple_create
+
+    a, b = demo_couple_create(people=(("Alex", "alex-demo@example.org"), ("Sam", "sam-demo@example.org")),
+                              password="a demo password 42")
+    days = {c.occurred_at.astimezone(LONDON).date() for c in a.checkins.all()}
+    assert 20 <= len(days) <= 21  # the last day has only the prompts that have come
+    for person in (a, b):
+        view = selectors.couple_dynamics_view(person)
+        assert view.state == "ok" and view.days_together >= 20
+        assert view.figure_uri and view.variables[0].sentences

@@ -74,3 +74,15 @@ def couple_checkins(
                 )
                 made += 1
     return made
+
+
+def demo_checkins(a, b, *, now: datetime | None = None, days: int = 21) -> int:
+    """Three weeks of check-ins for the demo couple, ending now, with both reminder schedules."""
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    tz = "Europe/London"
+    for person in (a, b):
+        services.schedule_save(person=person, times=list(DEMO_TIMES), tz=tz)
+    today = now.astimezone(ZoneInfo(tz)).date()
+    return couple_checkins(a, b, first_day=today - timedelta(days=days - 1), days=days, tz=tz, seed=4, until=now)

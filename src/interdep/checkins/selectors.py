@@ -182,7 +182,7 @@ def couple_dynamics_view(user, *, figure: bool = True, roles: bool = False) -> D
             a, b, persons=(me_label, partner_label), couple_id=str(access.couple.pk), variable=key,
             max_gap=APP_MAX_GAP, overnight=True, min_overlap_days=APP_MIN_OVERLAP_DAYS,
         )
-        variables.append(VariableDynamics(key, label, result, describe(result, label) if result.ok and not roles else []))
+        variables.append(VariableDynamics(key, label, result, describe(result, label, order=(me_label, partner_label)) if result.ok and not roles else []))
     view = DynamicsView("ok", partner_name=partner.display_name, days_together=together, variables=variables)
     first = variables[0].result
     if not first.ok:
@@ -243,9 +243,11 @@ def _subj(label: str) -> str:
     return "you" if label == "You" else label
 
 
-def describe(result: CoupleDynamics, label: str) -> list[str]:
-    """Warm, plain sentences for one variable; every number comes with its uncertainty."""
-    a, b = result.persons
+def describe(result: CoupleDynamics, label: str, *, order: tuple[str, str] | None = None) -> list[str]:
+    """Warm, plain sentences for one variable; every number comes with its uncertainty.
+
+    ``order`` puts the viewer first (the model lists persons sorted by label)."""
+    a, b = order or tuple(result.persons)
     out = []
     for person in (a, b):
         eff, iv = result.inertia[person], result.intervals[person]
@@ -265,22 +267,23 @@ def describe(result: CoupleDynamics, label: str) -> list[str]:
         eff, iv = result.transmission[key], result.intervals[key]
         sign = _clear(iv)
         if sign > 0:
-            out.append(f"When {_subj(src)} felt higher than usual, {_subj(dst)} tended to feel higher at the next "
-                       f"check-in too: {_poss(src)} {label} reaches {_subj(dst)} {_size(eff)} {_numbers(eff, iv)}.")
+            out.append(f"When {_poss(src)} {label} was higher than usual, {_poss(dst)} tended to be higher at the "
+                       f"next check-in too: it reaches {_subj(dst)} {_size(eff)} {_numbers(eff, iv)}.")
         elif sign < 0:
-            out.append(f"When {_subj(src)} felt higher than usual, {_subj(dst)} tended to feel a little lower at the "
-                       f"next check-in {_numbers(eff, iv)}.")
+            out.append(f"When {_poss(src)} {label} was higher than usual, {_poss(dst)} tended to be a little lower "
+                       f"at the next check-in {_numbers(eff, iv)}.")
         else:
             out.append(f"We can't tell yet whether {_poss(src)} {label} carries over to {_poss(dst)} "
-                       f"{_numbers(eff, iv)}.")
+                       f"{label} {_numbers(eff, iv)}.")
     asym = result.asymmetry
     if asym.get("estimate") is not None and asym.get("interval"):
         if _clear(asym["interval"]) == 0:
             out.append(f"As far as we can tell, {label} travels about as much each way between you.")
         else:
-            src, dst = (a, b) if asym["estimate"] > 0 else (b, a)
+            first, second = result.persons
+            src, dst = (first, second) if asym["estimate"] > 0 else (second, first)
             out.append(f"{_cap(label)} travels more from {_subj(src)} to {_subj(dst)} than the other way "
-                       f"{_numbers(asym['estimate'], asym['interval'])}.")
+                       f"{_numbers(abs(asym['estimate']), sorted(abs(x) for x in asym['interval']))}.")
     r = result.co_movement
     if r is not None:
         if abs(r) < 0.1:
