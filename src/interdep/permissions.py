@@ -247,3 +247,81 @@ def own_checkin_or_404(user, checkin_id: int):
 def checkin_dynamics_access(user) -> CoupleReportAccess:
     """The same consent as the couple report, decided in the same place."""
     return couple_report_access(user)
+
+
+# ---------------------------------------------------------------------------------------------
+# Practice plans and couple exercises (issue 6)
+#
+# - A plan, its check-offs and its reflections are the person's own. Reflections are never shown
+#   to anyone else; the partner sees the titles of the current practices only after the person
+#   said yes to that, and may send encouragement.
+# - A "together" exercise belongs to the two partners of an active couple; each sees their own
+#   entry, and the other's only after both have sent theirs (the science module's rule).
+# - A "prepare" exercise belongs to the partner who started it; the other partner sees it only
+#   once it is shared, and then only the parts its owner chose.
+# - Anyone else, and both partners after they unlink, get 404.
+# ---------------------------------------------------------------------------------------------
+
+
+def own_plan_item_or_404(user, item_id: int):
+    from interdep.plans.models import PlanItem
+
+    if not user.is_authenticated:
+        raise Http404
+    try:
+        return PlanItem.objects.select_related("plan").get(pk=item_id, plan__person=user)
+    except (PlanItem.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def partner_practice_ids(viewer, partner_person) -> list[str] | None:
+    """The practice ids the viewer may see of their partner's plan: None unless the partner said
+    yes to showing them. Never a reflection, a check-off or a facet."""
+    from interdep.plans.models import Plan, PlanItem
+
+    plan = Plan.objects.filter(person=partner_person, show_partner=True).first()
+    if plan is None:
+        return None
+    return list(PlanItem.objects.filter(plan=plan, status=PlanItem.ACTIVE).values_list("practice_id", flat=True))
+
+
+def exercise_for_member_or_404(user, exercise_id: int):
+    """An exercise of the user's active couple that the user may open now (see the rules above)."""
+    from interdep.exercises.models import Exercise
+    from interdep.science.exercise_guides import load_guides
+
+    mine = active_membership(user)
+    if mine is None:
+        raise Http404
+    try:
+        exercise = Exercise.objects.select_related("started_by", "partner").get(pk=exercise_id, couple_id=mine.couple_id)
+    except (Exercise.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if user.pk not in exercise.people or partner_membership(mine) is None:
+        raise Http404
+    guide = load_guides().get(exercise.kind)
+    if guide is None:
+        raise Http404
+    if not guide.together and user.pk != exercise.started_by_id and exercise.shared_at is None:
+        raise Http404  # an unshared preparation does not exist for the partner
+    return exercise
+
+
+def exercise_visible_entries(user, exercise, entries: dict) -> dict[int, dict]:
+    """What ``user`` may read of the entries, by person id: the only place that decides reveal."""
+    from interdep.exercises import selectors as exercise_selectors
+    from interdep.science.exercises import visible_entries
+
+    if user.pk not in exercise.people:
+        return {}
+    guide = exercise_selectors.guide_of(exercise)
+    if guide.together:
+        state = exercise_selectors.as_state(exercise, entries)
+        return {int(pid): dict(content) for pid, content in visible_entries(state, str(user.pk)).items()}
+    owner = exercise.started_by_id
+    content = exercise_selectors.content_of(entries.get(owner))
+    if user.pk == owner:
+        return {owner: content}
+    if exercise.shared_at is None:
+        return {}
+    return {owner: {k: v for k, v in content.items() if k in exercise.shared_fields}}

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "interdep.api",
     "interdep.clinic", "interdep.datarights",  # issue 7: clinicians, audit log, export and deletion
     "interdep.checkins",  # issue 4: daily check-ins, reminders, the couple's dynamics
+    "interdep.plans", "interdep.exercises",  # issue 6: practice plans, progress, couple exercises
 ]
 
 MIDDLEWARE = [

@@ -56,6 +56,8 @@ urlpatterns = [
     path("accounts/data/", include("interdep.datarights.urls")),
     path(f"{settings.ADMIN_PATH}/", admin.site.urls),
     path("checkins/", include("interdep.checkins.urls")),  # issue 4: check-ins
+    path("", include("interdep.plans.urls")),  # issue 6: practice plans and progress
+    path("exercises/", include("interdep.exercises.urls")),  # issue 6: couple exercises
     # JSON API (OpenAPI at /api/openapi.json, docs at /api/docs)
     path("api/", api.urls),
 ]

@@ -306,3 +306,10 @@ def report_couple(request):
 from interdep.checkins.api import router as checkins_router  # noqa: E402
 
 api.add_router("/v1/checkins", checkins_router)
+
+# Practice plans, progress and couple exercises (issue 6): the routers live in their apps.
+from interdep.exercises.api import router as exercises_router  # noqa: E402
+from interdep.plans.api import router as plans_router  # noqa: E402
+
+api.add_router("/v1/plan", plans_router)
+api.add_router("/v1/exercises", exercises_router)

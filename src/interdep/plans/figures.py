@@ -1,0 +1,126 @@
+"""Progress figures (matplotlib, server-side SVG): scores over time with reliable changes marked,
+and positions on the Connection x Self map as a path.
+
+Only a reliable change (|RCI| > 1.96) gets a mark; the rest of the ups and downs are drawn as
+plain points, because a questionnaire's scores wobble from one sitting to the next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from matplotlib.figure import Figure
+
+from interdep.assessments.figures import GRID, INK, MUTED, POINT_COLOURS, QUADRANT_FILL, _to_svg
+from interdep.science.norms import CUTOFF
+
+LINE_COLOURS = ("#1f6f5c", "#3d5a80", "#a24d2a", "#7a5c99")
+LINE_STYLES = ("-", "--", "-.", ":")
+MARKERS = ("o", "s", "D", "^")
+RING = "#d08a00"
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    values: Sequence[float | None]
+    #: Per point: whether the step from the previous point is a reliable change.
+    reliable: Sequence[bool]
+
+
+def _style_axes(ax, n: int, dates: Sequence[str]) -> None:
+    ax.set_ylim(0, 100)
+    ax.set_xlim(-0.4, n - 0.6 if n > 1 else 0.4)
+    ax.set_xticks(range(n))
+    ax.set_xticklabels(dates, fontsize=9, color=MUTED, rotation=0)
+    ax.set_yticks([0, 50, 100])
+    ax.tick_params(labelsize=9, colors=MUTED, length=0)
+    ax.axhline(CUTOFF, color=GRID, lw=1, zorder=0)
+    for side in ("top", "right", "left", "bottom"):
+        ax.spines[side].set_visible(False)
+
+
+def _draw(ax, k: int, series: Series, *, marker_size: float = 7) -> None:
+    xs = [x for x, v in enumerate(series.values) if v is not None]
+    ys = [v for v in series.values if v is not None]
+    colour = LINE_COLOURS[k % len(LINE_COLOURS)]
+    ax.plot(xs, ys, color=colour, ls=LINE_STYLES[k % 4], marker=MARKERS[k % 4], ms=marker_size, lw=2,
+            label=series.label, zorder=2)
+    for x, (v, flag) in enumerate(zip(series.values, series.reliable, strict=True)):
+        if flag and v is not None:
+            ax.scatter([x], [v], s=(marker_size * 3.2) ** 2, facecolor="none", edgecolor=RING, linewidth=2.2, zorder=3)
+
+
+def lines_svg(series: Sequence[Series], dates: Sequence[str]) -> str:
+    """The four scales over time in one panel; a ring marks each reliable change."""
+    fig = Figure(figsize=(4.8, 3.4))
+    ax = fig.add_subplot()
+    _style_axes(ax, len(dates), dates)
+    for k, s in enumerate(series):
+        _draw(ax, k, s)
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, frameon=False, fontsize=10)
+    return _to_svg(fig)
+
+
+def small_multiples_svg(series: Sequence[Series], dates: Sequence[str], *, columns: int = 2) -> str:
+    """One small panel per facet (two columns, so each stays readable on a phone)."""
+    rows = (len(series) + columns - 1) // columns
+    fig = Figure(figsize=(4.8, 1.55 * rows + 0.2))
+    axes = fig.subplots(rows, columns, squeeze=False)
+    for k, s in enumerate(series):
+        ax = axes[k // columns][k % columns]
+        _style_axes(ax, len(dates), [""] * len(dates) if k < len(series) - columns else dates)
+        ax.set_title(s.label, fontsize=10, color=INK, loc="left")
+        _draw(ax, 0, s, marker_size=4.5)
+    for k in range(len(series), rows * columns):
+        axes[k // columns][k % columns].set_visible(False)
+    fig.subplots_adjust(hspace=0.75, wspace=0.25)
+    return _to_svg(fig)
+
+
+@dataclass(frozen=True)
+class Path:
+    label: str
+    points: Sequence[tuple[float, float]]  # (connection, self), oldest first
+
+
+def map_path_svg(paths: Sequence[Path]) -> str:
+    """The Connection x Self map with each person's positions joined oldest to newest; the
+    newest point is the big one."""
+    fig = Figure(figsize=(4.6, 4.6))
+    ax = fig.add_subplot()
+    ax.set_xlim(0, 100)
+    ax.set_ylim(0, 100)
+    regions = (
+        (CUTOFF, 100, CUTOFF, 100, "interdependent", "Close and\ndistinct"),
+        (0, CUTOFF, CUTOFF, 100, "extreme_independence", "Distinct,\nless close"),
+        (CUTOFF, 100, 0, CUTOFF, "codependent", "Close,\nless distinct"),
+        (0, CUTOFF, 0, CUTOFF, "disconnected", "Less close,\nless distinct"),
+    )
+    for x0, x1, y0, y1, key, text in regions:
+        ax.axvspan(x0, x1, ymin=y0 / 100, ymax=y1 / 100, color=QUADRANT_FILL[key], zorder=0)
+        ax.text((x0 + x1) / 2, y1 - 4, text, ha="center", va="top", fontsize=10.5, color=MUTED, zorder=1)
+    ax.axvline(CUTOFF, color=GRID, lw=1.5, zorder=1)
+    ax.axhline(CUTOFF, color=GRID, lw=1.5, zorder=1)
+    for k, path in enumerate(paths):
+        if not path.points:
+            continue
+        colour = POINT_COLOURS[k % 2]
+        xs, ys = zip(*path.points, strict=True)
+        ax.plot(xs, ys, color=colour, lw=1.8, ls="-" if k == 0 else "--", zorder=2)
+        for x0, y0, x1, y1 in zip(xs, ys, xs[1:], ys[1:], strict=False):
+            ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
+                        arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 1.8}, zorder=2)
+        ax.scatter(xs[:-1], ys[:-1], s=40, color=colour, edgecolor="white", linewidth=1, zorder=3)
+        ax.scatter([xs[-1]], [ys[-1]], s=170, color=colour, marker="o" if k == 0 else "D", edgecolor="white",
+                   linewidth=2, zorder=4, label=f"{path.label} (now)")
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, frameon=False, fontsize=10.5)
+    ax.set_xlabel("Connection  →", fontsize=12, color=INK)
+    ax.set_ylabel("Self  →", fontsize=12, color=INK)
+    ax.set_xticks([0, 50, 100])
+    ax.set_yticks([0, 50, 100])
+    ax.tick_params(labelsize=10, colors=MUTED, length=0)
+    for side in ("top", "right", "left", "bottom"):
+        ax.spines[side].set_visible(False)
+    return _to_svg(fig)

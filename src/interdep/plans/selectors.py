@@ -1,0 +1,133 @@
+"""Reads for plans: growth edges to build from, the plan as a page shows it, the retake date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.utils import timezone
+
+from interdep import permissions
+from interdep.assessments import selectors as assessment_selectors
+from interdep.assessments.reports import couple_result
+from interdep.plans.models import CheckOff, Encouragement, Plan, PlanItem
+from interdep.science.instrument import available_versions, load_instrument
+from interdep.science.plans import completion
+from interdep.science.practices import Practice, load_practices
+
+#: Preset notes of encouragement (the partner may also write a short one of their own).
+PRESETS = {
+    "proud": "I'm proud of you for making time for this.",
+    "here": "I'm here if you'd like to talk about how it's going.",
+    "cheering": "Cheering you on this week.",
+    "noticed": "I noticed the effort you're putting in. Thank you.",
+}
+MAX_MESSAGE = 280
+
+
+def week_start(day: date | None = None) -> date:
+    """The Monday of the week ``day`` falls in (today, by default, in the site's time zone)."""
+    day = day or timezone.localdate()
+    return day - timedelta(days=day.weekday())
+
+
+def practices_by_id() -> dict[str, Practice]:
+    return {p.id: p for p in load_practices()}
+
+
+def facet_labels() -> dict[str, str]:
+    """Facet labels of every instrument version, lower-cased for use inside a sentence."""
+    labels: dict[str, str] = {}
+    for version in available_versions():
+        for f in load_instrument(version).facets:
+            labels.setdefault(f.id, f.label.lower())
+    return labels
+
+
+def plan_of(person) -> Plan | None:
+    return Plan.objects.filter(person=person).first()
+
+
+@dataclass(frozen=True)
+class Edges:
+    person: list[str]
+    couple: list[str]
+
+    def __bool__(self) -> bool:
+        return bool(self.person or self.couple)
+
+
+def growth_edges(person) -> Edges:
+    """The person's growth edges from their latest result, and the couple's while the couple
+    report is shared (both said yes); nothing else feeds a plan."""
+    latest = permissions.latest_submitted(person)
+    if latest is None:
+        return Edges([], [])
+    mine = [f for f, _ in assessment_selectors.person_result(latest).growth_edges()]
+    couple: list[str] = []
+    access = permissions.couple_report_access(person)
+    if access.allowed:
+        _, _, result = couple_result(
+            assessment_selectors.instrument_of(access.my_assessment), access.my_assessment,
+            access.partner_assessment, couple_id=str(access.couple.pk),
+        )
+        couple = [e["facet"] for e in result.growth_edges]
+    return Edges(mine, couple)
+
+
+def weeks_since(started: datetime, *, today: date | None = None) -> int:
+    """Weeks a practice has been in the plan, counting the current one."""
+    return (week_start(today) - week_start(timezone.localdate(started))).days // 7 + 1
+
+
+@dataclass(frozen=True)
+class ItemView:
+    item: PlanItem
+    practice: Practice
+    done_this_week: bool
+    weeks: int
+    weeks_done: int
+    share: float | None
+    facet_label: str
+
+
+def item_views(plan: Plan, *, statuses=(PlanItem.ACTIVE, PlanItem.PAUSED)) -> list[ItemView]:
+    """The plan's items with their practice and check-offs (two queries)."""
+    by_id = practices_by_id()
+    labels = facet_labels()
+    this_week = week_start()
+    items = PlanItem.objects.filter(plan=plan, status__in=statuses).prefetch_related("checkoffs")
+    out = []
+    for item in items:
+        practice = by_id.get(item.practice_id)
+        if practice is None:  # a practice removed from the content: nothing to show
+            continue
+        weeks = {c.week for c in item.checkoffs.all()}
+        total = weeks_since(item.started_at)
+        out.append(ItemView(item, practice, this_week in weeks, total, len(weeks), completion(len(weeks), total),
+                            labels.get(item.facet, item.facet.replace("_", " "))))
+    return out
+
+
+def received_encouragements(person, *, limit: int = 5) -> list[Encouragement]:
+    """Notes from the current partner (an ended couple's notes are not shown any more)."""
+    return list(
+        Encouragement.objects.filter(recipient=person, couple__ended_at__isnull=True).select_related("sender")[:limit]
+    )
+
+
+def encouragement_text(e: Encouragement) -> str:
+    return e.message or PRESETS.get(e.preset, "")
+
+
+def retake_due(person, plan: Plan | None) -> date | None:
+    """When a retake is suggested: the chosen weeks after the latest submitted assessment."""
+    latest = permissions.latest_submitted(person)
+    if latest is None:
+        return None
+    weeks = plan.retake_weeks if plan is not None else Plan._meta.get_field("retake_weeks").default
+    return timezone.localdate(latest.submitted_at) + timedelta(weeks=weeks)
+
+
+def checkoff_exists(item: PlanItem, week: date) -> bool:
+    return CheckOff.objects.filter(item=item, week=week).exists()
