@@ -17,3 +17,14 @@ class PermissionsPolicyMiddleware:
         if policy:
             response.headers.setdefault("Permissions-Policy", policy)
         return response
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """django-axes' answer once an account is locked: the JSON error shape on the API (as its
+    OpenAPI document promises for 429), the friendly page everywhere else."""
+    from django.http import JsonResponse
+    from django.shortcuts import render
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Too many attempts. Try again later.", "code": "locked_out"}, status=429)
+    return render(request, settings.AXES_LOCKOUT_TEMPLATE, status=429)
