@@ -53,6 +53,8 @@ if PRODUCTION and len(SECRET_KEY) < 50:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_NAME = "Interdep"
+#: Where people reach the app from outside, for links in emails (reminders, password resets).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",  # staff verify clinicians there (at ADMIN_PATH, never /admin/)

@@ -29,3 +29,15 @@ def test_loading_the_command_line_does_not_import_django():
     code = "import sys, interdep.cli.main; print('django' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.stdout.strip() == "False", done.stderr
+
+
+def test_serve_starts_only_background_processes_that_exist():
+    """`interdep serve` runs the task worker and the reminder scheduler beside the server."""
+    from django.core.management import get_commands
+
+    from interdep.cli.web_cmds import BACKGROUND_PROCESSES
+
+    commands = get_commands()
+    for _, args in BACKGROUND_PROCESSES:
+        assert args[0] in commands
+    assert {args[0] for _, args in BACKGROUND_PROCESSES} == {"db_worker", "send_checkin_reminders"}

@@ -16,6 +16,13 @@ from interdep.cli.app import app, echo, err_console
 
 SETTINGS = "interdep.settings"
 
+#: What `interdep serve` runs beside the web server: the task worker (emails, reminders) and the
+#: scheduler that queues due check-in reminders every five minutes (idempotent per slot).
+BACKGROUND_PROCESSES = (
+    ("task worker", ("db_worker",)),
+    ("reminder scheduler", ("send_checkin_reminders", "--every", "300")),
+)
+
 
 def _django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
@@ -27,28 +34,31 @@ def _django() -> None:
 @app.command()
 def serve(
     addrport: str = typer.Option("127.0.0.1:8000", help="Address and port to listen on."),
-    worker: bool = typer.Option(True, help="Start the background task worker (db_worker) too."),
+    worker: bool = typer.Option(True, help="Start the background task worker (db_worker) and the check-in reminder scheduler too."),
 ) -> None:
-    """Run the web application: apply migrations, start the task worker, serve (Django's
-    development server, no auto-reload: for a deployment use a WSGI server on interdep.wsgi)."""
+    """Run the web application: apply migrations, start the task worker and the reminder
+    scheduler, serve (Django's development server, no auto-reload: for a deployment use a WSGI
+    server on interdep.wsgi and run the two background processes under a supervisor)."""
     _django()
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=1)
-    child = None
+    children = []
     if worker:
-        child = subprocess.Popen(
-            [sys.executable, "-m", "django", "db_worker"],
-            env={**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]},
-        )
-        err_console.print(f"task worker started (pid {child.pid})")
-    # A plain `kill` should stop the worker too: turn SIGTERM into a normal exit (finally runs).
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]}
+        for name, args in BACKGROUND_PROCESSES:
+            child = subprocess.Popen([sys.executable, "-m", "django", *args], env=env)
+            err_console.print(f"{name} started (pid {child.pid})")
+            children.append(child)
+    # A plain `kill` should stop the children too: turn SIGTERM into a normal exit (finally runs).
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     try:
         call_command("runserver", addrport, use_reloader=False)
     finally:
-        if child is not None and child.poll() is None:
-            child.terminate()
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+        for child in children:
             try:
                 child.wait(timeout=10)
             except subprocess.TimeoutExpired:
