@@ -190,7 +190,7 @@ def couple_dynamics_view(user, *, figure: bool = True, roles: bool = False) -> D
         view.message = not_yet_message(first, together, "your partner" if roles else partner_label)
         return view
     if figure and not roles:
-        view.figure_uri = svg_data_uri(dynamics_svg(first, title=f"How your {variables[0].label} moves between you"))
+        view.figure_uri = svg_data_uri(dynamics_svg(first, title=f"How your {variables[0].label} moves", compact=True))
     return view
 
 

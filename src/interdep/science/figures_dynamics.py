@@ -39,9 +39,14 @@ def _label(effect: float | None, interval) -> str:
     return f"{effect:+.2f}\n[{interval[0]:+.2f}, {interval[1]:+.2f}]"
 
 
-def dynamics_figure(result: CoupleDynamics, *, fmt: str = "svg", title: str | None = None) -> bytes:
-    """Draw one couple's dynamics; returns the file contents in ``fmt`` (svg, png or pdf)."""
-    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+def dynamics_figure(result: CoupleDynamics, *, fmt: str = "svg", title: str | None = None, compact: bool = False) -> bytes:
+    """Draw one couple's dynamics; returns the file contents in ``fmt`` (svg, png or pdf).
+
+    ``compact`` is for a phone-width page that states the intervals in words beside the figure:
+    a narrower canvas with larger type and estimates only, so it stays legible at 350 pixels.
+    """
+    scale = 1.45 if compact else 1.0
+    fig, ax = plt.subplots(figsize=(4.6, 3.9) if compact else (6.4, 3.6))
     ax.set_xlim(0, 10)
     ax.set_ylim(0, 5.6)
     ax.set_aspect("equal")
@@ -57,7 +62,7 @@ def dynamics_figure(result: CoupleDynamics, *, fmt: str = "svg", title: str | No
     radius = 0.9
     for person, (x, y) in centres.items():
         ax.add_patch(Circle((x, y), radius, facecolor="#eef3f8", edgecolor=_SOLID, linewidth=1.5))
-        ax.text(x, y, person, ha="center", va="center", fontsize=11, fontweight="bold")
+        ax.text(x, y, person, ha="center", va="center", fontsize=11 * scale if len(person) < 8 else 9 * scale, fontweight="bold")
     # Inertia: loops above each node.
     for person, (x, y) in centres.items():
         eff, iv = result.inertia[person], result.intervals[person]
@@ -69,7 +74,8 @@ def dynamics_figure(result: CoupleDynamics, *, fmt: str = "svg", title: str | No
             alpha=0.45 if faded else 1.0, linestyle="--" if faded else "-", mutation_scale=1.5,
         )
         ax.add_patch(loop)
-        ax.text(x, y + radius + 1.45, "inertia " + _label(eff, iv).replace("\n", " "), ha="center", fontsize=8)
+        text = f"{eff:+.2f}" if compact and eff is not None else "inertia " + _label(eff, iv).replace("\n", " ")
+        ax.text(x, y + radius + 1.45, text, ha="center", fontsize=8 * scale)
     # Transmission: curved arrows between the nodes (A->B above, B->A below).
     for src, dst, rad, dy in ((a, b, -0.35, 1.0), (b, a, -0.35, -1.0)):
         key = f"{src}->{dst}"
@@ -84,8 +90,13 @@ def dynamics_figure(result: CoupleDynamics, *, fmt: str = "svg", title: str | No
             alpha=0.45 if faded else 1.0, linestyle="--" if faded else "-", mutation_scale=1.5,
         )
         ax.add_patch(arrow)
-        ax.text(5, y0 + 1.15 * dy, f"{key} " + _label(eff, iv).replace("\n", " "), ha="center", va="center", fontsize=8)
+        text = f"{eff:+.2f}" if compact and eff is not None else f"{key} " + _label(eff, iv).replace("\n", " ")
+        ax.text(5, y0 + 1.15 * dy, text, ha="center", va="center", fontsize=8 * scale)
     notes = []
+    if compact:
+        ax.text(5, 0.1, "dashed = not sure yet", ha="center", va="bottom", fontsize=8 * scale, color="#333333")
+        ax.set_title(heading, fontsize=10 * scale, wrap=True)
+        return _render(fig, fmt)
     if result.co_movement is not None:
         notes.append(f"moving together at the same moment: r = {result.co_movement:+.2f}")
     asym = result.asymmetry
@@ -97,9 +108,9 @@ def dynamics_figure(result: CoupleDynamics, *, fmt: str = "svg", title: str | No
     return _render(fig, fmt)
 
 
-def dynamics_svg(result: CoupleDynamics, *, title: str | None = None) -> str:
+def dynamics_svg(result: CoupleDynamics, *, title: str | None = None, compact: bool = False) -> str:
     """The figure as SVG text, for embedding in a web page."""
-    return dynamics_figure(result, fmt="svg", title=title).decode("utf-8")
+    return dynamics_figure(result, fmt="svg", title=title, compact=compact).decode("utf-8")
 
 
 def _render(fig, fmt: str) -> bytes:
