@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import math
 from pathlib import Path
@@ -19,6 +18,7 @@ from interdep.cli.app import (
     fail,
     reports_input_errors,
     write_atomically,
+    write_table,
 )
 from interdep.science import dyadic
 from interdep.science.apim import ApimResult, dyads_from_table, fit_apim, simulate_apim
@@ -219,18 +219,6 @@ def _fit_with_progress(data, method, parametrisation, bootstrap, seed) -> ApimRe
     return fit_apim(data, **kwargs)
 
 
-def _write_frame(frame, output: Path | None) -> None:
-    if output is None:
-        echo(frame.to_csv(index=False))
-        return
-    if output.suffix.lower() in {".parquet", ".pq"}:
-        buffer = io.BytesIO()
-        frame.to_parquet(buffer, index=False)
-        write_atomically(str(output), buffer.getvalue())
-    else:
-        write_atomically(str(output), frame.to_csv(index=False))
-
-
 @app.command()
 @reports_input_errors
 def reshape(
@@ -249,7 +237,7 @@ def reshape(
     result = dyadic.reshape(
         frame, to, dyad_column=dyad_column, person_column=person_column, role_column=role_column, source=source
     )
-    _write_frame(result, output)
+    write_table(result, output)
 
 
 @app.command("apim-simulate")
@@ -280,5 +268,5 @@ def apim_simulate(
     frame = frame.rename(columns={"dyad": "couple", "x": "closeness", "y": "satisfaction"})
     frame["closeness"] = frame["closeness"].round(3)
     frame["satisfaction"] = frame["satisfaction"].round(3)
-    _write_frame(frame, output)
+    write_table(frame, output)
     err_console.print(f"wrote {len(frame)} rows ({dyads} couples) to {output}", highlight=False)

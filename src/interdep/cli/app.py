@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 import typer
@@ -69,6 +70,20 @@ def write_atomically(path: str, data: bytes | str) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def write_table(frame, output: Path | None) -> None:
+    """A DataFrame to stdout as CSV, or whole to a file: Parquet by its suffix, else CSV."""
+    if output is None:
+        echo(frame.to_csv(index=False))
+    elif output.suffix.lower() in {".parquet", ".pq"}:
+        import io
+
+        buffer = io.BytesIO()
+        frame.to_parquet(buffer, index=False)
+        write_atomically(str(output), buffer.getvalue())
+    else:
+        write_atomically(str(output), frame.to_csv(index=False))
 
 
 def echo(text: str) -> None:

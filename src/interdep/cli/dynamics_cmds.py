@@ -13,7 +13,15 @@ import numpy as np
 import pandas as pd
 import typer
 
-from interdep.cli.app import app, echo, err_console, fail, reports_input_errors, write_atomically
+from interdep.cli.app import (
+    app,
+    echo,
+    err_console,
+    fail,
+    reports_input_errors,
+    write_atomically,
+    write_table,
+)
 from interdep.science import dynamics as dyn
 from interdep.science.errors import InputError
 from interdep.science.tabular import (
@@ -284,9 +292,7 @@ def dynamics(
         if fmt == "csv":
             _emit(table.to_csv(index=False), output)
         else:
-            buf = io.BytesIO()
-            table.to_parquet(buf, index=False)
-            write_atomically(str(output), buf.getvalue())
+            write_table(table, output)
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -336,12 +342,7 @@ def simulate_checkins_cmd(
         couples=couples, days=days, prompts_per_day=prompts_per_day, seed=seed, p_miss=miss_rate, p_late=late_rate,
     )
     frame = sim.frame()
-    if output.suffix.lower() in {".parquet", ".pq"}:
-        buf = io.BytesIO()
-        frame.to_parquet(buf, index=False)
-        write_atomically(str(output), buf.getvalue())
-    else:
-        write_atomically(str(output), frame.to_csv(index=False))
+    write_table(frame, output)
     if truth is not None:
         write_atomically(str(truth), sim.truth.to_csv(index=False))
     err_console.print(

@@ -12,7 +12,15 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from interdep.cli.app import app, console, echo, err_console, reports_input_errors, write_atomically
+from interdep.cli.app import (
+    app,
+    console,
+    echo,
+    err_console,
+    reports_input_errors,
+    write_atomically,
+    write_table,
+)
 from interdep.science.instrument import CURRENT_VERSION
 
 #: Rows per chunk when building results, so a large file shows progress as it goes.
@@ -159,19 +167,10 @@ def simulate(
     from interdep.science.simulate import simulate_couples
 
     answers, latent = simulate_couples(load_instrument(), couples, seed=seed)
-    _write_frame(answers, output)
+    write_table(answers, output)
     if truth is not None:
-        _write_frame(latent, truth)
+        write_table(latent, truth)
     err_console.print(f"wrote {len(answers)} persons in {couples} couples to {output}")
-
-
-def _write_frame(frame, path: Path) -> None:
-    if path.suffix.lower() in {".parquet", ".pq"}:
-        buffer = io.BytesIO()
-        frame.to_parquet(buffer, index=False)
-        write_atomically(str(path), buffer.getvalue())
-    else:
-        write_atomically(str(path), frame.to_csv(index=False))
 
 
 @app.command()
