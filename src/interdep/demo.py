@@ -50,4 +50,7 @@ def demo_couple_create(*, people, password: str):
     from interdep.checkins.demo import demo_checkins  # issue 4: three weeks of check-ins
 
     demo_checkins(a, b)
+    from interdep.plans.demo import demo_practice  # issue 6: plans and a finished vacation exercise
+
+    demo_practice(a, b)
     return users

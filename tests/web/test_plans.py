@@ -231,3 +231,18 @@ def test_plan_pages_use_a_bounded_number_of_queries(client, alice, bob, shared_c
     for url in ("/practice/", "/progress/", "/api/v1/plan"):
         with django_assert_max_num_queries(12):
             assert client.get(url).status_code == 200
+
+
+def test_the_demo_couple_has_plans_and_a_finished_vacation_exercise(client):
+    from interdep.demo import demo_couple_create
+    from interdep.exercises.models import Exercise
+
+    a, b = demo_couple_create(people=(("Ada", "ada-demo@example.org"), ("Ben", "ben-demo@example.org")),
+                              password="demo password here")
+    assert len(_active(a)) >= 2 and len(_active(b)) >= 2
+    assert CheckOff.objects.filter(item__plan__person=a).exists()
+    exercise = Exercise.objects.get(kind="vacation", couple__memberships__person=a)
+    assert exercise.agreed_at is not None and exercise.outcome
+    client.force_login(b)
+    page = client.get(f"/exercises/{exercise.pk}/").content.decode()
+    assert "You both said yes" in page and "kayaking in the bay" in page

@@ -111,7 +111,7 @@ def map_path_svg(paths: Sequence[Path]) -> str:
         ax.plot(xs, ys, color=colour, lw=1.8, ls="-" if k == 0 else "--", zorder=2)
         for x0, y0, x1, y1 in zip(xs, ys, xs[1:], ys[1:], strict=False):
             ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
-                        arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 1.8}, zorder=2)
+                        arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 1.8, "shrinkA": 3, "shrinkB": 8}, zorder=2)
         ax.scatter(xs[:-1], ys[:-1], s=40, color=colour, edgecolor="white", linewidth=1, zorder=3)
         ax.scatter([xs[-1]], [ys[-1]], s=170, color=colour, marker="o" if k == 0 else "D", edgecolor="white",
                    linewidth=2, zorder=4, label=f"{path.label} (now)")

@@ -114,6 +114,16 @@ def checkin_adherence(person, *, weeks: int = ADHERENCE_WEEKS) -> dict | None:
     return {"days": len(days), "of": weeks * 7}
 
 
+def _date_labels(labels: list[str]) -> list[str]:
+    """Axis labels, numbered when two assessments fall on the same day."""
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        out.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+    return out
+
+
 def progress_view(person, *, draw: bool = True) -> dict:
     access = permissions.couple_report_access(person)
     people = [person.pk]
@@ -132,7 +142,7 @@ def progress_view(person, *, draw: bool = True) -> dict:
     instrument = load_instrument(mine[-1].instrument_version) if mine else load_instrument()
     facet_labels = {f.id: f.label for f in instrument.facets}
     scale_labels = dict(SCALE_LABELS)
-    dates = [timezone.localdate(a.submitted_at).strftime("%-d %b") for a in mine]
+    dates = _date_labels([timezone.localdate(a.submitted_at).strftime("%-d %b") for a in mine])
 
     context: dict = {"count": len(mine), "latest": mine[-1] if mine else None, "partner": partner}
     if len(results) >= 2 and draw:
