@@ -38,16 +38,16 @@ class ExerciseOut(Schema):
     shared_fields: list[str]
 
 
-class StartIn(Schema):
+class ExerciseStartIn(Schema):
     kind: str
 
 
-class EntryIn(Schema):
+class ExerciseEntryIn(Schema):
     content: dict[str, Any]
     send: bool = False
 
 
-class ShareIn(Schema):
+class ExerciseShareIn(Schema):
     fields: list[str]
 
 
@@ -71,7 +71,7 @@ def exercise_list(request):
 
 
 @router.post("", response={201: ExerciseOut, **ERRORS})
-def exercise_start(request, payload: StartIn):
+def exercise_start(request, payload: ExerciseStartIn):
     """Start one: "vacation", "shared_problem", "boundary" or "no_rehearsal"."""
     exercise = services.exercise_start(person=request.user, kind=payload.kind)
     return Status(201, _out(request, exercise.pk))
@@ -83,7 +83,7 @@ def exercise_get(request, exercise_id: int):
 
 
 @router.put("/{exercise_id}/entry", response={200: ExerciseOut, **ERRORS})
-def exercise_entry(request, exercise_id: int, payload: EntryIn):
+def exercise_entry(request, exercise_id: int, payload: ExerciseEntryIn):
     """Save your entry as a private draft, or send it (``send``); after the reveal, an open edit."""
     services.entry_save(person=request.user, exercise_id=exercise_id, content=payload.content, send=payload.send)
     return _out(request, exercise_id)
@@ -104,7 +104,7 @@ def exercise_agree(request, exercise_id: int):
 
 
 @router.put("/{exercise_id}/share", response={200: ExerciseOut, **ERRORS})
-def exercise_share(request, exercise_id: int, payload: ShareIn):
+def exercise_share(request, exercise_id: int, payload: ExerciseShareIn):
     """Choose which parts of your preparation your partner may read (an empty list: none)."""
     services.preparation_share(person=request.user, exercise_id=exercise_id, fields=payload.fields)
     return _out(request, exercise_id)

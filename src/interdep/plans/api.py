@@ -19,7 +19,7 @@ from interdep.plans.models import PlanItem
 router = Router(tags=["plans"])
 
 
-class PracticeOut(Schema):
+class PlanPracticeOut(Schema):
     id: str
     kind: str
     title: str
@@ -30,12 +30,12 @@ class PracticeOut(Schema):
     went_well: str
 
 
-class ItemOut(Schema):
+class PlanItemOut(Schema):
     id: int
     status: str
     facet: str
     source: str
-    practice: PracticeOut
+    practice: PlanPracticeOut
     done_this_week: bool
     weeks: int
     weeks_done: int
@@ -48,10 +48,10 @@ class PlanOut(Schema):
     retake_weeks: int
     retake_due: date | None
     show_partner: bool
-    items: list[ItemOut]
+    items: list[PlanItemOut]
 
 
-class CheckIn(Schema):
+class CheckOffIn(Schema):
     done: bool = True
 
 
@@ -59,7 +59,7 @@ class ReflectionIn(Schema):
     text: str
 
 
-class SettingsIn(Schema):
+class PlanSettingsIn(Schema):
     retake_weeks: int | None = None
     show_partner: bool | None = None
 
@@ -81,7 +81,7 @@ class PartnerPlanOut(Schema):
     practices: list[str] | None  # titles; null while the partner keeps them to themself
 
 
-class ChangeOut(Schema):
+class ReliableChangeOut(Schema):
     name: str
     label: str
     before: float | None
@@ -91,9 +91,9 @@ class ChangeOut(Schema):
     words: str
 
 
-class ProgressOut(Schema):
+class PlanProgressOut(Schema):
     assessments: int
-    since_first: list[ChangeOut]
+    since_first: list[ReliableChangeOut]
     retake_due: date | None
     plan_completion: list[dict]
     checkin_days: dict | None
@@ -138,14 +138,14 @@ def plan_add(request):
 
 
 @router.put("/settings", response={200: PlanOut, **ERRORS})
-def plan_settings(request, payload: SettingsIn):
+def plan_settings(request, payload: PlanSettingsIn):
     """When to suggest a retake (weeks), and whether your partner sees your practice titles."""
     services.settings_set(person=request.user, retake_weeks=payload.retake_weeks, show_partner=payload.show_partner)
     return _plan(request.user)
 
 
 @router.put("/items/{item_id}/check", response={200: PlanOut, **ERRORS})
-def item_check(request, item_id: int, payload: CheckIn):
+def item_check(request, item_id: int, payload: CheckOffIn):
     """Mark a practice done (or not) for this week."""
     services.checkoff_set(person=request.user, item_id=item_id, done=payload.done)
     return _plan(request.user)
@@ -204,7 +204,7 @@ def encouragements(request):
              "created_at": e.created_at} for e in selectors.received_encouragements(request.user, limit=50)]
 
 
-@router.get("/progress", response={200: ProgressOut, **ERRORS})
+@router.get("/progress", response={200: PlanProgressOut, **ERRORS})
 def progress_get(request):
     """Reliable change since your first assessment (only |RCI| > 1.96 counts as change), plan
     completion and check-in days, without figures."""
