@@ -40,8 +40,8 @@ def _to_svg(fig: Figure) -> str:
     return buffer.getvalue()
 
 
-def map_svg(points: Sequence[MapPoint]) -> str:
-    """The Connection x Self map: four labelled regions, one marker per person."""
+def map_frame() -> tuple[Figure, object]:
+    """The empty Connection x Self map (regions, cut-off lines, axes), for points or paths."""
     fig = Figure(figsize=(4.6, 4.6))
     ax = fig.add_subplot()
     ax.set_xlim(0, 100)
@@ -57,6 +57,19 @@ def map_svg(points: Sequence[MapPoint]) -> str:
         ax.text((x0 + x1) / 2, y1 - 4, text, ha="center", va="top", fontsize=10.5, color=MUTED, zorder=1)
     ax.axvline(CUTOFF, color=GRID, lw=1.5, zorder=1)
     ax.axhline(CUTOFF, color=GRID, lw=1.5, zorder=1)
+    ax.set_xlabel("Connection  →", fontsize=12, color=INK)
+    ax.set_ylabel("Self  →", fontsize=12, color=INK)
+    ax.set_xticks([0, 50, 100])
+    ax.set_yticks([0, 50, 100])
+    ax.tick_params(labelsize=10, colors=MUTED, length=0)
+    for side in ("top", "right", "left", "bottom"):
+        ax.spines[side].set_visible(False)
+    return fig, ax
+
+
+def map_svg(points: Sequence[MapPoint]) -> str:
+    """The Connection x Self map: four labelled regions, one marker per person."""
+    fig, ax = map_frame()
     for k, point in enumerate(points):
         colour, marker = POINT_COLOURS[k % 2], POINT_MARKERS[k % 2]
         ax.scatter([point.connection], [point.self], s=170, color=colour, marker=marker, edgecolor="white", linewidth=2, zorder=3)
@@ -80,13 +93,6 @@ def map_svg(points: Sequence[MapPoint]) -> str:
             color=colour,
             zorder=4,
         )
-    ax.set_xlabel("Connection  →", fontsize=12, color=INK)
-    ax.set_ylabel("Self  →", fontsize=12, color=INK)
-    ax.set_xticks([0, 50, 100])
-    ax.set_yticks([0, 50, 100])
-    ax.tick_params(labelsize=10, colors=MUTED, length=0)
-    for side in ("top", "right", "left", "bottom"):
-        ax.spines[side].set_visible(False)
     return _to_svg(fig)
 
 

@@ -12,7 +12,14 @@ from dataclasses import dataclass
 
 from matplotlib.figure import Figure
 
-from interdep.assessments.figures import GRID, INK, MUTED, POINT_COLOURS, QUADRANT_FILL, _to_svg
+from interdep.assessments.figures import (
+    GRID,
+    INK,
+    MUTED,
+    POINT_COLOURS,
+    _to_svg,
+    map_frame,
+)
 from interdep.science.norms import CUTOFF
 
 LINE_COLOURS = ("#1f6f5c", "#3d5a80", "#a24d2a", "#7a5c99")
@@ -88,21 +95,7 @@ class Path:
 def map_path_svg(paths: Sequence[Path]) -> str:
     """The Connection x Self map with each person's positions joined oldest to newest; the
     newest point is the big one."""
-    fig = Figure(figsize=(4.6, 4.6))
-    ax = fig.add_subplot()
-    ax.set_xlim(0, 100)
-    ax.set_ylim(0, 100)
-    regions = (
-        (CUTOFF, 100, CUTOFF, 100, "interdependent", "Close and\ndistinct"),
-        (0, CUTOFF, CUTOFF, 100, "extreme_independence", "Distinct,\nless close"),
-        (CUTOFF, 100, 0, CUTOFF, "codependent", "Close,\nless distinct"),
-        (0, CUTOFF, 0, CUTOFF, "disconnected", "Less close,\nless distinct"),
-    )
-    for x0, x1, y0, y1, key, text in regions:
-        ax.axvspan(x0, x1, ymin=y0 / 100, ymax=y1 / 100, color=QUADRANT_FILL[key], zorder=0)
-        ax.text((x0 + x1) / 2, y1 - 4, text, ha="center", va="top", fontsize=10.5, color=MUTED, zorder=1)
-    ax.axvline(CUTOFF, color=GRID, lw=1.5, zorder=1)
-    ax.axhline(CUTOFF, color=GRID, lw=1.5, zorder=1)
+    fig, ax = map_frame()
     for k, path in enumerate(paths):
         if not path.points:
             continue
@@ -116,11 +109,4 @@ def map_path_svg(paths: Sequence[Path]) -> str:
         ax.scatter([xs[-1]], [ys[-1]], s=170, color=colour, marker="o" if k == 0 else "D", edgecolor="white",
                    linewidth=2, zorder=4, label=f"{path.label} (now)")
     ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, frameon=False, fontsize=10.5)
-    ax.set_xlabel("Connection  →", fontsize=12, color=INK)
-    ax.set_ylabel("Self  →", fontsize=12, color=INK)
-    ax.set_xticks([0, 50, 100])
-    ax.set_yticks([0, 50, 100])
-    ax.tick_params(labelsize=10, colors=MUTED, length=0)
-    for side in ("top", "right", "left", "bottom"):
-        ax.spines[side].set_visible(False)
     return _to_svg(fig)
