@@ -386,3 +386,16 @@ def test_figure_is_svg_text_and_fades_only_uncertain_arrows():
     assert dynamics_svg(_result([0.1, 0.3])) == sure  # deterministic output
     not_yet = dyn.couple_dynamics([], [], persons=("ann", "bo"))
     assert "Not yet" in dynamics_svg(not_yet)
+
+
+def test_the_fast_sort_orders_exactly_as_lexsort_by_couple_time_and_slot():
+    from interdep.science.dynamics import _order_by_couple_time_slot
+
+    rng = np.random.default_rng(3)
+    for n in (0, 1, 7, 5000):
+        couple = rng.integers(0, 40, n)
+        slot = rng.integers(0, 2, n)
+        time = np.round(rng.random(n) * 50, 1) - 20  # ties and negative times included
+        fast, reference = _order_by_couple_time_slot(couple, time, slot), np.lexsort((slot, time, couple))
+        for column in (couple, time, slot):
+            assert (column[fast] == column[reference]).all()

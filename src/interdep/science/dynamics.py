@@ -146,6 +146,18 @@ class PromptSequence:
     day_of_prompt: np.ndarray | None = None
 
 
+def _order_by_couple_time_slot(couple: np.ndarray, time: np.ndarray, slot: np.ndarray) -> np.ndarray:
+    """The permutation sorting by (couple, time, slot): one int64 sort of a composite key built
+    from the times' dense ranks (exact, unlike a float key), several times faster than lexsort."""
+    by_time = np.argsort(time)
+    sorted_time = time[by_time]
+    rank = np.empty(len(time), dtype=np.int64)
+    rank[by_time] = np.cumsum(np.concatenate(([0], (sorted_time[1:] != sorted_time[:-1]).astype(np.int64))))
+    n_ranks = int(rank.max()) + 1 if len(rank) else 1
+    key = (couple * n_ranks + rank) * 2 + slot
+    return np.argsort(key, kind="stable")  # stable: equal keys (a duplicate entry) keep file order
+
+
 def build_sequence(
     couple: np.ndarray,
     slot: np.ndarray,
@@ -169,7 +181,7 @@ def build_sequence(
     if not np.isfinite(time).all():
         i = int(np.flatnonzero(~np.isfinite(time))[0])
         raise InputError("missing or invalid time", row=None if rows is None else int(rows[i]))
-    order = np.lexsort((slot, time, couple))
+    order = _order_by_couple_time_slot(couple, time, slot)
     c, t, s = couple[order], time[order], slot[order]
     same_prompt = (c[1:] == c[:-1]) & (t[1:] == t[:-1])
     duplicate = same_prompt & (s[1:] == s[:-1])
