@@ -149,3 +149,19 @@ def test_my_check_ins_with_their_private_note_are_exported_and_deleted_with_me(c
     assert note + " (Alice)" in archive.read("checkins/checkins.csv").decode()
     services.person_delete(person=alice)
     assert list(CheckIn.objects.values_list("person_id", flat=True)) == [bob.pk]
+
+
+def test_deleting_my_account_keeps_my_partners_exercise_entry(db, alice, bob, couple):
+    """A shared exercise holds both partners' entries: deleting one account removes only that
+    person's entry; the partner's stays theirs (in their export too)."""
+    from interdep.exercises import services as exercises
+    from interdep.exercises.models import Exercise, ExerciseEntry
+
+    exercise = exercises.exercise_start(person=alice, kind="vacation")
+    exercises.entry_save(person=alice, exercise_id=exercise.pk, content={"together": ["a walk"]}, send=True)
+    exercises.entry_save(person=bob, exercise_id=exercise.pk, content={"together": ["the sea"]}, send=True)
+    services.person_delete(person=alice)
+    assert Exercise.objects.filter(pk=exercise.pk).exists()
+    assert list(ExerciseEntry.objects.filter(exercise=exercise).values_list("person_id", flat=True)) == [bob.pk]
+    bobs = services.collect_person_data(bob)["exercises"]
+    assert [e["exercise_id"] for e in bobs["entries"]] == [exercise.pk]

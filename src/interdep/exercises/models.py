@@ -19,9 +19,10 @@ class Exercise(models.Model):
     kind = models.CharField(max_length=32)  # a guide id from content/exercises.toml
     couple = models.ForeignKey("couples.Couple", on_delete=models.CASCADE, related_name="exercises")
     #: Who started it (for a "prepare" exercise: its owner, the only one who writes in it).
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    #: SET_NULL, not CASCADE: one partner deleting their account must not delete the other's entry.
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     #: The other partner at the time it was started.
-    partner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     revealed_at = models.DateTimeField(null=True, blank=True)
