@@ -44,6 +44,8 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/score.py
+	$(BIN)/python bench/apim.py
+	$(BIN)/python bench/dynamics.py
 
 clean:
 	rm -rf $(VENV) var build dist .pytest_cache .ruff_cache
