@@ -49,7 +49,7 @@ def instrument(
         "Safety items are screened privately.",
     )
     for column in ("facet", "item", "kind", "pole", "safety"):
-        table.add_column(column, no_wrap=column != "facet")
+        table.add_column(column, no_wrap=True)  # labels and ids stay whole; only the text folds
     table.add_column("text", ratio=1, overflow="fold")
     for facet in inst.facets:
         items = [i for i in inst.items if i.facet == facet.id]
