@@ -117,32 +117,29 @@ def entry_save(*, person, exercise_id: int, content: Mapping[str, Any], send: bo
     return exercise
 
 
-@transaction.atomic
-def entry_withdraw(*, person, exercise_id: int) -> Exercise:
-    """Take back a sent entry before the reveal; it becomes a private draft again."""
+def _together_step(person, exercise_id: int, step, not_together: str) -> Exercise:
+    """Apply one rule of a two-person exercise under the exercise's row lock."""
     exercise, entries = _locked(person, exercise_id)
     if not selectors.guide_of(exercise).together:
-        raise ServiceError("exercise_rule", "There is nothing to withdraw in a preparation.", status=409)
+        raise ServiceError("exercise_rule", not_together, status=409)
     try:
-        state = science.withdraw(selectors.as_state(exercise, entries), str(person.pk))
+        state = step(selectors.as_state(exercise, entries), str(person.pk))
     except science.ExerciseError as exc:
         raise _rule(exc) from None
     _write(exercise, entries, state)
     return exercise
+
+
+@transaction.atomic
+def entry_withdraw(*, person, exercise_id: int) -> Exercise:
+    """Take back a sent entry before the reveal; it becomes a private draft again."""
+    return _together_step(person, exercise_id, science.withdraw, "There is nothing to withdraw in a preparation.")
 
 
 @transaction.atomic
 def exercise_agree(*, person, exercise_id: int) -> Exercise:
     """Say yes to the plan (or split) as it stands; it is saved once both have said yes."""
-    exercise, entries = _locked(person, exercise_id)
-    if not selectors.guide_of(exercise).together:
-        raise ServiceError("exercise_rule", "A preparation has nothing to agree on.", status=409)
-    try:
-        state = science.agree(selectors.as_state(exercise, entries), str(person.pk))
-    except science.ExerciseError as exc:
-        raise _rule(exc) from None
-    _write(exercise, entries, state)
-    return exercise
+    return _together_step(person, exercise_id, science.agree, "A preparation has nothing to agree on.")
 
 
 @transaction.atomic
