@@ -256,3 +256,30 @@ def test_clinician_pages_cost_a_fixed_number_of_queries(client, db, django_asser
         assert client.get("/clinic/").status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(f"/clinic/couples/{couple.pk}/").status_code == 200
+
+
+def test_a_dynamics_grant_shows_the_couples_dynamics_and_never_a_check_in_note(client, alice, bob, shared_couple, clinician):
+    from datetime import date
+
+    from interdep.checkins.demo import couple_checkins
+    from interdep.checkins.models import CheckIn
+    from interdep.checkins.selectors import couple_dynamics_view
+
+    person, profile = clinician
+    couple_checkins(alice, bob, first_day=date(2025, 3, 3), days=21, tz="Europe/London", seed=4, skip=0.0)
+    CheckIn.objects.filter(person=alice).update(note="")  # notes are encrypted per row: set one below
+    entry = CheckIn.objects.filter(person=alice).first()
+    entry.note = "a private worry about work"
+    entry.save()
+    grant = grant_by_both(alice, bob, profile, reports=True, dynamics=True)
+    page = _see(client, person, shared_couple.pk).content.decode()
+    assert "Over time" in page and "Not yet" not in page
+    # The same numbers the couple sees on their own page, named in the third person.
+    couple_view = couple_dynamics_view(alice, figure=False)
+    inertia = couple_view.variables[0].result.inertia["You"]
+    assert f"{inertia:+.2f}" in page and "Alice" in page
+    assert "a private worry about work" not in page
+    # Without the dynamics scope, none of it.
+    clinic_services.grant_revoke(person=alice, grant_id=grant.pk)
+    grant_by_both(alice, bob, profile, reports=True, dynamics=False)
+    assert "Over time" not in _see(client, person, shared_couple.pk).content.decode()

@@ -166,31 +166,48 @@ def couple_dynamics_view(user, *, figure: bool = True, roles: bool = False) -> D
                             code=access.reason or "not_linked")
     partner = access.partner.person
     me_label, partner_label = ("me", "partner") if roles else _labels(partner.display_name)
-    mine: list[CheckIn] = []
-    theirs: list[CheckIn] = []
-    for entry in CheckIn.objects.filter(person_id__in=(user.pk, partner.pk)).only(
+    view = pair_dynamics(
+        (user.pk, me_label), (partner.pk, partner_label), couple_id=access.couple.pk,
+        sentences=not roles, figure=figure and not roles, title_label="your",
+    )
+    view.partner_name = partner.display_name
+    if view.state == "not_yet":
+        view.message = not_yet_message(view.variables[0].result, view.days_together, "your partner" if roles else partner_label)
+    return view
+
+
+def pair_dynamics(first: tuple[int, str], second: tuple[int, str], *, couple_id: int, sentences: bool = True,
+                  figure: bool = True, title_label: str = "the") -> DynamicsView:
+    """Two people's dynamics from their check-ins, labelled as given ((person id, label) each,
+    the first listed first in the sentences). Callers decide who may see it: the couple under
+    their shared consent, a clinician under a grant with the dynamics scope."""
+    (first_id, first_label), (second_id, second_label) = first, second
+    entries: dict[int, list[CheckIn]] = {first_id: [], second_id: []}
+    for entry in CheckIn.objects.filter(person_id__in=(first_id, second_id)).only(
         "person_id", "occurred_at", "tz", "valence", "closeness"
     ).order_by("occurred_at"):
-        (mine if entry.person_id == user.pk else theirs).append(entry)
+        entries[entry.person_id].append(entry)
     variables = []
     together = 0
     for key, label in DYNAMICS_VARIABLES:
-        a, b = shared_moments(_series(mine, key), _series(theirs, key))
+        a, b = shared_moments(_series(entries[first_id], key), _series(entries[second_id], key))
         if key == DYNAMICS_VARIABLES[0][0]:
             together = days_together(a, b)
         result = couple_dynamics(
-            a, b, persons=(me_label, partner_label), couple_id=str(access.couple.pk), variable=key,
+            a, b, persons=(first_label, second_label), couple_id=str(couple_id), variable=key,
             max_gap=APP_MAX_GAP, overnight=True, min_overlap_days=APP_MIN_OVERLAP_DAYS,
         )
-        variables.append(VariableDynamics(key, label, result, describe(result, label, order=(me_label, partner_label)) if result.ok and not roles else []))
-    view = DynamicsView("ok", partner_name=partner.display_name, days_together=together, variables=variables)
-    first = variables[0].result
-    if not first.ok:
+        words = describe(result, label, order=(first_label, second_label)) if result.ok and sentences else []
+        variables.append(VariableDynamics(key, label, result, words))
+    view = DynamicsView("ok", days_together=together, variables=variables)
+    first_result = variables[0].result
+    if not first_result.ok:
         view.state = "not_yet"
-        view.message = not_yet_message(first, together, "your partner" if roles else partner_label)
+        view.message = not_yet_message(first_result, together, second_label)
         return view
-    if figure and not roles:
-        view.figure_uri = svg_data_uri(dynamics_svg(first, title=f"How your {variables[0].label} moves", compact=True))
+    if figure:
+        title = f"How {title_label} {variables[0].label} moves"
+        view.figure_uri = svg_data_uri(dynamics_svg(first_result, title=title, compact=True))
     return view
 
 

@@ -42,6 +42,20 @@ def checkin_last_activity(person_ids):
     return {row["person_id"]: row["last"] for row in rows}
 
 
+def checkin_dynamics_section(couple_id: int, person_ids) -> dict | None:
+    """The couple's dynamics as the couple sees them (same model, same figure), named in the
+    third person; estimates about the two together only, never an entry or a note."""
+    from django.contrib.auth import get_user_model
+
+    from interdep.checkins.selectors import pair_dynamics
+
+    names = dict(get_user_model().objects.filter(pk__in=list(person_ids)).values_list("pk", "display_name"))
+    first, second = person_ids
+    view = pair_dynamics((first, names.get(first, "Partner 1")), (second, names.get(second, "Partner 2")),
+                         couple_id=couple_id, title_label="their")
+    return {"view": view}
+
+
 def register_default_sources() -> None:
     from django.apps import apps
 
@@ -49,4 +63,7 @@ def register_default_sources() -> None:
         from interdep.clinic.registry import sources
 
         if not any(s.name == "checkins" for s in sources()):
-            register_source(ClinicSource("checkins", "dynamics", checkin_adherence, checkin_last_activity))
+            register_source(ClinicSource(
+                "checkins", "dynamics", checkin_adherence, checkin_last_activity,
+                section=checkin_dynamics_section, template="clinic/_dynamics_section.html",
+            ))
