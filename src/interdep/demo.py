@@ -54,3 +54,20 @@ def demo_couple_create(*, people, password: str):
 
     demo_practice(a, b)
     return users
+
+
+def demo_clinician_create(*, couple_people, name: str, email: str, password: str):
+    """A verified demo clinician whom the demo couple have both granted access (reports and
+    dynamics), so the caseload, the couple page and the PDF export can be seen."""
+    from interdep.clinic import services as clinic_services
+
+    User = get_user_model()
+    User.objects.filter(email__in=[email, "demo-staff@example.com"]).delete()
+    clinician = User.objects.create_user(email=email, password=password, display_name=name)
+    staff = User.objects.create_user(email="demo-staff@example.com", password=None, display_name="Demo staff", is_staff=True)
+    profile = clinic_services.clinician_apply(person=clinician, professional_name=name, registration="DEMO-0001")
+    profile = clinic_services.clinician_verify(profile=profile, staff=staff)
+    a, b = couple_people
+    grant = clinic_services.grant_propose(person=a, code=profile.code, reports=True, dynamics=True)
+    clinic_services.grant_agree(person=b, grant_id=grant.pk)
+    return clinician

@@ -67,21 +67,26 @@ def serve(
 
 DEMO_PASSWORD = "demo-couple-2024"
 DEMO_PEOPLE = (("Alex", "alex@example.com"), ("Sam", "sam@example.com"))
+DEMO_CLINICIAN = ("Dr Robin Hale", "clinician@example.com")
 
 
 @app.command()
 def demo() -> None:
-    """Create a demo couple who have linked, answered and said yes to sharing; print their logins."""
+    """Create a demo couple who have linked, answered and said yes to sharing, and a verified
+    clinician they both granted access; print the logins."""
     _django()
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
-    from interdep.demo import demo_couple_create
+    from interdep.demo import demo_clinician_create, demo_couple_create
 
     people = demo_couple_create(people=DEMO_PEOPLE, password=DEMO_PASSWORD)
+    name, email = DEMO_CLINICIAN
+    clinician = demo_clinician_create(couple_people=people, name=name, email=email, password=DEMO_PASSWORD)
     echo("Demo couple ready (open http://127.0.0.1:8000 and log in as either):")
     for person in people:
         echo(f"  {person.display_name}: {person.email} / {DEMO_PASSWORD}")
+    echo(f"Their clinician (caseload at /clinic/): {clinician.email} / {DEMO_PASSWORD}")
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
