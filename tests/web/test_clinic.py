@@ -266,12 +266,14 @@ def test_a_dynamics_grant_shows_the_couples_dynamics_and_never_a_check_in_note(c
     from interdep.checkins.selectors import couple_dynamics_view
 
     person, profile = clinician
+    grant = grant_by_both(alice, bob, profile, reports=True, dynamics=True)
+    before = _see(client, person, shared_couple.pk).content.decode()
+    assert "Not yet" in before and "on which Alice and Bob both checked in" in before  # about them, not "you"
     couple_checkins(alice, bob, first_day=date(2025, 3, 3), days=21, tz="Europe/London", seed=4, skip=0.0)
     CheckIn.objects.filter(person=alice).update(note="")  # notes are encrypted per row: set one below
     entry = CheckIn.objects.filter(person=alice).first()
     entry.note = "a private worry about work"
     entry.save()
-    grant = grant_by_both(alice, bob, profile, reports=True, dynamics=True)
     page = _see(client, person, shared_couple.pk).content.decode()
     assert "Over time" in page and "Not yet" not in page
     # The same numbers the couple sees on their own page, named in the third person.

@@ -203,7 +203,7 @@ def pair_dynamics(first: tuple[int, str], second: tuple[int, str], *, couple_id:
     first_result = variables[0].result
     if not first_result.ok:
         view.state = "not_yet"
-        view.message = not_yet_message(first_result, together, second_label)
+        view.message = not_yet_message(first_result, together, second_label, first_label=first_label)
         return view
     if figure:
         title = f"How {title_label} {variables[0].label} moves"
@@ -211,19 +211,22 @@ def pair_dynamics(first: tuple[int, str], second: tuple[int, str], *, couple_id:
     return view
 
 
-def not_yet_message(result: CoupleDynamics, together: int, partner_label: str) -> str:
+def not_yet_message(result: CoupleDynamics, together: int, partner_label: str, *, first_label: str = "You") -> str:
+    """Why there is no picture yet, to the couple ("you and Sam") or about them ("Alex and Sam")."""
     need = APP_MIN_OVERLAP_DAYS
+    to_them = first_label == "You"
+    pair = f"you and {partner_label}" if to_them else f"{first_label} and {partner_label}"
     if together < need:
         more = need - together
-        return (f"{together} of {need} days together so far: the picture needs {need} days on which you and "
-                f"{partner_label} both checked in, so {more} more day{'s' if more != 1 else ''} to go.")
+        return (f"{together} of {need} days together so far: the picture needs {need} days on which {pair} "
+                f"both checked in, so {more} more day{'s' if more != 1 else ''} to go.")
     if result.n_pairs_by_person and min(result.n_pairs_by_person.values()) < 10:
-        return (f"You have {together} days together, but still too few check-ins close in time to each other. "
-                "The picture follows how one check-in leads to the next, so it needs both of you checking in "
+        return (f"{_cap(pair)} have {together} days together, but still too few check-ins close in time to each "
+                "other. The picture follows how one check-in leads to the next, so it needs both checking in "
                 "around the same times (within an hour and a half) on at least 10 occasions, "
                 "ideally more than once a day.")
-    return ("There is enough data, but the answers vary too little to see how your moods move "
-            "(for example, always the same answer). Moving the sliders to match each moment will help.")
+    return (f"There is enough data, but the answers vary too little to see how {'your' if to_them else 'their'} "
+            "moods move (for example, always the same answer). Moving the sliders to match each moment will help.")
 
 
 # ---------------------------------------------------------------------------------------------
