@@ -104,3 +104,10 @@ def test_an_assessment_taken_on_an_older_version_is_scored_with_that_version(ali
     expected = score_answers(v1, answers).to_dict()
     assert report["instrument_version"] == "v1" != CURRENT_VERSION
     assert report["facets"] == expected["facets"] and report["scales"] == expected["scales"]
+
+
+def test_the_home_pages_say_how_many_statements_the_current_version_has(client, alice):
+    count = f"{len(load_instrument().items)} short statements"
+    assert count in client.get("/").content.decode()
+    client.force_login(alice)
+    assert count in client.get("/").content.decode()

@@ -12,12 +12,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from interdep import permissions
 from interdep.assessments import reports, selectors, services
+from interdep.science.instrument import load_instrument
 from interdep.services import ServiceError
 
 
 def home(request):
+    statements = len(load_instrument().items)
     if not request.user.is_authenticated:
-        return render(request, "home_public.html")
+        return render(request, "home_public.html", {"statements": statements})
     mine = permissions.active_membership(request.user)
     partner = permissions.partner_membership(mine)
     open_one = selectors.open_assessment(request.user)
@@ -29,6 +31,7 @@ def home(request):
         "progress": selectors.progress(open_one) if open_one else None,
         "latest": latest,
         "access": access,
+        "statements": statements,
     })
 
 
