@@ -6,6 +6,8 @@ result, so nothing here can reveal one partner's answers to the other.
 
 from __future__ import annotations
 
+import functools
+import statistics
 from dataclasses import dataclass
 
 import numpy as np
@@ -108,10 +110,13 @@ def agreement(a: PersonResult, b: PersonResult) -> dict:
         diffs[facet] = None if sa is None or sb is None else round(abs(sa - sb), 4)
         if sa is not None and sb is not None:
             pairs.append((sa, sb))
-    xs = np.array(pairs, dtype=float).reshape(-1, 2)
     r = None
-    if len(xs) >= 3 and xs[:, 0].std() > 0 and xs[:, 1].std() > 0:
-        r = round(float(np.corrcoef(xs[:, 0], xs[:, 1])[0, 1]), 4)
+    if len(pairs) >= 3:
+        first, second = zip(*pairs, strict=True)
+        try:  # plain Python on a dozen values: much cheaper per couple than numpy's overhead
+            r = round(statistics.correlation(first, second), 4)
+        except statistics.StatisticsError:  # a flat profile has no correlation
+            r = None
     present = [d for d in diffs.values() if d is not None]
     return {
         "facet_differences": diffs,
@@ -129,10 +134,16 @@ def _couple_facets(a: PersonResult, b: PersonResult) -> list[tuple[str, float, f
     return rows
 
 
-def analyse_couple(instrument: Instrument, a: PersonResult, b: PersonResult, *, couple_id: str | None = None) -> CoupleResult:
-    """Read two results together. Symmetric: swapping a and b swaps only who is who."""
+@functools.cache
+def edge_practices(facet: str) -> tuple[str, ...]:
+    """Practice ids linked to a growth edge (content is fixed for the process, so cached)."""
     from interdep.science.practices import practices_for_facets
 
+    return tuple(p.id for p in practices_for_facets([facet], limit=PRACTICES_PER_EDGE))
+
+
+def analyse_couple(instrument: Instrument, a: PersonResult, b: PersonResult, *, couple_id: str | None = None) -> CoupleResult:
+    """Read two results together. Symmetric: swapping a and b swaps only who is who."""
     rows = _couple_facets(a, b)
     top = sorted(rows, key=lambda r: (-r[1], r[0]))[:HIGHLIGHTS]
     bottom = sorted(rows, key=lambda r: (r[1], r[0]))[:HIGHLIGHTS]
@@ -141,7 +152,7 @@ def analyse_couple(instrument: Instrument, a: PersonResult, b: PersonResult, *, 
         {
             "facet": f,
             "score": round(m, 4),
-            "practices": [p.id for p in practices_for_facets([f], limit=PRACTICES_PER_EDGE)],
+            "practices": list(edge_practices(f)),
         }
         for f, m, _, _ in bottom
     ]

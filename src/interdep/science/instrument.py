@@ -88,7 +88,7 @@ class Instrument:
     def item(self, item_id: str) -> Item:
         return self._by_id[item_id]
 
-    @property
+    @functools.cached_property
     def item_ids(self) -> tuple[str, ...]:
         return tuple(i.id for i in self.items)
 
@@ -101,22 +101,22 @@ class Instrument:
                 return facet
         raise KeyError(facet_id)
 
-    @property
+    @functools.cached_property
     def facet_ids(self) -> tuple[str, ...]:
         return tuple(f.id for f in self.facets)
 
     def items_of(self, *, kind: Kind, facet: str | None = None) -> tuple[Item, ...]:
         return tuple(i for i in self.items if i.kind == kind and (facet is None or i.facet == facet))
 
-    @property
+    @functools.cached_property
     def self_items(self) -> tuple[Item, ...]:
         return self.items_of(kind="self")
 
-    @property
+    @functools.cached_property
     def partner_items(self) -> tuple[Item, ...]:
         return self.items_of(kind="partner")
 
-    @property
+    @functools.cached_property
     def partner_facets(self) -> tuple[str, ...]:
         """Facets that partner-report items cover (where perception gaps can be computed)."""
         covered = {i.facet for i in self.partner_items}
