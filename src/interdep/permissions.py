@@ -325,3 +325,17 @@ def exercise_visible_entries(user, exercise, entries: dict) -> dict[int, dict]:
     if exercise.shared_at is None:
         return {}
     return {owner: {k: v for k, v in content.items() if k in exercise.shared_fields}}
+
+
+# ---------------------------------------------------------------------------------------------
+# Psychometrics (MODEL.md section 3)
+# - Reliability of the instrument is computed from the anonymous pool of people who opted in to
+#   research; only staff see it, and only as aggregates (never a row, a name or an email).
+# - Everyone else, signed in or not, gets 404: the page looks like it does not exist.
+# ---------------------------------------------------------------------------------------------
+
+
+def staff_or_404(user) -> None:
+    """Staff pass; anyone else is told the page does not exist."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        raise Http404

@@ -58,6 +58,7 @@ urlpatterns = [
     path("checkins/", include("interdep.checkins.urls")),  # issue 4: check-ins
     path("", include("interdep.plans.urls")),  # issue 6: practice plans and progress
     path("exercises/", include("interdep.exercises.urls")),  # issue 6: couple exercises
+    path("", include("interdep.psychometrics.urls")),  # research consent and staff psychometrics
     # JSON API (OpenAPI at /api/openapi.json, docs at /api/docs)
     path("api/", api.urls),
 ]

@@ -29,6 +29,11 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField("email address", unique=True)
     display_name = models.CharField(max_length=60)
+    #: Opt-in (default off): the person's latest submitted answers may be pooled, without name or
+    #: email, to check the questionnaire's reliability. The pool is computed on request, so
+    #: switching this off takes them out of it at once (interdep.psychometrics).
+    research_consent = models.BooleanField(default=False)
+    research_consent_changed_at = models.DateTimeField(null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["display_name"]

@@ -96,6 +96,8 @@ class MeOut(Schema):
     email: str
     display_name: str
     couple: CoupleOut | None
+    #: Whether the person lets their answers join the anonymous reliability pool (default no).
+    research_consent: bool
 
 
 class InviteOut(Schema):
@@ -144,7 +146,8 @@ def _me(user) -> dict:
             "partner_shares": partner.shares,
             "couple_report_available": permissions.couple_report_access(user).allowed,
         }
-    return {"id": user.pk, "email": user.email, "display_name": user.display_name, "couple": couple}
+    return {"id": user.pk, "email": user.email, "display_name": user.display_name, "couple": couple,
+            "research_consent": user.research_consent}
 
 
 def _assessment(assessment) -> dict:

@@ -28,6 +28,8 @@ def export_account(person) -> dict:
             "display_name": person.display_name,
             "date_joined": _iso(person.date_joined),
             "last_login": _iso(person.last_login),
+            "research_consent": person.research_consent,
+            "research_consent_changed_at": _iso(person.research_consent_changed_at),
         }]
     }
 
