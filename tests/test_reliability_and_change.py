@@ -88,3 +88,22 @@ def test_going_down_on_fusion_is_improvement():
 def test_rci_refuses_impossible_reliability():
     with pytest.raises(ValueError):
         reliable_change_index(1, 2, sd=1, reliability=1.0)
+
+
+def test_an_item_nobody_varied_on_leaves_omega_undefined_not_a_crash(pool):
+    instrument, matrix, ids = pool
+    matrix = matrix.copy()
+    constant = next(k for k, i in enumerate(ids) if instrument.item(i).facet == "boundaries")
+    matrix[:, constant] = 3.0
+    rows = {r["name"]: r for r in reliability_table(instrument, matrix, ids)}
+    assert rows["boundaries"]["omega"] is None and rows["boundaries"]["alpha"] is not None
+    assert rows["saying_no"]["omega"] is not None
+    assert np.isnan(cronbach_alpha(np.full((10, 3), 2.0)))
+
+
+def test_a_singular_pool_leaves_omega_undefined_not_a_crash():
+    rng = np.random.default_rng(5)
+    base = rng.normal(size=(40, 1))
+    block = np.hstack([base, base, base + rng.normal(size=(40, 1))])  # two items always alike
+    assert np.isnan(mcdonald_omega(block))
+    assert np.isnan(mcdonald_omega(rng.normal(size=(3, 5))))  # fewer people than items

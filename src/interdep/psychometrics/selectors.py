@@ -17,9 +17,6 @@ from interdep.assessments.models import Answer, Assessment
 from interdep.science.instrument import CURRENT_VERSION, Instrument, load_instrument
 from interdep.science.norms import MIN_POOL_FOR_NORMS, PROVISIONAL_NORMS, Norm
 from interdep.science.reliability import (
-    cronbach_alpha,
-    keyed_items,
-    mcdonald_omega,
     reliability_table,
 )
 from interdep.science.scoring import score_matrix, self_report_plan
@@ -56,52 +53,11 @@ def pooled_answers(version: str = CURRENT_VERSION) -> tuple[np.ndarray, tuple[st
     return matrix, item_ids
 
 
-def _guarded(estimate, block: np.ndarray) -> float | None:
-    """An estimate, or None when this pool cannot support it (e.g. an item nobody varied on)."""
-    try:
-        value = estimate(block)
-    except (ValueError, ArithmeticError, np.linalg.LinAlgError):
-        return None
-    return value if math.isfinite(value) else None
-
-
-def _group_by_group(instrument: Instrument, matrix: np.ndarray, item_ids: tuple[str, ...]) -> list[dict]:
-    """The rows of ``reliability_table``, each estimate guarded on its own. Used only when the
-    table as a whole cannot be computed: its omega fit fails on an item everyone answered alike,
-    which a small pool easily has (a safety item nobody agrees with, say)."""
-    keyed = keyed_items(instrument, matrix, item_ids)
-    column = {item_id: k for k, item_id in enumerate(item_ids)}
-    groups = [("facet", f.id, [column[i.id] for i in instrument.items_of(kind="self", facet=f.id)])
-              for f in instrument.facets]
-    for capacity in ("connection", "self"):
-        cols = [column[i.id] for i in instrument.self_items if instrument.facet(i.facet).capacity == capacity]
-        groups.append(("scale", capacity, cols))
-    rows = []
-    for kind, name, cols in groups:
-        block = keyed[:, cols]
-        complete = int((~np.isnan(block).any(axis=1)).sum())
-        enough = complete > len(cols)
-        rows.append({
-            "kind": kind, "name": name, "items": len(cols), "n_complete": complete,
-            "alpha": _guarded(cronbach_alpha, block) if enough else None,
-            "omega": _guarded(mcdonald_omega, block) if enough else None,
-        })
-    return rows
-
-
 def pool_reliability(instrument: Instrument, matrix: np.ndarray, item_ids: tuple[str, ...]) -> list[dict]:
-    """Alpha and omega per facet and scale (``reliability_table``), NaN results shown as None."""
+    """Alpha and omega per facet and scale; None where this pool cannot support an estimate."""
     with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore", RuntimeWarning)
-        try:
-            rows = reliability_table(instrument, matrix, item_ids)
-        except (ValueError, ArithmeticError, np.linalg.LinAlgError):
-            rows = _group_by_group(instrument, matrix, item_ids)
-    for row in rows:
-        for key in ("alpha", "omega"):
-            if row[key] is not None and not math.isfinite(row[key]):
-                row[key] = None
-    return rows
+        warnings.simplefilter("ignore", RuntimeWarning)  # a small pool's degenerate correlations
+        return reliability_table(instrument, matrix, item_ids)
 
 
 @dataclass(frozen=True)

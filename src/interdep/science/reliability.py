@@ -31,7 +31,10 @@ def cronbach_alpha(data: np.ndarray, *, nan_policy: str = "listwise") -> float:
     if k < 2:
         raise ValueError("alpha needs at least two items")
     cov = _covariance(data, nan_policy)
-    return float(k / (k - 1) * (1 - np.trace(cov) / cov.sum()))
+    total = cov.sum()
+    if not total > 0:  # nobody's total varies (or too few rows): alpha is undefined
+        return float("nan")
+    return float(k / (k - 1) * (1 - np.trace(cov) / total))
 
 
 @dataclass(frozen=True)
@@ -75,8 +78,24 @@ def one_factor(data: np.ndarray, *, nan_policy: str = "listwise") -> OneFactor:
 
 
 def mcdonald_omega(data: np.ndarray, *, nan_policy: str = "listwise") -> float:
-    """omega = (sum of loadings)^2 / ((sum of loadings)^2 + sum of uniquenesses), one factor."""
+    """omega = (sum of loadings)^2 / ((sum of loadings)^2 + sum of uniquenesses), one factor.
+
+    NaN when an item does not vary in the pool (a small pool often has one, e.g. a safety item
+    nobody agrees with: its standardised loading is undefined), or when the items' covariance is
+    singular (two items always answered alike, or fewer people than items): the maximum-likelihood
+    fit needs a full-rank matrix.
+    """
+    cov = _covariance(np.asarray(data, dtype=float), nan_policy)
+    if not np.all(np.diag(cov) > 0):
+        return float("nan")
+    if np.linalg.matrix_rank(cov) < cov.shape[0]:  # e.g. fewer people than items: no ML fit exists
+        return float("nan")
     return one_factor(data, nan_policy=nan_policy).omega
+
+
+def _finite(value: float) -> float | None:
+    """A table cell: an estimate, or None where the pool cannot support one."""
+    return value if np.isfinite(value) else None
 
 
 def keyed_items(instrument: Instrument, answers: np.ndarray, item_ids: tuple[str, ...]) -> np.ndarray:
@@ -100,12 +119,13 @@ def reliability_table(instrument: Instrument, answers: np.ndarray, item_ids: tup
     for kind, name, cols in groups:
         block = keyed[:, cols]
         complete = int((~np.isnan(block).any(axis=1)).sum())
+        enough = complete > len(cols)
         rows.append({
             "kind": kind,
             "name": name,
             "items": len(cols),
             "n_complete": complete,
-            "alpha": cronbach_alpha(block) if complete > len(cols) else None,
-            "omega": mcdonald_omega(block) if complete > len(cols) else None,
+            "alpha": _finite(cronbach_alpha(block)) if enough else None,
+            "omega": _finite(mcdonald_omega(block)) if enough else None,
         })
     return rows
