@@ -34,7 +34,8 @@ class MapPoint:
     self: float
 
 
-def _to_svg(fig: Figure) -> str:
+def svg_text(fig: Figure) -> str:
+    """A figure as deterministic SVG text (no dates), shared by every web figure."""
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
     return buffer.getvalue()
@@ -93,7 +94,7 @@ def map_svg(points: Sequence[MapPoint]) -> str:
             color=colour,
             zorder=4,
         )
-    return _to_svg(fig)
+    return svg_text(fig)
 
 
 def facet_bars_svg(rows: Sequence[tuple[str, float | None, str]], *, second: Sequence[float | None] | None = None,
@@ -137,4 +138,4 @@ def facet_bars_svg(rows: Sequence[tuple[str, float | None, str]], *, second: Seq
             handles=[Patch(color=POINT_COLOURS[0], label=labels[0]), Patch(color=POINT_COLOURS[1], label=labels[1])],
             loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, frameon=False, fontsize=10.5,
         )
-    return _to_svg(fig)
+    return svg_text(fig)

@@ -6,7 +6,6 @@ stay readable there (about 10px and up). Colours stay distinguishable without re
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping
 from datetime import date, timedelta
 
@@ -15,6 +14,8 @@ import matplotlib
 matplotlib.use("Agg")
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
+
+from interdep.assessments.figures import svg_text
 
 INK = "#2b2a33"
 MUTED = "#5c5968"
@@ -27,12 +28,6 @@ SERIES = (("valence", "Mood", 0, 100, "#1f6f5c"), ("closeness", "Closeness", 1, 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 matplotlib.rcParams.update({"svg.fonttype": "none", "font.family": "DejaVu Sans", "svg.hashsalt": "interdep"})
-
-
-def _to_svg(fig: Figure) -> str:
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
-    return buffer.getvalue()
 
 
 def calendar_svg(days: Mapping[date, float], *, today: date, weeks: int = 6) -> str:
@@ -59,7 +54,7 @@ def calendar_svg(days: Mapping[date, float], *, today: date, weeks: int = 6) -> 
             label = day.strftime("%-d %b") if day.day == 1 or (row == 0 and col == 0) else str(day.day)
             ax.text(col, row, label, ha="center", va="center", fontsize=9.5 if len(label) < 3 else 7.5,
                     color="#ffffff" if dark else INK, fontweight="bold" if day == today else "normal")
-    return _to_svg(fig)
+    return svg_text(fig)
 
 
 def _cell(col: int, row: int, colour):
@@ -93,4 +88,4 @@ def trends_svg(daily: Mapping[str, Mapping[date, float]], *, today: date, days: 
     axes[-1].set_xticks(ticks)
     axes[-1].set_xticklabels([(start + timedelta(days=t)).strftime("%-d %b") for t in ticks])
     fig.tight_layout()
-    return _to_svg(fig)
+    return svg_text(fig)

@@ -17,8 +17,8 @@ from interdep.assessments.figures import (
     INK,
     MUTED,
     POINT_COLOURS,
-    _to_svg,
     map_frame,
+    svg_text,
 )
 from interdep.science.norms import CUTOFF
 
@@ -67,7 +67,7 @@ def lines_svg(series: Sequence[Series], dates: Sequence[str]) -> str:
     for k, s in enumerate(series):
         _draw(ax, k, s)
     ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, frameon=False, fontsize=10)
-    return _to_svg(fig)
+    return svg_text(fig)
 
 
 def small_multiples_svg(series: Sequence[Series], dates: Sequence[str], *, columns: int = 2) -> str:
@@ -83,7 +83,7 @@ def small_multiples_svg(series: Sequence[Series], dates: Sequence[str], *, colum
     for k in range(len(series), rows * columns):
         axes[k // columns][k % columns].set_visible(False)
     fig.subplots_adjust(hspace=0.75, wspace=0.25)
-    return _to_svg(fig)
+    return svg_text(fig)
 
 
 @dataclass(frozen=True)
@@ -109,4 +109,4 @@ def map_path_svg(paths: Sequence[Path]) -> str:
         ax.scatter([xs[-1]], [ys[-1]], s=170, color=colour, marker="o" if k == 0 else "D", edgecolor="white",
                    linewidth=2, zorder=4, label=f"{path.label} (now)")
     ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, frameon=False, fontsize=10.5)
-    return _to_svg(fig)
+    return svg_text(fig)
