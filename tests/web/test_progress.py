@@ -79,3 +79,26 @@ def test_the_api_reports_rci_for_each_score(client, alice):
         if row["rci"] is not None:
             assert row["rci"] == pytest.approx(_rci(row["before"], row["after"], row["name"]), abs=1e-3)
             assert row["reliable"] is (abs(row["rci"]) > RCI_CRITERION)
+
+
+def test_check_in_days_are_counted_as_the_persons_own_local_days(alice):
+    """Two check-ins on one local day count once; a late-evening one in Sydney is its own day."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from interdep.checkins.models import CheckIn
+    from interdep.plans.progress import checkin_adherence
+
+    now = timezone.now()
+    for hours_ago, tz in ((1, "Europe/London"), (2, "Europe/London"), (30, "Europe/London"), (80, "Australia/Sydney")):
+        CheckIn.objects.create(person=alice, occurred_at=now - timedelta(hours=hours_ago), tz=tz,
+                               valence=50, arousal=50, closeness=4, felt_self=4)
+    today = timezone.localdate()
+    expected = {
+        day for h, tz in ((1, "Europe/London"), (2, "Europe/London"), (30, "Europe/London"), (80, "Australia/Sydney"))
+        if (day := (now - timedelta(hours=h)).astimezone(ZoneInfo(tz)).date()) <= today
+    }
+    assert 2 <= len(expected) <= 4
+    assert checkin_adherence(alice) == {"days": len(expected), "of": 42}

@@ -41,6 +41,22 @@ def schedule_of(person) -> Schedule | None:
     return Schedule.objects.filter(person=person).first()
 
 
+def checkin_days(person_ids, start: date, end: date) -> dict[int, int]:
+    """For each person, the number of their own local days from ``start`` to ``end`` with at least
+    one check-in (one query; the clinic's adherence and the progress page both count this way)."""
+    days: dict[int, set[date]] = {pid: set() for pid in person_ids}
+    since = start - timedelta(days=1)  # a local day may begin the evening before in UTC
+    rows = CheckIn.objects.filter(person_id__in=list(person_ids), occurred_at__date__gte=since)
+    for pid, at, tz in rows.values_list("person_id", "occurred_at", "tz"):
+        try:
+            day = at.astimezone(ZoneInfo(tz)).date()
+        except (ValueError, KeyError):  # an unknown zone name: the UTC day
+            day = at.date()
+        if start <= day <= end:
+            days[pid].add(day)
+    return {pid: len(found) for pid, found in days.items()}
+
+
 def local_time(checkin: CheckIn) -> datetime:
     return checkin.occurred_at.astimezone(ZoneInfo(checkin.tz))
 

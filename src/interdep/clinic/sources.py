@@ -3,36 +3,19 @@ only: never a note). The check-ins app may register a richer source under the sa
 
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import date, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from django.db.models import Max
 
 from interdep.clinic.registry import ClinicSource, register_source
 
 
-def _local_day(moment, tz: str) -> date:
-    try:
-        return moment.astimezone(ZoneInfo(tz)).date()
-    except Exception:  # an unknown zone name: the UTC day
-        return moment.date()
-
-
 def checkin_adherence(person_ids, start: date, end: date) -> dict[int, float | None]:
     """Share of days from ``start`` to ``end`` on which each person checked in at least once."""
-    from interdep.checkins.models import CheckIn
+    from interdep.checkins.selectors import checkin_days
 
-    days: dict[int, set[date]] = defaultdict(set)
-    since = start - timedelta(days=1)  # a local day may begin the evening before in UTC
-    for pid, at, tz in CheckIn.objects.filter(person_id__in=list(person_ids), occurred_at__date__gte=since).values_list(
-        "person_id", "occurred_at", "tz"
-    ):
-        day = _local_day(at, tz)
-        if start <= day <= end:
-            days[pid].add(day)
     span = (end - start).days + 1
-    return {pid: 100.0 * len(days[pid]) / span if days[pid] else None for pid in person_ids}
+    return {pid: 100.0 * days / span if days else None for pid, days in checkin_days(person_ids, start, end).items()}
 
 
 def checkin_last_activity(person_ids):

@@ -100,18 +100,12 @@ def checkin_adherence(person, *, weeks: int = ADHERENCE_WEEKS) -> dict | None:
     (a soft link: this view works without it)."""
     if not apps.is_installed("interdep.checkins"):
         return None
-    try:
-        model = apps.get_model("checkins", "CheckIn")
-        model._meta.get_field("occurred_at")
-        model._meta.get_field("person")
-    except (LookupError, Exception):
-        return None
-    since = timezone.now() - timedelta(weeks=weeks)
-    days = {
-        timezone.localdate(t)
-        for t in model.objects.filter(person=person, occurred_at__gte=since).values_list("occurred_at", flat=True)
-    }
-    return {"days": len(days), "of": weeks * 7}
+    from interdep.checkins.selectors import checkin_days
+
+    today = timezone.localdate()
+    span = weeks * 7
+    days = checkin_days([person.pk], today - timedelta(days=span - 1), today)[person.pk]
+    return {"days": days, "of": span}
 
 
 def _date_labels(labels: list[str]) -> list[str]:
