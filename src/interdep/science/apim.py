@@ -38,7 +38,7 @@ from scipy import optimize, stats
 
 from interdep.science import dyadic
 from interdep.science.errors import InputError
-from interdep.science.tabular import file_row, key_column, numeric_column, require_columns
+from interdep.science.tabular import file_row, numeric_column, require_columns
 
 METHODS = ("REML", "ML")
 PARAMETRISATIONS = ("two-intercept", "interaction")
@@ -137,14 +137,7 @@ def dyads_from_table(
 
 
 def _from_dyad_layout(frame, outcome, predictors, covariates, dyad_column, role_column) -> DyadData:
-    require_columns(frame, [dyad_column])
-    ids = key_column(frame, dyad_column)
-    if not ids.is_unique:
-        dup = ids[ids.duplicated(keep=False)].unique()
-        raise InputError(
-            f"the dyad layout has one row per dyad; repeated dyad id(s): {dyadic._name_ids(dup)}",
-            column=dyad_column,
-        )
+    ids = dyadic.dyad_layout_ids(frame, dyad_column)
     suffixes = tuple(sorted(dyadic.dyad_suffixes(frame, dyad_column, required=outcome)))
 
     def pair(var: str, allow_shared: bool = False) -> np.ndarray:

@@ -259,6 +259,20 @@ def individual_to_dyad(
     return pd.DataFrame(out)
 
 
+
+def dyad_layout_ids(frame: pd.DataFrame, dyad_column: str) -> pd.Series:
+    """The dyad ids of a dyad-layout table, refusing a repeated id (one row per dyad)."""
+    require_columns(frame, [dyad_column])
+    ids = key_column(frame, dyad_column)
+    if not ids.is_unique:
+        dup = ids[ids.duplicated(keep=False)].unique()
+        raise InputError(
+            f"the dyad layout has one row per dyad; repeated dyad id(s): {_name_ids(dup)}",
+            column=dyad_column,
+        )
+    return ids
+
+
 def dyad_to_individual(
     frame: pd.DataFrame,
     *,
@@ -271,14 +285,7 @@ def dyad_to_individual(
     """Two rows per dyad from one. Suffixed columns become person-level variables; unsuffixed
     ones (dyad-level, e.g. years married) are copied to both members. The member suffix becomes
     the role column (when named) and the person column (when it is not in the file)."""
-    require_columns(frame, [dyad_column])
-    ids = key_column(frame, dyad_column)
-    if not ids.is_unique:
-        dup = ids[ids.duplicated(keep=False)].unique()
-        raise InputError(
-            f"the dyad layout has one row per dyad; repeated dyad id(s): {_name_ids(dup)}",
-            column=dyad_column,
-        )
+    dyad_layout_ids(frame, dyad_column)
     if suffixes is None:
         suffixes = dyad_suffixes(frame, dyad_column, required)
     stems = _dyad_stems(frame, dyad_column, suffixes)
