@@ -259,7 +259,6 @@ def individual_to_dyad(
     return pd.DataFrame(out)
 
 
-
 def dyad_layout_ids(frame: pd.DataFrame, dyad_column: str) -> pd.Series:
     """The dyad ids of a dyad-layout table, refusing a repeated id (one row per dyad)."""
     require_columns(frame, [dyad_column])
