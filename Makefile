@@ -36,6 +36,7 @@ demo: $(STAMP)
 
 test: $(STAMP) system-deps
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/pytest -p no:cacheprovider
 
 lint: $(STAMP)

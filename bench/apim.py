@@ -28,8 +28,12 @@ def main() -> None:
     args = parser.parse_args()
     n = 5000 if args.quick else args.dyads
 
-    frame = simulate_apim(n, intercept=1.0, actor=0.5, partner=0.3, rho=0.4, missing_outcome=0.03, seed=args.seed)
-    print(f"APIM, indistinguishable dyads, REML: {n:,} dyads, {frame['y'].notna().sum():,} persons with an outcome")
+    frame = simulate_apim(
+        n, intercept=1.0, actor=0.5, partner=0.3, rho=0.4, missing_outcome=0.03, seed=args.seed
+    )
+    print(
+        f"APIM, indistinguishable dyads, REML: {n:,} dyads, {frame['y'].notna().sum():,} persons with an outcome"
+    )
 
     t0 = time.perf_counter()
     data = dyads_from_table(frame, outcome="y", predictors=["x"], dyad_column="dyad")
@@ -45,7 +49,9 @@ def main() -> None:
     groups = frame["dyad"].to_numpy()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        mixed = sm.MixedLM(y[ok], X[ok], groups=groups[ok]).fit(reml=True, method="bfgs", gtol=1e-10)
+        mixed = sm.MixedLM(y[ok], X[ok], groups=groups[ok]).fit(
+            reml=True, method="bfgs", gtol=1e-10
+        )
     t_peer = time.perf_counter() - t0
 
     est = np.array([c.estimate for c in ours.coefficients])
@@ -55,8 +61,12 @@ def main() -> None:
     assert diff < 1e-6, f"estimates differ by {diff}"
     assert abs(ours.rho - rho_peer) < 1e-6, (ours.rho, rho_peer)
 
-    print(f"  estimates: intercept {est[0]:.6f}, actor {est[1]:.6f}, partner {est[2]:.6f}; rho {ours.rho:.6f}")
-    print(f"  max |difference| of estimates vs MixedLM: {diff:.2e}; rho difference {abs(ours.rho - rho_peer):.2e}")
+    print(
+        f"  estimates: intercept {est[0]:.6f}, actor {est[1]:.6f}, partner {est[2]:.6f}; rho {ours.rho:.6f}"
+    )
+    print(
+        f"  max |difference| of estimates vs MixedLM: {diff:.2e}; rho difference {abs(ours.rho - rho_peer):.2e}"
+    )
     print(f"  interdep fit_apim (from the table): {t_ours:8.3f} s")
     print(f"  statsmodels MixedLM (REML):         {t_peer:8.3f} s")
     print(f"  ratio (MixedLM / interdep):         {t_peer / t_ours:8.1f}x")

@@ -37,12 +37,23 @@ def best_of(fn, repeat: int):
 def statsmodels_design(frame: pd.DataFrame, max_gap: float) -> pd.DataFrame:
     """One couple's lagged design the usual way: pivot, centre, lag, drop pairs across gaps."""
     a, b = sorted(frame["person"].unique())
-    wide = frame.pivot_table(index="time", columns="person", values="v", aggfunc="first", dropna=False)
-    wide = wide.reindex(index=np.sort(frame["time"].unique()), columns=[a, b])  # a prompt with a skipped item is still a prompt
+    wide = frame.pivot_table(
+        index="time", columns="person", values="v", aggfunc="first", dropna=False
+    )
+    wide = wide.reindex(
+        index=np.sort(frame["time"].unique()), columns=[a, b]
+    )  # a prompt with a skipped item is still a prompt
     wide = wide - wide.mean()
     prev = wide.shift(1)
     gap = wide.index.to_series().diff().to_numpy()
-    design = pd.DataFrame({"yA": wide[a].to_numpy(), "yB": wide[b].to_numpy(), "xA": prev[a].to_numpy(), "xB": prev[b].to_numpy()})
+    design = pd.DataFrame(
+        {
+            "yA": wide[a].to_numpy(),
+            "yB": wide[b].to_numpy(),
+            "xA": prev[a].to_numpy(),
+            "xB": prev[b].to_numpy(),
+        }
+    )
     return design[gap <= max_gap]
 
 
@@ -51,38 +62,63 @@ def statsmodels_fit(design: pd.DataFrame):
     fits = []
     for y in ("yA", "yB"):
         d = design.dropna(subset=[y, "xA", "xB"])
-        fits.append(sm.OLS(d[y].to_numpy(), sm.add_constant(d[["xA", "xB"]].to_numpy(), has_constant="add")).fit())
+        fits.append(
+            sm.OLS(
+                d[y].to_numpy(), sm.add_constant(d[["xA", "xB"]].to_numpy(), has_constant="add")
+            ).fit()
+        )
     return fits
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--couples", type=int, default=10_000)
     parser.add_argument("--days", type=int, default=7)
     parser.add_argument("--prompts-per-day", type=int, default=10)
-    parser.add_argument("--sample", type=int, default=200, help="couples fitted by the statsmodels loop")
+    parser.add_argument(
+        "--sample", type=int, default=200, help="couples fitted by the statsmodels loop"
+    )
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--quick", action="store_true", help="1,000 couples, 100 in the statsmodels sample")
+    parser.add_argument(
+        "--quick", action="store_true", help="1,000 couples, 100 in the statsmodels sample"
+    )
     args = parser.parse_args()
     if args.quick:
         args.couples, args.sample = 1000, 100
 
-    sim = simulate_checkins(couples=args.couples, days=args.days, prompts_per_day=args.prompts_per_day, seed=42, variables=("valence",))
+    sim = simulate_checkins(
+        couples=args.couples,
+        days=args.days,
+        prompts_per_day=args.prompts_per_day,
+        seed=42,
+        variables=("valence",),
+    )
     C = args.couples
     values = sim.values["valence"]
-    print(f"data: {C} couples x {args.days * args.prompts_per_day} prompts, {len(values)} observations (missed prompts, late entries)")
+    print(
+        f"data: {C} couples x {args.days * args.prompts_per_day} prompts, {len(values)} observations (missed prompts, late entries)"
+    )
 
     def batched():
         seq = dyn.build_sequence(sim.couple, sim.slot, sim.seconds, n_couples=C, max_gap=3 * HOUR)
         return dyn.estimate_sequence(seq, values)
 
     t_batch, est = best_of(batched, args.repeat)
-    t_pass, _ = best_of(lambda: np.bincount(sim.couple * 2 + sim.slot, weights=np.nan_to_num(values), minlength=2 * C), max(args.repeat, 5))
+    t_pass, _ = best_of(
+        lambda: np.bincount(
+            sim.couple * 2 + sim.slot, weights=np.nan_to_num(values), minlength=2 * C
+        ),
+        max(args.repeat, 5),
+    )
 
     # statsmodels on a sample of couples (evenly spread), same process, same data
     sample = np.linspace(0, C - 1, min(args.sample, C)).astype(int)
     persons = np.array(sim.person_ids, dtype=object)
-    frame = pd.DataFrame({"c": sim.couple, "person": persons[sim.couple, sim.slot], "time": sim.seconds, "v": values})
+    frame = pd.DataFrame(
+        {"c": sim.couple, "person": persons[sim.couple, sim.slot], "time": sim.seconds, "v": values}
+    )
     groups = {c: g for c, g in frame[frame["c"].isin(sample)].groupby("c")}
     t0 = time.perf_counter()
     designs = {c: statsmodels_design(groups[c], 3 * HOUR) for c in sample}
@@ -100,19 +136,35 @@ def main() -> None:
         np.testing.assert_allclose(est.se[c, 1], fb.bse, rtol=0, atol=1e-8)
         checked += 1
 
-    t_boot, _ = best_of(lambda: dyn.estimate_sequence(
-        dyn.build_sequence(sim.couple, sim.slot, sim.seconds, n_couples=C, max_gap=3 * HOUR), values,
-        bias_replicates=20, couple_keys_=dyn.couple_keys(sim.couple_ids)), 1)
+    t_boot, _ = best_of(
+        lambda: dyn.estimate_sequence(
+            dyn.build_sequence(sim.couple, sim.slot, sim.seconds, n_couples=C, max_gap=3 * HOUR),
+            values,
+            bias_replicates=20,
+            couple_keys_=dyn.couple_keys(sim.couple_ids),
+        ),
+        1,
+    )
 
     per_batch = t_batch / C
     per_sm = t_sm / len(sample)
-    print(f"batched estimator (sequence + OLS + SEs + asymmetry + co-movement): {t_batch:.3f} s for {C} couples = {per_batch * 1e6:.1f} us/couple ({int(est.ok.sum())} ok)")
-    print(f"statsmodels loop (pandas design + 2 x sm.OLS):                   {t_sm:.3f} s for {len(sample)} couples = {per_sm * 1e3:.2f} ms/couple")
+    print(
+        f"batched estimator (sequence + OLS + SEs + asymmetry + co-movement): {t_batch:.3f} s for {C} couples = {per_batch * 1e6:.1f} us/couple ({int(est.ok.sum())} ok)"
+    )
+    print(
+        f"statsmodels loop (pandas design + 2 x sm.OLS):                   {t_sm:.3f} s for {len(sample)} couples = {per_sm * 1e3:.2f} ms/couple"
+    )
     print(f"  identical estimates and SEs (atol 1e-8) on {checked} sampled couples")
-    print(f"  per-couple speed-up vs statsmodels: {per_sm / per_batch:.0f}x "
-          f"(vs the 2 x sm.OLS fits alone, design given: {t_fit_only / len(sample) / per_batch:.0f}x)")
-    print(f"one numpy pass (np.bincount over all observations): {t_pass * 1e3:.2f} ms; batched estimator = {t_batch / t_pass:.0f} passes")
-    print(f"with bootstrap bias correction (20 replicates): {t_boot:.2f} s ({t_boot / t_batch:.0f}x the estimator alone)")
+    print(
+        f"  per-couple speed-up vs statsmodels: {per_sm / per_batch:.0f}x "
+        f"(vs the 2 x sm.OLS fits alone, design given: {t_fit_only / len(sample) / per_batch:.0f}x)"
+    )
+    print(
+        f"one numpy pass (np.bincount over all observations): {t_pass * 1e3:.2f} ms; batched estimator = {t_batch / t_pass:.0f} passes"
+    )
+    print(
+        f"with bootstrap bias correction (20 replicates): {t_boot:.2f} s ({t_boot / t_batch:.0f}x the estimator alone)"
+    )
 
 
 if __name__ == "__main__":

@@ -51,15 +51,24 @@ def close_to_printed(ours: float, printed: str) -> None:
 
 def indistinguishable(frame, predictors, **kw):
     data = dyads_from_table(
-        frame, outcome="Satisfaction", predictors=predictors, dyad_column="CoupleID", layout="pairwise"
+        frame,
+        outcome="Satisfaction",
+        predictors=predictors,
+        dyad_column="CoupleID",
+        layout="pairwise",
     )
     return fit_apim(data, **kw)
 
 
 def distinguishable(frame, predictors, covariates=(), **kw):
     data = dyads_from_table(
-        frame, outcome="Satisfaction", predictors=predictors, covariates=covariates,
-        dyad_column="CoupleID", role_column="Gender_A", layout="pairwise",
+        frame,
+        outcome="Satisfaction",
+        predictors=predictors,
+        covariates=covariates,
+        dyad_column="CoupleID",
+        role_column="Gender_A",
+        layout="pairwise",
     )
     return fit_apim(data, **kw)
 
@@ -94,14 +103,21 @@ def test_the_published_empty_model_is_reproduced_to_the_printed_digits(acitelli)
 def test_the_published_mixed_actor_partner_model_of_the_dyadr_readme_is_reproduced(acitelli):
     # R: gls(Satisfaction_A ~ Tension_A + SelfPos_P, correlation = corCompSymm(form = ~1|CoupleID))
     data = dyads_from_table(
-        acitelli, outcome="Satisfaction", predictors=["Tension", "SelfPos"], dyad_column="CoupleID",
+        acitelli,
+        outcome="Satisfaction",
+        predictors=["Tension", "SelfPos"],
+        dyad_column="CoupleID",
         layout="pairwise",
     )
-    X = np.concatenate([np.ones((data.n_dyads, 2, 1)), data.x[:, :, :1], data.x[:, ::-1, 1:]], axis=2)
+    X = np.concatenate(
+        [np.ones((data.n_dyads, 2, 1)), data.x[:, :, :1], data.x[:, ::-1, 1:]], axis=2
+    )
     fit = fit_dyadic_gls(X, data.y, method="REML")
     close_to_printed(fit.rho, "0.4715039")
     close_to_printed(fit.sigma, "0.4052903")
-    for i, (b, se) in enumerate([("4.7190", "0.2366"), ("-0.3454", "0.0329"), ("-0.0656", "0.0516")]):
+    for i, (b, se) in enumerate(
+        [("4.7190", "0.2366"), ("-0.3454", "0.0329"), ("-0.0656", "0.0516")]
+    ):
         close_to_printed(fit.beta[i], b)
         close_to_printed(fit.se[i], se)
 
@@ -138,7 +154,9 @@ def compare_with_r(result, model: str, r_values: dict, distinguishable_model: bo
     assert result.n_obs == r_values[(model, "n_obs", "")]
     if distinguishable_model:
         for role in ("Husband", "Wife"):
-            assert result.residual_sd[role] == pytest.approx(r_values[(model, "residual_sd", role)], rel=1e-6)
+            assert result.residual_sd[role] == pytest.approx(
+                r_values[(model, "residual_sd", role)], rel=1e-6
+            )
     else:
         assert result.residual_sd == pytest.approx(r_values[(model, "sigma", "")], rel=1e-6)
     for (m, quantity, term), value in r_values.items():
@@ -163,7 +181,9 @@ def test_indistinguishable_fit_matches_nlme_gls(acitelli, r_values, method):
 
 
 @pytest.mark.parametrize("method", ["REML", "ML"])
-def test_distinguishable_two_intercept_fit_matches_nlme_gls_with_varident(acitelli, r_values, method):
+def test_distinguishable_two_intercept_fit_matches_nlme_gls_with_varident(
+    acitelli, r_values, method
+):
     # R: gls(Satisfaction_A ~ 0 + Role + Role:OtherPos_A + Role:OtherPos_P, corCompSymm, varIdent(~1|Role))
     r = distinguishable(acitelli, ["OtherPos"], method=method)
     assert compare_with_r(r, f"dist_two_{method}", r_values, True) == 18
@@ -217,8 +237,12 @@ def test_distinguishability_test_matches_nlme_anova_of_the_ml_fits(acitelli, r_v
 
 def test_the_dyad_data_built_from_the_pairwise_file_pairs_each_couple_once(acitelli):
     data: DyadData = dyads_from_table(
-        acitelli, outcome="Satisfaction", predictors=["OtherPos"], dyad_column="CoupleID",
-        role_column="Gender_A", layout="pairwise",
+        acitelli,
+        outcome="Satisfaction",
+        predictors=["OtherPos"],
+        dyad_column="CoupleID",
+        role_column="Gender_A",
+        layout="pairwise",
     )
     assert data.n_dyads == 148 and data.roles == ("Husband", "Wife")
     husbands = acitelli[acitelli.Gender_A.str.strip() == "Husband"].set_index("CoupleID")

@@ -16,7 +16,9 @@ INSTRUMENT = load_instrument("v1")
 def person(connection_high: bool, self_high: bool, *, pid: str, about_partner: int = 3) -> dict:
     answers = {}
     for item in INSTRUMENT.self_items:
-        high = connection_high if INSTRUMENT.facet(item.facet).capacity == "connection" else self_high
+        high = (
+            connection_high if INSTRUMENT.facet(item.facet).capacity == "connection" else self_high
+        )
         value = 5 if high else 1
         answers[item.id] = 6 - value if item.reverse_keyed else value
     for item in INSTRUMENT.partner_items:
@@ -86,14 +88,20 @@ def test_a_couple_result_never_carries_item_answers():
     assert not any(item.id in text for item in INSTRUMENT.items)
 
 
-persons = st.lists(st.integers(1, 5), min_size=len(INSTRUMENT.items), max_size=len(INSTRUMENT.items))
+persons = st.lists(
+    st.integers(1, 5), min_size=len(INSTRUMENT.items), max_size=len(INSTRUMENT.items)
+)
 
 
 @settings(max_examples=60, deadline=None)
 @given(persons, persons)
 def test_swapping_partners_swaps_the_couple_result_symmetrically(values_a, values_b):
-    a = score_answers(INSTRUMENT, dict(zip(INSTRUMENT.item_ids, values_a, strict=True)), person_id="a")
-    b = score_answers(INSTRUMENT, dict(zip(INSTRUMENT.item_ids, values_b, strict=True)), person_id="b")
+    a = score_answers(
+        INSTRUMENT, dict(zip(INSTRUMENT.item_ids, values_a, strict=True)), person_id="a"
+    )
+    b = score_answers(
+        INSTRUMENT, dict(zip(INSTRUMENT.item_ids, values_b, strict=True)), person_id="b"
+    )
     ab, ba = analyse_couple(INSTRUMENT, a, b).to_dict(), analyse_couple(INSTRUMENT, b, a).to_dict()
     assert ab["persons"] == ba["persons"][::-1]
     for key in ("pattern", "pattern_uncertain", "agreement", "strengths", "growth_edges"):

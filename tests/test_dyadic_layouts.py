@@ -28,8 +28,18 @@ def individual() -> pd.DataFrame:
 
 def test_individual_to_pairwise_puts_the_partners_value_beside_ones_own(individual):
     pw = dyadic.reshape(individual, "pairwise", dyad_column="couple", person_column="person")
-    assert list(pw.columns) == ["couple", "person", "role_A", "role_P", "close_A", "close_P", "sat_A", "sat_P",
-                                "years_A", "years_P"]
+    assert list(pw.columns) == [
+        "couple",
+        "person",
+        "role_A",
+        "role_P",
+        "close_A",
+        "close_P",
+        "sat_A",
+        "sat_P",
+        "years_A",
+        "years_P",
+    ]
     row = pw.set_index("person")
     assert row.loc["a", "close_P"] == 3.0 and row.loc["b", "close_P"] == 4.0
     assert row.loc["c", "sat_P"] == 3.3
@@ -37,7 +47,9 @@ def test_individual_to_pairwise_puts_the_partners_value_beside_ones_own(individu
 
 
 def test_individual_to_dyad_suffixes_by_role_when_there_is_one(individual):
-    wide = dyadic.reshape(individual, "dyad", dyad_column="couple", person_column="person", role_column="role")
+    wide = dyadic.reshape(
+        individual, "dyad", dyad_column="couple", person_column="person", role_column="role"
+    )
     assert len(wide) == 3
     assert {"close_H", "close_W", "sat_H", "sat_W", "person_H", "person_W"} <= set(wide.columns)
     first = wide.set_index("couple").loc[1]
@@ -60,7 +72,9 @@ def test_conversions_round_trip_to_the_individual_layout(individual, to):
 def test_the_layout_is_detected_from_the_table(individual):
     kw = {"dyad_column": "couple", "person_column": "person"}
     assert dyadic.detect_layout(individual, "couple") == "individual"
-    assert dyadic.detect_layout(dyadic.reshape(individual, "pairwise", **kw), "couple") == "pairwise"
+    assert (
+        dyadic.detect_layout(dyadic.reshape(individual, "pairwise", **kw), "couple") == "pairwise"
+    )
     assert dyadic.detect_layout(dyadic.reshape(individual, "dyad", **kw), "couple") == "dyad"
 
 
@@ -72,8 +86,15 @@ def test_the_three_layouts_give_the_same_apim_data(individual):
         "dyad": dyadic.reshape(individual, "dyad", **kw),
     }
     got = {
-        layout: dyads_from_table(frame, outcome="sat", predictors=["close"], covariates=["years"],
-                                 dyad_column="couple", role_column="role", layout=layout)
+        layout: dyads_from_table(
+            frame,
+            outcome="sat",
+            predictors=["close"],
+            covariates=["years"],
+            dyad_column="couple",
+            role_column="role",
+            layout=layout,
+        )
         for layout, frame in frames.items()
     }
     ref = got["individual"]
@@ -86,10 +107,14 @@ def test_the_three_layouts_give_the_same_apim_data(individual):
 
 
 def test_a_dyad_with_three_rows_or_one_is_named(individual):
-    broken = pd.concat([individual, pd.DataFrame({"couple": [2, 9], "person": ["x", "y"]})], ignore_index=True)
+    broken = pd.concat(
+        [individual, pd.DataFrame({"couple": [2, 9], "person": ["x", "y"]})], ignore_index=True
+    )
     with pytest.raises(InputError) as err:
         dyadic.pair_rows(broken, "couple")
-    assert "2 (3 rows)" in str(err.value) and "9 (1 row: the partner's row is missing)" in str(err.value)
+    assert "2 (3 rows)" in str(err.value) and "9 (1 row: the partner's row is missing)" in str(
+        err.value
+    )
     assert err.value.column == "couple"
 
 
@@ -119,25 +144,37 @@ def test_a_pairwise_partner_value_that_is_not_the_partners_own_is_an_error(indiv
     pw = dyadic.reshape(individual, "pairwise", dyad_column="couple", person_column="person")
     pw.loc[2, "close_P"] = 99.0
     with pytest.raises(InputError, match="partner's own close_A") as err:
-        dyads_from_table(pw, outcome="sat", predictors=["close"], dyad_column="couple", layout="pairwise")
+        dyads_from_table(
+            pw, outcome="sat", predictors=["close"], dyad_column="couple", layout="pairwise"
+        )
     assert (err.value.row, err.value.column) == (4, "close_P")
 
 
 def test_a_dyad_layout_variable_missing_one_member_is_named():
-    wide = pd.DataFrame({"couple": [1, 2], "sat_1": [1.0, 2.0], "sat_2": [2.0, 3.0], "close_1": [1.0, 2.0]})
+    wide = pd.DataFrame(
+        {"couple": [1, 2], "sat_1": [1.0, 2.0], "sat_2": [2.0, 3.0], "close_1": [1.0, 2.0]}
+    )
     with pytest.raises(InputError, match=r"close.*member '2'"):
-        dyadic.reshape(wide, "individual", dyad_column="couple", person_column="person", source="dyad")
+        dyadic.reshape(
+            wide, "individual", dyad_column="couple", person_column="person", source="dyad"
+        )
 
 
 def test_the_dyad_layout_copies_dyad_level_variables_to_both_members():
-    wide = pd.DataFrame({"couple": [1, 2], "sat_1": [1.0, 2.0], "sat_2": [2.0, 3.0], "years": [4, 9]})
-    long = dyadic.reshape(wide, "individual", dyad_column="couple", person_column="person", source="dyad")
+    wide = pd.DataFrame(
+        {"couple": [1, 2], "sat_1": [1.0, 2.0], "sat_2": [2.0, 3.0], "years": [4, 9]}
+    )
+    long = dyadic.reshape(
+        wide, "individual", dyad_column="couple", person_column="person", source="dyad"
+    )
     assert long["years"].tolist() == [4, 4, 9, 9]
     assert long["person"].tolist() == ["1", "2", "1", "2"]
     assert long["sat"].tolist() == [1.0, 2.0, 2.0, 3.0]
 
 
 def test_repeated_dyad_ids_in_the_dyad_layout_are_named():
-    wide = pd.DataFrame({"couple": [1, 1], "sat_1": [1.0, 2.0], "sat_2": [2.0, 3.0], "x_1": [1, 2], "x_2": [3, 4]})
+    wide = pd.DataFrame(
+        {"couple": [1, 1], "sat_1": [1.0, 2.0], "sat_2": [2.0, 3.0], "x_1": [1, 2], "x_2": [3, 4]}
+    )
     with pytest.raises(InputError, match="repeated dyad id\\(s\\): 1"):
         dyads_from_table(wide, outcome="sat", predictors=["x"], dyad_column="couple", layout="dyad")

@@ -19,8 +19,24 @@ runner = CliRunner()
 def checkins(tmp_path_factory):
     d = tmp_path_factory.mktemp("checkins")
     out, truth = d / "checkins.csv", d / "truth.csv"
-    res = runner.invoke(app, ["simulate-checkins", "--couples", "12", "--days", "14", "--prompts-per-day", "6",
-                              "--seed", "5", "-o", str(out), "--truth", str(truth)])
+    res = runner.invoke(
+        app,
+        [
+            "simulate-checkins",
+            "--couples",
+            "12",
+            "--days",
+            "14",
+            "--prompts-per-day",
+            "6",
+            "--seed",
+            "5",
+            "-o",
+            str(out),
+            "--truth",
+            str(truth),
+        ],
+    )
     assert res.exit_code == 0, res.output
     return out, truth
 
@@ -28,24 +44,64 @@ def checkins(tmp_path_factory):
 def test_simulate_checkins_writes_iso_time_stamps_and_the_truth(checkins, tmp_path):
     out, truth = checkins
     frame = pd.read_csv(out)
-    assert list(frame.columns[:7]) == ["couple_id", "person_id", "timestamp", "valence", "arousal", "closeness", "self"]
+    assert list(frame.columns[:7]) == [
+        "couple_id",
+        "person_id",
+        "timestamp",
+        "valence",
+        "arousal",
+        "closeness",
+        "self",
+    ]
     assert frame["couple_id"].nunique() == 12
     assert frame.groupby("couple_id")["person_id"].nunique().eq(2).all()
-    assert frame["timestamp"].str.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$").all()
+    assert (
+        frame["timestamp"].str.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$").all()
+    )
     assert len(frame) < 12 * 2 * 14 * 6  # prompts were missed
     t = pd.read_csv(truth)
     assert set(t["variable"]) == {"valence", "arousal", "closeness", "self"} and len(t) == 48
     again = tmp_path / "again.csv"
-    runner.invoke(app, ["simulate-checkins", "--couples", "12", "--days", "14", "--prompts-per-day", "6",
-                        "--seed", "5", "-o", str(again)])
+    runner.invoke(
+        app,
+        [
+            "simulate-checkins",
+            "--couples",
+            "12",
+            "--days",
+            "14",
+            "--prompts-per-day",
+            "6",
+            "--seed",
+            "5",
+            "-o",
+            str(again),
+        ],
+    )
     assert again.read_bytes() == out.read_bytes()  # same seed, same data
 
 
 def test_dynamics_json_has_the_documented_shape_with_real_person_ids(checkins):
     out, _ = checkins
-    res = runner.invoke(app, ["dynamics", str(out), "--couple-column", "couple_id", "--person-column", "person_id",
-                              "--time-column", "timestamp", "--variables", "valence", "--format", "json",
-                              "--bias-replicates", "5"])
+    res = runner.invoke(
+        app,
+        [
+            "dynamics",
+            str(out),
+            "--couple-column",
+            "couple_id",
+            "--person-column",
+            "person_id",
+            "--time-column",
+            "timestamp",
+            "--variables",
+            "valence",
+            "--format",
+            "json",
+            "--bias-replicates",
+            "5",
+        ],
+    )
     assert res.exit_code == 0, res.output
     doc = json.loads(res.stdout)
     assert doc["variable"] == "valence" and doc["max_gap"] == "3h"
@@ -63,29 +119,70 @@ def test_dynamics_json_has_the_documented_shape_with_real_person_ids(checkins):
 
 def test_several_variables_give_a_list_and_csv_is_a_tidy_table(checkins, tmp_path):
     out, _ = checkins
-    res = runner.invoke(app, ["dynamics", str(out), "--variables", "valence,closeness", "--format", "json",
-                              "--bias-replicates", "0"])
+    res = runner.invoke(
+        app,
+        [
+            "dynamics",
+            str(out),
+            "--variables",
+            "valence,closeness",
+            "--format",
+            "json",
+            "--bias-replicates",
+            "0",
+        ],
+    )
     docs = json.loads(res.stdout)
     assert [d["variable"] for d in docs] == ["valence", "closeness"]
     assert docs[0]["pooled"]["bias_corrected"] is False
     csv_path = tmp_path / "out.csv"
-    res = runner.invoke(app, ["dynamics", str(out), "--variables", "valence,closeness", "--format", "csv",
-                              "-o", str(csv_path), "--bias-replicates", "0"])
+    res = runner.invoke(
+        app,
+        [
+            "dynamics",
+            str(out),
+            "--variables",
+            "valence,closeness",
+            "--format",
+            "csv",
+            "-o",
+            str(csv_path),
+            "--bias-replicates",
+            "0",
+        ],
+    )
     assert res.exit_code == 0, res.output
     table = pd.read_csv(csv_path)
     first = docs[0]["couples"][0]
     a, b = first["persons"]
-    row = table[(table.variable == "valence") & (table.couple_id == first["couple_id"]) & (table.path == f"{a}->{b}")]
+    row = table[
+        (table.variable == "valence")
+        & (table.couple_id == first["couple_id"])
+        & (table.path == f"{a}->{b}")
+    ]
     assert row["estimate"].item() == pytest.approx(first["transmission"][f"{a}->{b}"], abs=1e-12)
     assert set(table["level"]) == {"couple", "pooled"}
     pq = tmp_path / "out.parquet"
-    res = runner.invoke(app, ["dynamics", str(out), "--format", "parquet", "-o", str(pq), "--bias-replicates", "0"])
-    assert res.exit_code == 0 and len(pd.read_parquet(pq)) == len(table[table.variable == "valence"])
+    res = runner.invoke(
+        app, ["dynamics", str(out), "--format", "parquet", "-o", str(pq), "--bias-replicates", "0"]
+    )
+    assert res.exit_code == 0 and len(pd.read_parquet(pq)) == len(
+        table[table.variable == "valence"]
+    )
 
 
 def test_dask_gives_identical_results(checkins):
     out, _ = checkins
-    args = ["dynamics", str(out), "--variables", "valence,arousal", "--format", "json", "--bias-replicates", "8"]
+    args = [
+        "dynamics",
+        str(out),
+        "--variables",
+        "valence,arousal",
+        "--format",
+        "json",
+        "--bias-replicates",
+        "8",
+    ]
     plain = runner.invoke(app, args)
     dasked = runner.invoke(app, [*args, "--dask", "--partitions", "5"])
     assert plain.exit_code == 0 and dasked.exit_code == 0, dasked.output
@@ -95,7 +192,19 @@ def test_dask_gives_identical_results(checkins):
 def test_figures_are_written_per_estimated_couple(checkins, tmp_path):
     out, _ = checkins
     figs = tmp_path / "figs"
-    res = runner.invoke(app, ["dynamics", str(out), "--format", "json", "--figures", str(figs), "--bias-replicates", "0"])
+    res = runner.invoke(
+        app,
+        [
+            "dynamics",
+            str(out),
+            "--format",
+            "json",
+            "--figures",
+            str(figs),
+            "--bias-replicates",
+            "0",
+        ],
+    )
     assert res.exit_code == 0
     files = sorted(figs.glob("*.svg"))
     assert len(files) == sum(c["status"] == "ok" for c in json.loads(res.stdout)["couples"])
@@ -133,18 +242,55 @@ def test_couples_with_one_or_three_persons_are_reported_per_couple(checkins, tmp
 
 def test_a_numeric_day_column_uses_a_gap_of_one_day(tmp_path):
     rng = np.random.default_rng(0)
-    rows = [{"pair": c, "who": w, "day": d, "mood": rng.normal()} for c in ("p1", "p2") for d in range(30) for w in ("x", "y")
-            if not (c == "p1" and d == 12)]
+    rows = [
+        {"pair": c, "who": w, "day": d, "mood": rng.normal()}
+        for c in ("p1", "p2")
+        for d in range(30)
+        for w in ("x", "y")
+        if not (c == "p1" and d == 12)
+    ]
     path = tmp_path / "daily.csv"
     pd.DataFrame(rows).to_csv(path, index=False)
-    res = runner.invoke(app, ["dynamics", str(path), "--couple-column", "pair", "--person-column", "who",
-                              "--time-column", "day", "--variables", "mood", "--format", "json", "--bias-replicates", "0"])
+    res = runner.invoke(
+        app,
+        [
+            "dynamics",
+            str(path),
+            "--couple-column",
+            "pair",
+            "--person-column",
+            "who",
+            "--time-column",
+            "day",
+            "--variables",
+            "mood",
+            "--format",
+            "json",
+            "--bias-replicates",
+            "0",
+        ],
+    )
     assert res.exit_code == 0, res.output
     doc = json.loads(res.stdout)
     assert doc["max_gap"] == "1"
     assert [c["n_pairs"] for c in doc["couples"]] == [27, 29]  # day 12 missing breaks two pairs
-    bad = runner.invoke(app, ["dynamics", str(path), "--couple-column", "pair", "--person-column", "who",
-                              "--time-column", "day", "--variables", "mood", "--max-gap", "3h"])
+    bad = runner.invoke(
+        app,
+        [
+            "dynamics",
+            str(path),
+            "--couple-column",
+            "pair",
+            "--person-column",
+            "who",
+            "--time-column",
+            "day",
+            "--variables",
+            "mood",
+            "--max-gap",
+            "3h",
+        ],
+    )
     assert bad.exit_code == 2 and "numeric" in bad.stderr
 
 

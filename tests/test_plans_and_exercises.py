@@ -35,7 +35,9 @@ def test_excluded_practices_are_never_proposed_and_swapping_keeps_the_edge():
     swapped = swap_practice(plan, plan[0].practice_id)
     assert swapped[0].facet == plan[0].facet and swapped[0].practice_id != plan[0].practice_id
     assert PRACTICES[swapped[0].practice_id].targets(plan[0].facet)
-    again = build_plan(person_edges=["self_worth", "steadiness"], size=2, exclude=[plan[0].practice_id])
+    again = build_plan(
+        person_edges=["self_worth", "steadiness"], size=2, exclude=[plan[0].practice_id]
+    )
     assert plan[0].practice_id not in {i.practice_id for i in again}
 
 
@@ -104,7 +106,12 @@ def test_submitting_nothing_or_twice_is_refused():
 
 
 def test_plan_comparison_finds_overlaps_keeps_both_wishes_and_plans_time_apart():
-    a = {"together": ["Hiking", "museum", "cooking class"], "alone": ["a solo hike"], "budget": 900, "limits": ["no flights"]}
+    a = {
+        "together": ["Hiking", "museum", "cooking class"],
+        "alone": ["a solo hike"],
+        "budget": 900,
+        "limits": ["no flights"],
+    }
     b = {"together": ["hiking ", "beach"], "alone": ["reading by the pool"], "budget": 700}
     result = ex.compare_plans(a, b)
     assert result["overlap"] == ["Hiking"]
@@ -115,7 +122,9 @@ def test_plan_comparison_finds_overlaps_keeps_both_wishes_and_plans_time_apart()
 
 
 def test_a_shared_problem_flags_one_partner_carrying_it_or_handing_it_over():
-    balanced = ex.split_actions({"contribute": ["track spending", "call the bank"]}, {"contribute": ["sell the bike"]})
+    balanced = ex.split_actions(
+        {"contribute": ["track spending", "call the bank"]}, {"contribute": ["sell the bike"]}
+    )
     assert balanced["balance_warning"] is None
     carried = ex.split_actions({"contribute": ["a", "b", "c", "d"]}, {"contribute": ["e"]})
     assert carried["balance_warning"] == "one_carries"

@@ -37,7 +37,9 @@ def test_alpha_matches_pingouin(pool, facet, nan_policy):
     assert cronbach_alpha(block, nan_policy=nan_policy) == pytest.approx(expected, abs=1e-10)
 
 
-@pytest.mark.parametrize("facet", ["boundaries", "steadiness", "vulnerability", "honest_communication"])
+@pytest.mark.parametrize(
+    "facet", ["boundaries", "steadiness", "vulnerability", "honest_communication"]
+)
 def test_omega_matches_an_independent_ml_factor_analysis(pool, facet):
     block = facet_block(pool, facet)
     complete = block[~np.isnan(block).any(axis=1)]
@@ -67,7 +69,9 @@ def test_reliability_table_covers_every_facet_and_both_scales(pool):
 
 def test_rci_follows_jacobson_and_truax():
     # SD 10, r = .84 -> SEM 4, S_diff = sqrt(2) * 4 = 5.657; change 12 -> RCI 2.1213.
-    assert reliable_change_index(50, 62, sd=10, reliability=0.84) == pytest.approx(12 / (np.sqrt(2) * 4))
+    assert reliable_change_index(50, 62, sd=10, reliability=0.84) == pytest.approx(
+        12 / (np.sqrt(2) * 4)
+    )
 
 
 def test_only_reliable_change_is_called_change():

@@ -17,14 +17,21 @@ runner = CliRunner()
 def answers_csv(tmp_path_factory):
     folder = tmp_path_factory.mktemp("sim")
     path, truth = folder / "answers.csv", folder / "truth.csv"
-    result = runner.invoke(app, ["simulate", "--couples", "30", "--seed", "5", "-o", str(path), "--truth", str(truth)])
+    result = runner.invoke(
+        app, ["simulate", "--couples", "30", "--seed", "5", "-o", str(path), "--truth", str(truth)]
+    )
     assert result.exit_code == 0, result.output
     return path
 
 
 def test_simulate_writes_answers_and_truth_and_is_reproducible(tmp_path, answers_csv):
     again = tmp_path / "again.csv"
-    assert runner.invoke(app, ["simulate", "--couples", "30", "--seed", "5", "-o", str(again)]).exit_code == 0
+    assert (
+        runner.invoke(
+            app, ["simulate", "--couples", "30", "--seed", "5", "-o", str(again)]
+        ).exit_code
+        == 0
+    )
     assert again.read_text() == answers_csv.read_text()
     frame = pd.read_csv(answers_csv)
     assert len(frame) == 60 and frame["couple_id"].nunique() == 30
@@ -33,22 +40,49 @@ def test_simulate_writes_answers_and_truth_and_is_reproducible(tmp_path, answers
 
 
 def test_score_json_has_the_documented_shape(answers_csv):
-    result = runner.invoke(app, ["score", str(answers_csv), "--format", "json", "--couple-column", "couple_id"])
+    result = runner.invoke(
+        app, ["score", str(answers_csv), "--format", "json", "--couple-column", "couple_id"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert len(data["persons"]) == 60 and len(data["couples"]) == 30
     person = data["persons"][0]
-    assert {"person_id", "couple_id", "instrument_version", "facets", "scales", "balance_ratio", "dynamic", "dynamic_note"} <= set(person)
+    assert {
+        "person_id",
+        "couple_id",
+        "instrument_version",
+        "facets",
+        "scales",
+        "balance_ratio",
+        "dynamic",
+        "dynamic_note",
+    } <= set(person)
     assert set(person["scales"]) == {"connection", "self", "fusion", "distance"}
     dynamics = {p["dynamic"] for p in data["persons"]}
-    assert all(d is None or d in {"interdependent", "codependent", "extreme_independence", "disconnected"} or d.startswith("between:") for d in dynamics)
+    assert all(
+        d is None
+        or d in {"interdependent", "codependent", "extreme_independence", "disconnected"}
+        or d.startswith("between:")
+        for d in dynamics
+    )
     couple = data["couples"][0]
-    assert {"couple_id", "persons", "pattern", "gaps", "agreement", "strengths", "growth_edges"} <= set(couple)
+    assert {
+        "couple_id",
+        "persons",
+        "pattern",
+        "gaps",
+        "agreement",
+        "strengths",
+        "growth_edges",
+    } <= set(couple)
 
 
 def test_score_csv_and_table_formats(answers_csv, tmp_path):
     out = tmp_path / "scores.csv"
-    assert runner.invoke(app, ["score", str(answers_csv), "--format", "csv", "-o", str(out)]).exit_code == 0
+    assert (
+        runner.invoke(app, ["score", str(answers_csv), "--format", "csv", "-o", str(out)]).exit_code
+        == 0
+    )
     frame = pd.read_csv(out)
     assert len(frame) == 60 and "facet_boundaries" in frame.columns
     table = runner.invoke(app, ["score", str(answers_csv), "--couple-column", "couple_id"])
@@ -75,17 +109,33 @@ def corrupt(answers_csv, tmp_path, edit):
     ("edit", "expected"),
     [
         (lambda f: f.assign(bogus_item="3"), ["column 'bogus_item'", "unknown item id"]),
-        (lambda f: f.assign(bnd_s1=["9", *list(f["bnd_s1"][1:])]), ["row 2", "column 'bnd_s1'", "outside the response scale"]),
-        (lambda f: f.assign(bnd_s2=[*list(f["bnd_s2"][:3]), "often", *list(f["bnd_s2"][4:])]), ["row 5", "column 'bnd_s2'", "not a number"]),
+        (
+            lambda f: f.assign(bnd_s1=["9", *list(f["bnd_s1"][1:])]),
+            ["row 2", "column 'bnd_s1'", "outside the response scale"],
+        ),
+        (
+            lambda f: f.assign(bnd_s2=[*list(f["bnd_s2"][:3]), "often", *list(f["bnd_s2"][4:])]),
+            ["row 5", "column 'bnd_s2'", "not a number"],
+        ),
         (lambda f: f.assign(bnd_s3=["2.5", *list(f["bnd_s3"][1:])]), ["row 2", "column 'bnd_s3'"]),
-        (lambda f: f.assign(person_id=["p1", "p1", *list(f["person_id"][2:])]), ["row 3", "column 'person_id'", "duplicate person id"]),
-        (lambda f: f.assign(couple_id=["c000001", *list(f["couple_id"][1:])]), ["row 2", "column 'couple_id'", "3 member(s)"]),
+        (
+            lambda f: f.assign(person_id=["p1", "p1", *list(f["person_id"][2:])]),
+            ["row 3", "column 'person_id'", "duplicate person id"],
+        ),
+        (
+            lambda f: f.assign(couple_id=["c000001", *list(f["couple_id"][1:])]),
+            ["row 2", "column 'couple_id'", "3 member(s)"],
+        ),
     ],
 )
-def test_bad_input_is_a_clear_error_naming_row_and_column_and_writes_nothing(answers_csv, tmp_path, edit, expected):
+def test_bad_input_is_a_clear_error_naming_row_and_column_and_writes_nothing(
+    answers_csv, tmp_path, edit, expected
+):
     bad = corrupt(answers_csv, tmp_path, edit)
     out = tmp_path / "out.json"
-    result = runner.invoke(app, ["score", str(bad), "-f", "json", "--couple-column", "couple_id", "-o", str(out)])
+    result = runner.invoke(
+        app, ["score", str(bad), "-f", "json", "--couple-column", "couple_id", "-o", str(out)]
+    )
     assert result.exit_code == 2
     for fragment in expected:
         assert fragment in result.stderr
@@ -108,7 +158,9 @@ def test_reliability_command_reports_alpha_and_omega(answers_csv):
 def test_the_installed_command_runs_as_a_program(answers_csv):
     proc = subprocess.run(
         [sys.executable, "-m", "interdep.cli.main", "score", str(answers_csv), "-f", "json"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     assert len(json.loads(proc.stdout)["persons"]) == 60

@@ -53,7 +53,10 @@ def test_reverse_keyed_items_lower_the_facet_when_agreed_with():
     reverse = next(i for i in facet_items if i.reverse_keyed)
     low = answers_where(3, 3) | {reverse.id: 1}
     high = answers_where(3, 3) | {reverse.id: 5}
-    assert score_answers(INSTRUMENT, low).facets["saying_no"] > score_answers(INSTRUMENT, high).facets["saying_no"]
+    assert (
+        score_answers(INSTRUMENT, low).facets["saying_no"]
+        > score_answers(INSTRUMENT, high).facets["saying_no"]
+    )
 
 
 def test_fusion_and_distance_come_from_their_poles_as_agreed():
@@ -73,7 +76,11 @@ def test_a_facet_with_fewer_than_two_thirds_answered_is_missing_not_zero():
     own = INSTRUMENT.items_of(kind="self", facet=facet)
     need = min_answered(len(own))
     assert need == math.ceil(len(own) * 2 / 3)
-    answers = {k: v for k, v in answers_where(5, 1).items() if k not in {i.id for i in own[: len(own) - need + 1]}}
+    answers = {
+        k: v
+        for k, v in answers_where(5, 1).items()
+        if k not in {i.id for i in own[: len(own) - need + 1]}
+    }
     result = score_answers(INSTRUMENT, answers)
     assert result.facets[facet] is None
     assert result.facets["vulnerability"] == 100.0
@@ -98,7 +105,14 @@ def test_no_answers_give_no_scores_and_no_dynamic():
 
 def test_the_dynamic_follows_the_quadrant_of_connection_and_self():
     assert score_answers(INSTRUMENT, answers_where(5, 1)).dynamic == "interdependent"
-    conn_high_self_low = {i.id: ((5 if not i.reverse_keyed else 1) if INSTRUMENT.facet(i.facet).capacity == "connection" else (1 if not i.reverse_keyed else 5)) for i in ITEMS}
+    conn_high_self_low = {
+        i.id: (
+            (5 if not i.reverse_keyed else 1)
+            if INSTRUMENT.facet(i.facet).capacity == "connection"
+            else (1 if not i.reverse_keyed else 5)
+        )
+        for i in ITEMS
+    }
     assert score_answers(INSTRUMENT, conn_high_self_low).dynamic == "codependent"
     flipped = {k: 6 - v for k, v in conn_high_self_low.items()}
     assert score_answers(INSTRUMENT, flipped).dynamic == "extreme_independence"
@@ -108,17 +122,38 @@ def test_the_dynamic_follows_the_quadrant_of_connection_and_self():
 def test_a_person_within_one_sem_of_a_cutoff_is_between_two_dynamics():
     sem = norm_for("connection").sem
     table = score_matrix(INSTRUMENT, np.full((1, len(ITEMS)), 3.0))
-    table = type(table)(table.facet_ids, table.facets, np.array([CUTOFF + sem / 2]), np.array([90.0]), np.array([20.0]), np.array([20.0]))
+    table = type(table)(
+        table.facet_ids,
+        table.facets,
+        np.array([CUTOFF + sem / 2]),
+        np.array([90.0]),
+        np.array([20.0]),
+        np.array([20.0]),
+    )
     dyn = classify(table)
     assert dyn.label[0] == "between:interdependent:extreme_independence"
-    table = type(table)(table.facet_ids, table.facets, np.array([CUTOFF + sem * 1.01]), np.array([90.0]), np.array([20.0]), np.array([20.0]))
+    table = type(table)(
+        table.facet_ids,
+        table.facets,
+        np.array([CUTOFF + sem * 1.01]),
+        np.array([90.0]),
+        np.array([20.0]),
+        np.array([20.0]),
+    )
     assert classify(table).label[0] == "interdependent"
 
 
 def test_near_both_cutoffs_the_nearer_cut_names_the_neighbour():
     sem = norm_for("self").sem
     table = score_matrix(INSTRUMENT, np.full((1, len(ITEMS)), 3.0))
-    table = type(table)(table.facet_ids, table.facets, np.array([CUTOFF - 0.8 * sem]), np.array([CUTOFF + 0.1 * sem]), np.array([50.0]), np.array([50.0]))
+    table = type(table)(
+        table.facet_ids,
+        table.facets,
+        np.array([CUTOFF - 0.8 * sem]),
+        np.array([CUTOFF + 0.1 * sem]),
+        np.array([50.0]),
+        np.array([50.0]),
+    )
     assert classify(table).label[0] == "between:extreme_independence:disconnected"
 
 
@@ -165,7 +200,11 @@ def test_raising_a_healthy_pole_answer_never_lowers_its_facet_or_scale(values, k
     raised[k] = start + 1
     after = score_answers(INSTRUMENT, to_dict(raised))
     capacity = INSTRUMENT.facet(item.facet).capacity
-    assert after.facets[item.facet] > before.facets[item.facet] if before.facets[item.facet] is not None else True
+    assert (
+        after.facets[item.facet] > before.facets[item.facet]
+        if before.facets[item.facet] is not None
+        else True
+    )
     if before.scales[capacity] is not None:
         assert after.scales[capacity] >= before.scales[capacity]
 
@@ -177,7 +216,11 @@ def test_a_missing_answer_is_never_scored_as_zero(values, k):
     values[k] = None
     result = score_answers(INSTRUMENT, to_dict(values))
     facet = ITEMS[k].facet
-    present = [(item, v) for item, v in zip(ITEMS, values, strict=True) if item.facet == facet and v is not None]
+    present = [
+        (item, v)
+        for item, v in zip(ITEMS, values, strict=True)
+        if item.facet == facet and v is not None
+    ]
     if len(present) < min_answered(len(INSTRUMENT.items_of(kind="self", facet=facet))):
         assert result.facets[facet] is None
     else:
@@ -189,7 +232,9 @@ def test_a_missing_answer_is_never_scored_as_zero(values, k):
 @given(answer_sets)
 def test_scoring_is_deterministic(values):
     answers = to_dict(values)
-    assert score_answers(INSTRUMENT, answers) == score_answers(INSTRUMENT, dict(reversed(list(answers.items()))))
+    assert score_answers(INSTRUMENT, answers) == score_answers(
+        INSTRUMENT, dict(reversed(list(answers.items())))
+    )
 
 
 def test_matrix_and_single_person_scoring_agree():
@@ -198,7 +243,10 @@ def test_matrix_and_single_person_scoring_agree():
     matrix[rng.random(matrix.shape) < 0.2] = np.nan
     table = score_matrix(INSTRUMENT, matrix)
     for row in range(30):
-        one = score_answers(INSTRUMENT, {i.id: matrix[row, k] for k, i in enumerate(ITEMS) if not np.isnan(matrix[row, k])})
+        one = score_answers(
+            INSTRUMENT,
+            {i.id: matrix[row, k] for k, i in enumerate(ITEMS) if not np.isnan(matrix[row, k])},
+        )
         for j, facet in enumerate(table.facet_ids):
             expected = table.facets[row, j]
             assert (one.facets[facet] is None) == np.isnan(expected)

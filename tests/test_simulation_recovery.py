@@ -16,8 +16,12 @@ AWAY = 0.5
 def scored():
     instrument = load_instrument("v1")
     answers, truth = simulate_couples(instrument, 2000, seed=2026)
-    own = answers[list(self_report_plan(instrument).item_ids)].to_numpy(dtype=float, na_value=np.nan)
-    about = answers[list(partner_report_plan(instrument).item_ids)].to_numpy(dtype=float, na_value=np.nan)
+    own = answers[list(self_report_plan(instrument).item_ids)].to_numpy(
+        dtype=float, na_value=np.nan
+    )
+    about = answers[list(partner_report_plan(instrument).item_ids)].to_numpy(
+        dtype=float, na_value=np.nan
+    )
     results = score_persons(instrument, own, answers.person_id, answers.couple_id, about)
     return answers, truth, results
 
@@ -26,7 +30,9 @@ def scale(results, name):
     return np.array([np.nan if r.scales[name] is None else r.scales[name] for r in results])
 
 
-@pytest.mark.parametrize(("scale_name", "latent"), [("connection", "connection_latent"), ("self", "self_latent")])
+@pytest.mark.parametrize(
+    ("scale_name", "latent"), [("connection", "connection_latent"), ("self", "self_latent")]
+)
 def test_scale_scores_correlate_with_the_latent_truth(scored, scale_name, latent):
     _, truth, results = scored
     values = scale(results, scale_name)
@@ -39,7 +45,11 @@ def test_scale_scores_correlate_with_the_latent_truth(scored, scale_name, latent
 def test_the_dynamic_matches_the_latent_quadrant_away_from_the_cutoffs(scored):
     _, truth, results = scored
     quadrant = np.array([r.quadrant for r in results], dtype=object)
-    away = (np.abs(truth.connection_latent) > AWAY) & (np.abs(truth.self_latent) > AWAY) & (quadrant != None)  # noqa: E711
+    away = (
+        (np.abs(truth.connection_latent) > AWAY)
+        & (np.abs(truth.self_latent) > AWAY)
+        & (quadrant != None)  # noqa: E711 (elementwise on an object array)
+    )
     assert away.sum() > 400
     assert (quadrant[away] == truth.quadrant[away].to_numpy()).mean() >= 0.80
 
@@ -47,8 +57,12 @@ def test_the_dynamic_matches_the_latent_quadrant_away_from_the_cutoffs(scored):
 def test_partners_views_track_the_partners_latent_capacity(scored):
     _, truth, results = scored
     instrument = load_instrument("v1")
-    facet = next(f for f in instrument.partner_facets if instrument.facet(f).capacity == "connection")
-    seen = np.array([np.nan if r.partner_view[facet] is None else r.partner_view[facet] for r in results])
+    facet = next(
+        f for f in instrument.partner_facets if instrument.facet(f).capacity == "connection"
+    )
+    seen = np.array(
+        [np.nan if r.partner_view[facet] is None else r.partner_view[facet] for r in results]
+    )
     partner_latent = truth.connection_latent.to_numpy()[np.arange(len(results)) ^ 1]
     ok = ~np.isnan(seen)
     assert np.corrcoef(seen[ok], partner_latent[ok])[0, 1] > 0.5

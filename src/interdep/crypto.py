@@ -34,7 +34,9 @@ def _cipher(keys: tuple[str, ...]) -> MultiFernet:
     try:
         return MultiFernet([Fernet(k.encode()) for k in keys])
     except (ValueError, TypeError) as exc:
-        raise ImproperlyConfigured("INTERDEP_ENCRYPTION_KEYS holds a key that is not a Fernet key") from exc
+        raise ImproperlyConfigured(
+            "INTERDEP_ENCRYPTION_KEYS holds a key that is not a Fernet key"
+        ) from exc
 
 
 def cipher() -> MultiFernet:

@@ -43,7 +43,9 @@ def demo_couple_create(*, people, password: str):
     invite = couple_services.invite_create(person=a)
     couple_services.couple_join(person=b, code=invite.code)
     for k, user in enumerate(users):
-        assessment_services.answers_save(person=user, answers=demo_answers(7 + k, lean=0.8 if k == 0 else 0.55))
+        assessment_services.answers_save(
+            person=user, answers=demo_answers(7 + k, lean=0.8 if k == 0 else 0.55)
+        )
         assessment_services.assessment_submit(person=user)
         couple_services.consent_set(person=user, share=True)
     assert permissions.couple_report_access(a).allowed
@@ -64,8 +66,12 @@ def demo_clinician_create(*, couple_people, name: str, email: str, password: str
     User = get_user_model()
     User.objects.filter(email__in=[email, "demo-staff@example.com"]).delete()
     clinician = User.objects.create_user(email=email, password=password, display_name=name)
-    staff = User.objects.create_user(email="demo-staff@example.com", password=None, display_name="Demo staff", is_staff=True)
-    profile = clinic_services.clinician_apply(person=clinician, professional_name=name, registration="DEMO-0001")
+    staff = User.objects.create_user(
+        email="demo-staff@example.com", password=None, display_name="Demo staff", is_staff=True
+    )
+    profile = clinic_services.clinician_apply(
+        person=clinician, professional_name=name, registration="DEMO-0001"
+    )
     profile = clinic_services.clinician_verify(profile=profile, staff=staff)
     a, b = couple_people
     grant = clinic_services.grant_propose(person=a, code=profile.code, reports=True, dynamics=True)

@@ -37,7 +37,9 @@ def own_assessment_or_404(user, assessment_id: int) -> Assessment:
 
 def latest_submitted(person) -> Assessment | None:
     return (
-        Assessment.objects.filter(person=person, submitted_at__isnull=False).order_by("-submitted_at", "-pk").first()
+        Assessment.objects.filter(person=person, submitted_at__isnull=False)
+        .order_by("-submitted_at", "-pk")
+        .first()
     )
 
 
@@ -50,7 +52,11 @@ def active_membership(user) -> Membership | None:
     """The user's membership in their active couple, if they have one."""
     if not user.is_authenticated:
         return None
-    return Membership.objects.select_related("couple").filter(person=user, left_at__isnull=True).first()
+    return (
+        Membership.objects.select_related("couple")
+        .filter(person=user, left_at__isnull=True)
+        .first()
+    )
 
 
 def partner_membership(membership: Membership | None) -> Membership | None:
@@ -202,7 +208,11 @@ def active_grants_for_clinician(user):
 def clinician_grant_or_404(user, couple_id: int, *, scope: str = "reports"):
     """The active grant letting this clinician see this couple within ``scope``; else 404."""
     try:
-        grant = active_grants_for_clinician(user).select_related("clinician", "couple").get(couple_id=couple_id)
+        grant = (
+            active_grants_for_clinician(user)
+            .select_related("clinician", "couple")
+            .get(couple_id=couple_id)
+        )
     except Exception:  # DoesNotExist, MultipleObjectsReturned cannot happen (unique), bad ids
         raise Http404 from None
     if not getattr(grant, scope, False):
@@ -282,7 +292,11 @@ def partner_practice_ids(viewer, partner_person) -> list[str] | None:
     plan = Plan.objects.filter(person=partner_person, show_partner=True).first()
     if plan is None:
         return None
-    return list(PlanItem.objects.filter(plan=plan, status=PlanItem.ACTIVE).values_list("practice_id", flat=True))
+    return list(
+        PlanItem.objects.filter(plan=plan, status=PlanItem.ACTIVE).values_list(
+            "practice_id", flat=True
+        )
+    )
 
 
 def exercise_for_member_or_404(user, exercise_id: int):
@@ -294,7 +308,9 @@ def exercise_for_member_or_404(user, exercise_id: int):
     if mine is None:
         raise Http404
     try:
-        exercise = Exercise.objects.select_related("started_by", "partner").get(pk=exercise_id, couple_id=mine.couple_id)
+        exercise = Exercise.objects.select_related("started_by", "partner").get(
+            pk=exercise_id, couple_id=mine.couple_id
+        )
     except (Exercise.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     if user.pk not in exercise.people or partner_membership(mine) is None:
@@ -317,7 +333,9 @@ def exercise_visible_entries(user, exercise, entries: dict) -> dict[int, dict]:
     guide = exercise_selectors.guide_of(exercise)
     if guide.together:
         state = exercise_selectors.as_state(exercise, entries)
-        return {int(pid): dict(content) for pid, content in visible_entries(state, str(user.pk)).items()}
+        return {
+            int(pid): dict(content) for pid, content in visible_entries(state, str(user.pk)).items()
+        }
     owner = exercise.started_by_id
     content = exercise_selectors.content_of(entries.get(owner))
     if user.pk == owner:

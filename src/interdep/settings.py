@@ -75,9 +75,11 @@ INSTALLED_APPS = [
     "interdep.couples",
     "interdep.assessments",
     "interdep.api",
-    "interdep.clinic", "interdep.datarights",  # issue 7: clinicians, audit log, export and deletion
+    "interdep.clinic",
+    "interdep.datarights",  # issue 7: clinicians, audit log, export and deletion
     "interdep.checkins",  # issue 4: daily check-ins, reminders, the couple's dynamics
-    "interdep.plans", "interdep.exercises",  # issue 6: practice plans, progress, couple exercises
+    "interdep.plans",
+    "interdep.exercises",  # issue 6: practice plans, progress, couple exercises
 ]
 
 MIDDLEWARE = [
@@ -165,7 +167,10 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

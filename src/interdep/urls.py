@@ -20,20 +20,32 @@ urlpatterns = [
     path("accounts/delete/", accounts.delete_account, name="delete_account"),
     path(
         "accounts/password-reset/",
-        auth_views.PasswordResetView.as_view(template_name="accounts/password_reset.html",
-                                             email_template_name="accounts/password_reset_email.txt",
-                                             subject_template_name="accounts/password_reset_subject.txt"),
+        auth_views.PasswordResetView.as_view(
+            template_name="accounts/password_reset.html",
+            email_template_name="accounts/password_reset_email.txt",
+            subject_template_name="accounts/password_reset_subject.txt",
+        ),
         name="password_reset",
     ),
-    path("accounts/password-reset/sent/",
-         auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
-         name="password_reset_done"),
-    path("accounts/reset/<uidb64>/<token>/",
-         auth_views.PasswordResetConfirmView.as_view(template_name="accounts/password_reset_confirm.html"),
-         name="password_reset_confirm"),
-    path("accounts/reset/done/",
-         auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
-         name="password_reset_complete"),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="accounts/password_reset_confirm.html"
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="accounts/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
     # couple
     path("couple/", couples.couple_home, name="couple"),
     path("couple/invite/", couples.invite, name="couple_invite"),

@@ -9,7 +9,9 @@ from .conftest import make_person
 
 def make_clinician(name: str = "Dr Quoll", *, verified: bool = True, staff=None):
     person = make_person(name)
-    profile = clinic_services.clinician_apply(person=person, professional_name=name, registration=f"HCPC PYL{person.pk:05d}")
+    profile = clinic_services.clinician_apply(
+        person=person, professional_name=name, registration=f"HCPC PYL{person.pk:05d}"
+    )
     if verified:
         staff = staff or make_person(f"Staff for {name}", is_staff=True)
         profile = clinic_services.clinician_verify(profile=profile, staff=staff)

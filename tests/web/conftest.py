@@ -17,7 +17,11 @@ PASSWORD = "correct horse battery staple"
 #: Answers on the worrying side of safety items (afraid to refuse; partner checks up, pressures).
 SAFETY_RAISING = {"no_s5": 5, "hon_s4": 5, "aut_p2": 5, "hon_p2": 5}
 #: Words only the private safety note uses (the general support page is public).
-SAFETY_WORDS = ("A note just for you", "feel afraid, pressured or watched", "support_suggested\": true")
+SAFETY_WORDS = (
+    "A note just for you",
+    "feel afraid, pressured or watched",
+    'support_suggested": true',
+)
 
 
 def make_person(name: str, **extra):
@@ -32,7 +36,9 @@ def link(a, b):
 
 
 def submit(person, *, seed: int = 1, lean: float = 0.7, answers: dict | None = None):
-    assessment_services.answers_save(person=person, answers=answers or demo_answers(seed, lean=lean))
+    assessment_services.answers_save(
+        person=person, answers=answers or demo_answers(seed, lean=lean)
+    )
     return assessment_services.assessment_submit(person=person)
 
 

@@ -25,7 +25,10 @@ from .conftest import SAFETY_RAISING, SAFETY_WORDS, link, make_person, submit
 
 
 def _load_feature_modules():
-    return [importlib.import_module(f"{access.__name__}.{m.name}") for m in pkgutil.iter_modules(access.__path__)]
+    return [
+        importlib.import_module(f"{access.__name__}.{m.name}")
+        for m in pkgutil.iter_modules(access.__path__)
+    ]
 
 
 FEATURES = _load_feature_modules()
@@ -64,7 +67,9 @@ def enumerate_routes() -> set[str]:
     api_patterns: list[URLPattern] = []
     _django_routes(get_resolver().url_patterns, names, api_patterns)
     paths = api.get_openapi_schema()["paths"]
-    operations = {f"{method.upper()} {path}" for path, methods in paths.items() for method in methods}
+    operations = {
+        f"{method.upper()} {path}" for path, methods in paths.items() for method in methods
+    }
     # Each API URL pattern is a document route or one operation (ninja adds a pattern per
     # operation, so a path with GET and PUT has two).
     assert len(api_patterns) == len(API_DOCUMENT_ROUTES) + len(operations)
@@ -112,7 +117,13 @@ def world(db):
     couple_services.consent_set(person=bob, share=True)
     dave_code = couple_services.invite_create(person=dave).code  # an open invite is private too
     world = {
-        "people": {"self": alice, "partner": bob, "former": carol, "stranger": dave, "staff": staff},
+        "people": {
+            "self": alice,
+            "partner": bob,
+            "former": carol,
+            "stranger": dave,
+            "staff": staff,
+        },
         "ids": {"couple": couple.pk, "assessment": assessment.pk},
         "codes": {"stranger": dave_code},
         "private_to_self": [],  # e.g. Alice's private notes: no other role may ever see them

@@ -15,7 +15,8 @@ from .conftest import PASSWORD, make_person, submit
 
 def test_signing_up_creates_the_account_and_logs_in(client, db):
     response = client.post(
-        "/accounts/signup/", {"display_name": "Robin", "email": "Robin@Example.org", "password": PASSWORD}
+        "/accounts/signup/",
+        {"display_name": "Robin", "email": "Robin@Example.org", "password": PASSWORD},
     )
     assert response.status_code == 302
     user = get_user_model().objects.get(email="robin@example.org")
@@ -30,9 +31,13 @@ def test_passwords_are_hashed_with_argon2_outside_the_tests(settings):
 
 
 def test_signup_refuses_a_weak_password_and_a_taken_email(client, alice):
-    weak = client.post("/accounts/signup/", {"display_name": "R", "email": "r@example.org", "password": "12345"})
+    weak = client.post(
+        "/accounts/signup/", {"display_name": "R", "email": "r@example.org", "password": "12345"}
+    )
     assert weak.status_code == 200 and "too short" in weak.content.decode()
-    taken = client.post("/accounts/signup/", {"display_name": "A", "email": alice.email, "password": PASSWORD})
+    taken = client.post(
+        "/accounts/signup/", {"display_name": "A", "email": alice.email, "password": PASSWORD}
+    )
     assert "already exists" in taken.content.decode()
 
 
@@ -58,7 +63,10 @@ def test_a_password_reset_email_leads_to_a_new_password(client, alice):
     assert len(mail.outbox) == 1
     link = re.search(r"http://testserver(/accounts/reset/\S+/)", mail.outbox[0].body).group(1)
     form_url = client.get(link).url  # Django swaps the token for a session marker
-    client.post(form_url, {"new_password1": "a new long passphrase", "new_password2": "a new long passphrase"})
+    client.post(
+        form_url,
+        {"new_password1": "a new long passphrase", "new_password2": "a new long passphrase"},
+    )
     alice.refresh_from_db()
     assert alice.check_password("a new long passphrase")
 

@@ -18,24 +18,48 @@ def _csrf_client() -> tuple[Client, str]:
 
 
 def _post(client, path, token, payload=None, method="post"):
-    return getattr(client, method)(path, data=payload or {}, content_type="application/json", headers={"X-CSRFToken": token})
+    return getattr(client, method)(
+        path, data=payload or {}, content_type="application/json", headers={"X-CSRFToken": token}
+    )
 
 
 def test_signup_and_login_refuse_a_request_without_the_csrf_token(db):
     client = Client(enforce_csrf_checks=True)
     payload = {"email": "sam@example.org", "password": PASSWORD, "display_name": "Sam"}
-    assert client.post("/api/v1/auth/signup", payload, content_type="application/json").status_code == 403
+    assert (
+        client.post("/api/v1/auth/signup", payload, content_type="application/json").status_code
+        == 403
+    )
     client, token = _csrf_client()
     assert _post(client, "/api/v1/auth/signup", token, payload).status_code == 201
     other, other_token = _csrf_client()
-    assert other.post("/api/v1/auth/login", {"email": "sam@example.org", "password": PASSWORD},
-                      content_type="application/json").status_code == 403
-    assert _post(other, "/api/v1/auth/login", other_token, {"email": "sam@example.org", "password": PASSWORD}).status_code == 200
+    assert (
+        other.post(
+            "/api/v1/auth/login",
+            {"email": "sam@example.org", "password": PASSWORD},
+            content_type="application/json",
+        ).status_code
+        == 403
+    )
+    assert (
+        _post(
+            other,
+            "/api/v1/auth/login",
+            other_token,
+            {"email": "sam@example.org", "password": PASSWORD},
+        ).status_code
+        == 200
+    )
 
 
 def test_authenticated_writes_need_the_csrf_token(db):
     client, token = _csrf_client()
-    _post(client, "/api/v1/auth/signup", token, {"email": "kim@example.org", "password": PASSWORD, "display_name": "Kim"})
+    _post(
+        client,
+        "/api/v1/auth/signup",
+        token,
+        {"email": "kim@example.org", "password": PASSWORD, "display_name": "Kim"},
+    )
     assert client.post("/api/v1/couple/invite").status_code == 403
     token = client.cookies["csrftoken"].value  # rotated at login
     assert _post(client, "/api/v1/couple/invite", token).status_code == 201
@@ -44,15 +68,34 @@ def test_authenticated_writes_need_the_csrf_token(db):
 def test_two_partners_go_through_the_whole_journey_by_api(db):
     a, ta = _csrf_client()
     b, tb = _csrf_client()
-    _post(a, "/api/v1/auth/signup", ta, {"email": "a@example.org", "password": PASSWORD, "display_name": "Ari"})
-    _post(b, "/api/v1/auth/signup", tb, {"email": "b@example.org", "password": PASSWORD, "display_name": "Bo"})
+    _post(
+        a,
+        "/api/v1/auth/signup",
+        ta,
+        {"email": "a@example.org", "password": PASSWORD, "display_name": "Ari"},
+    )
+    _post(
+        b,
+        "/api/v1/auth/signup",
+        tb,
+        {"email": "b@example.org", "password": PASSWORD, "display_name": "Bo"},
+    )
     ta, tb = a.cookies["csrftoken"].value, b.cookies["csrftoken"].value
     code = _post(a, "/api/v1/couple/invite", ta).json()["code"]
-    assert _post(b, "/api/v1/couple/join", tb, {"code": code}).json()["couple"]["partner_display_name"] == "Ari"
+    assert (
+        _post(b, "/api/v1/couple/join", tb, {"code": code}).json()["couple"]["partner_display_name"]
+        == "Ari"
+    )
     total = len(load_instrument().items)
     assert len(a.get("/api/v1/instrument").json()["items"]) == total
     for k, (client, token) in enumerate(((a, ta), (b, tb))):
-        saved = _post(client, "/api/v1/assessments/current/answers", token, demo_answers(k, lean=0.7), method="put").json()
+        saved = _post(
+            client,
+            "/api/v1/assessments/current/answers",
+            token,
+            demo_answers(k, lean=0.7),
+            method="put",
+        ).json()
         assert saved["progress"] == {"answered": total, "total": total}
         submitted = _post(client, "/api/v1/assessments/current/submit", token).json()
         assert submitted["submitted_at"] and submitted["instrument_version"] == CURRENT_VERSION
@@ -68,9 +111,13 @@ def test_two_partners_go_through_the_whole_journey_by_api(db):
 
 def test_bad_answers_get_a_json_422(client, alice):
     client.force_login(alice)
-    response = client.put("/api/v1/assessments/current/answers", {"nope": 3}, content_type="application/json")
+    response = client.put(
+        "/api/v1/assessments/current/answers", {"nope": 3}, content_type="application/json"
+    )
     assert response.status_code == 422 and response.json()["code"] == "unknown_item"
-    response = client.put("/api/v1/assessments/current/answers", {"bnd_s1": 7}, content_type="application/json")
+    response = client.put(
+        "/api/v1/assessments/current/answers", {"bnd_s1": 7}, content_type="application/json"
+    )
     assert response.status_code == 422 and response.json()["code"] == "bad_value"
 
 

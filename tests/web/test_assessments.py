@@ -44,7 +44,9 @@ def test_the_assessment_resumes_at_the_first_open_page(client, alice):
 def test_back_and_skip_move_between_pages(client, alice):
     client.force_login(alice)
     assert client.post("/assessment/page/3/", {"go": "back"}).url == "/assessment/page/2/"
-    assert 'href="/assessment/page/4/"' in client.get("/assessment/page/3/").content.decode()  # skip link
+    assert (
+        'href="/assessment/page/4/"' in client.get("/assessment/page/3/").content.decode()
+    )  # skip link
 
 
 def test_submitting_records_the_instrument_version_and_freezes_it(client, alice):
@@ -94,7 +96,9 @@ def test_an_assessment_taken_on_an_older_version_is_scored_with_that_version(ali
     answers = {item.id: (2 if item.reverse_keyed else 4) for item in v1.items}
     answers[v1.self_items[0].id] = 1
     assessment = Assessment.objects.create(person=alice, instrument_version="v1")
-    Answer.objects.bulk_create(Answer(assessment=assessment, item_id=k, value=v) for k, v in answers.items())
+    Answer.objects.bulk_create(
+        Answer(assessment=assessment, item_id=k, value=v) for k, v in answers.items()
+    )
     from django.utils import timezone
 
     assessment.submitted_at = timezone.now()

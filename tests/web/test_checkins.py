@@ -34,20 +34,25 @@ def test_a_late_entry_keeps_the_time_and_zone_the_person_gave(alice):
 
 def test_a_check_in_without_a_time_is_now_in_the_schedule_zone(alice):
     services.schedule_save(person=alice, times=["20:00"], tz="Asia/Tokyo")
-    entry = services.checkin_create(person=alice, valence=1, arousal=2, closeness=3, felt_self=4, now=NOW)
+    entry = services.checkin_create(
+        person=alice, valence=1, arousal=2, closeness=3, felt_self=4, now=NOW
+    )
     assert entry.occurred_at == NOW and entry.tz == "Asia/Tokyo"
 
 
-@pytest.mark.parametrize("change, code", [
-    ({"occurred_at": NOW + timedelta(hours=1)}, "in_future"),
-    ({"occurred_at": NOW - timedelta(days=8)}, "too_late"),
-    ({"valence": 101}, "invalid"),
-    ({"closeness": 0}, "invalid"),
-    ({"felt_self": "lots"}, "invalid"),
-    ({"no_choice": "maybe"}, "invalid"),
-    ({"tz": "Mars/Olympus"}, "bad_time_zone"),
-    ({"note": "x" * 2001}, "invalid"),
-])
+@pytest.mark.parametrize(
+    "change, code",
+    [
+        ({"occurred_at": NOW + timedelta(hours=1)}, "in_future"),
+        ({"occurred_at": NOW - timedelta(days=8)}, "too_late"),
+        ({"valence": 101}, "invalid"),
+        ({"closeness": 0}, "invalid"),
+        ({"felt_self": "lots"}, "invalid"),
+        ({"no_choice": "maybe"}, "invalid"),
+        ({"tz": "Mars/Olympus"}, "bad_time_zone"),
+        ({"note": "x" * 2001}, "invalid"),
+    ],
+)
 def test_the_service_refuses_what_cannot_be_right(alice, change, code):
     with pytest.raises(ServiceError) as caught:
         _checkin(alice, **change)
@@ -72,15 +77,21 @@ def test_the_private_note_is_encrypted_in_the_raw_table(alice):
 
 
 def test_the_note_is_shown_to_its_author_and_to_nobody_else_not_even_a_sharing_partner(
-        client, alice, bob, shared_couple):
+    client, alice, bob, shared_couple
+):
     entry = _checkin(alice, note=NOTE, now=timezone.now())
     client.force_login(alice)
     assert NOTE in client.get(f"/checkins/{entry.pk}/").content.decode()
     assert NOTE in client.get("/api/v1/checkins").content.decode()
     client.force_login(bob)
     assert client.get(f"/checkins/{entry.pk}/").status_code == 404
-    for url in ("/checkins/timeline/", "/checkins/together/", "/api/v1/checkins", "/api/v1/checkins/dynamics",
-                f"/couple/{shared_couple.pk}/report/"):
+    for url in (
+        "/checkins/timeline/",
+        "/checkins/together/",
+        "/api/v1/checkins",
+        "/api/v1/checkins/dynamics",
+        f"/couple/{shared_couple.pk}/report/",
+    ):
         assert NOTE not in client.get(url).content.decode(), url
     assert client.post(f"/checkins/{entry.pk}/delete/").status_code == 404
     assert CheckIn.objects.filter(pk=entry.pk).exists()
@@ -91,14 +102,30 @@ def test_a_check_in_from_the_page_is_saved_and_leads_to_the_timeline(client, ali
     form = client.get("/checkins/").content.decode()
     for label in ("Mood right now", "Energy", "Closeness to my partner", "I did something for me"):
         assert label in form
-    response = client.post("/checkins/", {
-        "valence": "71", "arousal": "30", "closeness": "6", "felt_self": "2", "bid_made": "yes",
-        "bid_answered": "no", "no_choice": "held_back", "conflict": "yes", "note": NOTE, "tz": "Europe/Paris",
-    })
+    response = client.post(
+        "/checkins/",
+        {
+            "valence": "71",
+            "arousal": "30",
+            "closeness": "6",
+            "felt_self": "2",
+            "bid_made": "yes",
+            "bid_answered": "no",
+            "no_choice": "held_back",
+            "conflict": "yes",
+            "note": NOTE,
+            "tz": "Europe/Paris",
+        },
+    )
     assert response.status_code == 302 and response["Location"] == "/checkins/timeline/"
     entry = CheckIn.objects.get(person=alice)
     assert (entry.valence, entry.arousal, entry.closeness, entry.felt_self) == (71, 30, 6, 2)
-    assert entry.bid_made and entry.bid_answered == "no" and entry.no_choice == "held_back" and entry.conflict
+    assert (
+        entry.bid_made
+        and entry.bid_answered == "no"
+        and entry.no_choice == "held_back"
+        and entry.conflict
+    )
     assert entry.tz == "Europe/Paris"
     timeline = client.get("/checkins/timeline/").content.decode()
     assert "Mood by day" in timeline and "data:image/svg+xml;base64," in timeline
@@ -107,8 +134,18 @@ def test_a_check_in_from_the_page_is_saved_and_leads_to_the_timeline(client, ali
 
 def test_a_refused_check_in_keeps_what_was_entered(client, alice):
     client.force_login(alice)
-    response = client.post("/checkins/", {"valence": "80", "arousal": "30", "closeness": "6", "felt_self": "2",
-                                          "when": "2001-01-01T09:00", "tz": "UTC", "note": "keep me"})
+    response = client.post(
+        "/checkins/",
+        {
+            "valence": "80",
+            "arousal": "30",
+            "closeness": "6",
+            "felt_self": "2",
+            "when": "2001-01-01T09:00",
+            "tz": "UTC",
+            "note": "keep me",
+        },
+    )
     body = response.content.decode()
     assert response.status_code == 422 and "at most 7 days back" in body
     assert 'value="80"' in body and "keep me" in body
@@ -127,20 +164,43 @@ def test_the_timeline_has_no_streaks_and_no_guilt(client, alice):
 
 def test_the_api_creates_lists_own_and_keeps_the_schedule(client, alice, bob):
     client.force_login(alice)
-    created = client.post("/api/v1/checkins", {"valence": 10, "arousal": 20, "closeness": 3, "felt_self": 7,
-                                               "note": NOTE, "tz": "Europe/Oslo"}, content_type="application/json")
+    created = client.post(
+        "/api/v1/checkins",
+        {
+            "valence": 10,
+            "arousal": 20,
+            "closeness": 3,
+            "felt_self": 7,
+            "note": NOTE,
+            "tz": "Europe/Oslo",
+        },
+        content_type="application/json",
+    )
     assert created.status_code == 201 and created.json()["note"] == NOTE
-    bad = client.post("/api/v1/checkins", {"valence": 10, "arousal": 20, "closeness": 9, "felt_self": 7},
-                      content_type="application/json")
+    bad = client.post(
+        "/api/v1/checkins",
+        {"valence": 10, "arousal": 20, "closeness": 9, "felt_self": 7},
+        content_type="application/json",
+    )
     assert bad.status_code == 422
     assert [c["valence"] for c in client.get("/api/v1/checkins").json()] == [10]
     assert client.get("/api/v1/checkins/schedule").status_code == 404
-    put = client.put("/api/v1/checkins/schedule", {"times": ["21:00", "8:15"], "tz": "Europe/Oslo", "paused": True},
-                     content_type="application/json")
-    assert put.status_code == 200 and put.json() == {"times": ["08:15", "21:00"], "tz": "Europe/Oslo",
-                                                     "paused": True, "channel": "email"}
-    wrong = client.put("/api/v1/checkins/schedule", {"times": ["25:00"], "tz": "Europe/Oslo"},
-                       content_type="application/json")
+    put = client.put(
+        "/api/v1/checkins/schedule",
+        {"times": ["21:00", "8:15"], "tz": "Europe/Oslo", "paused": True},
+        content_type="application/json",
+    )
+    assert put.status_code == 200 and put.json() == {
+        "times": ["08:15", "21:00"],
+        "tz": "Europe/Oslo",
+        "paused": True,
+        "channel": "email",
+    }
+    wrong = client.put(
+        "/api/v1/checkins/schedule",
+        {"times": ["25:00"], "tz": "Europe/Oslo"},
+        content_type="application/json",
+    )
     assert wrong.status_code == 422 and wrong.json()["code"] == "invalid"
     client.force_login(bob)
     assert client.get("/api/v1/checkins").json() == []
@@ -148,22 +208,43 @@ def test_the_api_creates_lists_own_and_keeps_the_schedule(client, alice, bob):
 
 def test_the_schedule_page_saves_times_zone_and_pause(client, alice):
     client.force_login(alice)
-    response = client.post("/checkins/schedule/", {"times": ["07:30", "", "19:45"], "tz": "Australia/Perth",
-                                                   "paused": "yes"})
+    response = client.post(
+        "/checkins/schedule/",
+        {"times": ["07:30", "", "19:45"], "tz": "Australia/Perth", "paused": "yes"},
+    )
     assert response.status_code == 302
     schedule = selectors.schedule_of(alice)
-    assert schedule.times == ["07:30", "19:45"] and schedule.tz == "Australia/Perth" and schedule.paused
+    assert (
+        schedule.times == ["07:30", "19:45"]
+        and schedule.tz == "Australia/Perth"
+        and schedule.paused
+    )
     refused = client.post("/checkins/schedule/", {"times": [""], "tz": "Australia/Perth"})
     assert refused.status_code == 422 and "at least one time" in refused.content.decode()
 
 
-def test_check_in_pages_use_a_bounded_number_of_queries(client, alice, bob, shared_couple, django_assert_max_num_queries):
+def test_check_in_pages_use_a_bounded_number_of_queries(
+    client, alice, bob, shared_couple, django_assert_max_num_queries
+):
     from interdep.checkins.demo import couple_checkins
 
-    couple_checkins(alice, bob, first_day=(timezone.now() - timedelta(days=20)).date(), days=20, until=timezone.now())
+    couple_checkins(
+        alice,
+        bob,
+        first_day=(timezone.now() - timedelta(days=20)).date(),
+        days=20,
+        until=timezone.now(),
+    )
     client.force_login(alice)
     entry = CheckIn.objects.filter(person=alice).first()
-    for url in ("/checkins/", "/checkins/timeline/", "/checkins/schedule/", "/checkins/together/",
-                f"/checkins/{entry.pk}/", "/api/v1/checkins", "/api/v1/checkins/dynamics"):
+    for url in (
+        "/checkins/",
+        "/checkins/timeline/",
+        "/checkins/schedule/",
+        "/checkins/together/",
+        f"/checkins/{entry.pk}/",
+        "/api/v1/checkins",
+        "/api/v1/checkins/dynamics",
+    ):
         with django_assert_max_num_queries(12):
             assert client.get(url).status_code == 200, url

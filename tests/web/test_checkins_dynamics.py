@@ -19,7 +19,9 @@ LONDON = ZoneInfo("Europe/London")
 
 
 def _two_weeks(alice, bob, days=14, **kw):
-    return couple_checkins(alice, bob, first_day=FIRST_DAY, days=days, tz="Europe/London", seed=4, skip=0.0, **kw)
+    return couple_checkins(
+        alice, bob, first_day=FIRST_DAY, days=days, tz="Europe/London", seed=4, skip=0.0, **kw
+    )
 
 
 def test_partners_checking_in_minutes_apart_share_one_moment_and_lone_entries_stay_alone():
@@ -43,7 +45,9 @@ def test_each_entry_is_matched_once_closest_first():
     assert sa == [(t, 1.0), (t + timedelta(minutes=25), 2.0)]
 
 
-def test_the_view_is_not_yet_before_fourteen_shared_days_and_says_how_many(alice, bob, shared_couple):
+def test_the_view_is_not_yet_before_fourteen_shared_days_and_says_how_many(
+    alice, bob, shared_couple
+):
     _two_weeks(alice, bob, days=9)
     for person in (alice, bob):
         view = selectors.couple_dynamics_view(person)
@@ -53,7 +57,9 @@ def test_the_view_is_not_yet_before_fourteen_shared_days_and_says_how_many(alice
         assert view.figure_uri is None
 
 
-def test_after_two_weeks_both_partners_see_their_dynamics_and_they_agree(alice, bob, shared_couple, client):
+def test_after_two_weeks_both_partners_see_their_dynamics_and_they_agree(
+    alice, bob, shared_couple, client
+):
     made = _two_weeks(alice, bob)
     assert made == 2 * 14 * 3
     mine = selectors.couple_dynamics_view(alice)
@@ -78,12 +84,20 @@ def test_the_view_equals_the_science_on_the_paired_series(alice, bob, shared_cou
     from interdep.checkins.models import CheckIn
 
     def series(person):
-        return [(c.occurred_at.astimezone(ZoneInfo(c.tz)), float(c.valence))
-                for c in CheckIn.objects.filter(person=person).order_by("occurred_at")]
+        return [
+            (c.occurred_at.astimezone(ZoneInfo(c.tz)), float(c.valence))
+            for c in CheckIn.objects.filter(person=person).order_by("occurred_at")
+        ]
 
     a, b = shared_moments(series(alice), series(bob))
-    direct = couple_dynamics(a, b, persons=("You", "Bob"), couple_id=str(shared_couple.pk),
-                             max_gap=selectors.APP_MAX_GAP, overnight=True)
+    direct = couple_dynamics(
+        a,
+        b,
+        persons=("You", "Bob"),
+        couple_id=str(shared_couple.pk),
+        max_gap=selectors.APP_MAX_GAP,
+        overnight=True,
+    )
     shown = selectors.couple_dynamics_view(alice).variables[0].result
     assert shown.to_dict() == direct.to_dict()
     assert direct.n_pairs >= 40  # 42 shared moments, each with the one before (overnight too)
@@ -124,8 +138,10 @@ def test_unlinked_people_get_a_reason_not_a_view(alice, client):
 def test_the_demo_couple_has_three_weeks_of_check_ins_and_a_dynamics_view(db):
     from interdep.demo import demo_couple_create
 
-    a, b = demo_couple_create(people=(("Alex", "alex-demo@example.org"), ("Sam", "sam-demo@example.org")),
-                              password="a demo password 42")
+    a, b = demo_couple_create(
+        people=(("Alex", "alex-demo@example.org"), ("Sam", "sam-demo@example.org")),
+        password="a demo password 42",
+    )
     days = {c.occurred_at.astimezone(LONDON).date() for c in a.checkins.all()}
     assert 20 <= len(days) <= 21  # the last day has only the prompts that have come
     for person in (a, b):

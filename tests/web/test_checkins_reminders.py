@@ -26,7 +26,9 @@ def run_scheduler(now: datetime) -> list[int]:
     """What the periodic entry point does, then what the worker does with each new task."""
     created = services.reminders_enqueue_due(now=now)
     for pk in created:
-        services.reminder_deliver(reminder_id=pk, check_in_url="https://example.org/checkins/", now=now)
+        services.reminder_deliver(
+            reminder_id=pk, check_in_url="https://example.org/checkins/", now=now
+        )
     return created
 
 
@@ -43,7 +45,10 @@ def test_a_day_of_scheduler_runs_every_five_minutes_sends_exactly_the_scheduled_
         now += timedelta(minutes=5)
     assert len(mail.outbox) == 3
     assert all(m.to == [scheduled.email] for m in mail.outbox)
-    sent = sorted(r.slot_at.astimezone(PARIS).strftime("%H:%M") for r in Reminder.objects.filter(status="sent"))
+    sent = sorted(
+        r.slot_at.astimezone(PARIS).strftime("%H:%M")
+        for r in Reminder.objects.filter(status="sent")
+    )
     assert sent == ["09:00", "13:30", "20:00"]
 
 
@@ -53,13 +58,24 @@ def test_a_rerun_of_the_same_minute_sends_nothing_twice(scheduled):
     assert run_scheduler(at(9, 40)) == []
     # and a task delivered twice (e.g. retried by the worker) still sends once
     reminder = Reminder.objects.get()
-    assert services.reminder_deliver(reminder_id=reminder.pk, check_in_url="x", now=at(9, 41)) == "sent"
+    assert (
+        services.reminder_deliver(reminder_id=reminder.pk, check_in_url="x", now=at(9, 41))
+        == "sent"
+    )
     assert len(mail.outbox) == 1
 
 
 def test_the_reminder_says_nothing_private(scheduled):
-    services.checkin_create(person=scheduled, valence=5, arousal=5, closeness=2, felt_self=2,
-                            note="secret-sparrow", occurred_at=at(7, 0), now=at(7, 1))
+    services.checkin_create(
+        person=scheduled,
+        valence=5,
+        arousal=5,
+        closeness=2,
+        felt_self=2,
+        note="secret-sparrow",
+        occurred_at=at(7, 0),
+        now=at(7, 1),
+    )
     run_scheduler(at(9, 5))
     (message,) = mail.outbox
     assert "https://example.org/checkins/" in message.body
@@ -67,11 +83,15 @@ def test_the_reminder_says_nothing_private(scheduled):
 
 
 def test_a_paused_schedule_sends_nothing_and_resuming_brings_only_new_slots(scheduled):
-    services.schedule_save(person=scheduled, times=["09:00", "13:30", "20:00"], tz="Europe/Paris", paused=True)
+    services.schedule_save(
+        person=scheduled, times=["09:00", "13:30", "20:00"], tz="Europe/Paris", paused=True
+    )
     for hour in (9, 13, 14, 20):
         run_scheduler(at(hour, 35))
     assert mail.outbox == [] and not Reminder.objects.exists()
-    services.schedule_save(person=scheduled, times=["09:00", "13:30", "20:00"], tz="Europe/Paris", paused=False)
+    services.schedule_save(
+        person=scheduled, times=["09:00", "13:30", "20:00"], tz="Europe/Paris", paused=False
+    )
     run_scheduler(at(20, 10))
     assert len(mail.outbox) == 1  # the 20:00 slot, not the ones missed while paused
 
@@ -98,8 +118,15 @@ def test_a_deactivated_account_gets_no_reminders(scheduled):
 
 
 def test_no_reminder_right_after_a_check_in(scheduled):
-    services.checkin_create(person=scheduled, valence=50, arousal=50, closeness=4, felt_self=4,
-                            occurred_at=at(8, 40), now=at(8, 41))
+    services.checkin_create(
+        person=scheduled,
+        valence=50,
+        arousal=50,
+        closeness=4,
+        felt_self=4,
+        occurred_at=at(8, 40),
+        now=at(8, 41),
+    )
     run_scheduler(at(9, 0))
     assert mail.outbox == [] and Reminder.objects.get().status == "skipped"
 

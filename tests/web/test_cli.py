@@ -24,7 +24,9 @@ def test_demo_creates_a_couple_who_can_read_their_couple_report():
     # Their clinician sees them on the caseload, with the dynamics scope granted by both.
     assert "clinician@example.com / " in result.output
     clinician = get_user_model().objects.get(email="clinician@example.com")
-    grant = permissions.clinician_grant_or_404(clinician, permissions.active_membership(alex).couple_id)
+    grant = permissions.clinician_grant_or_404(
+        clinician, permissions.active_membership(alex).couple_id
+    )
     assert grant.dynamics and grant.reports
     # Running it again starts the demo afresh instead of failing.
     assert CliRunner().invoke(app, ["demo"]).exit_code == 0

@@ -64,7 +64,9 @@ def test_staff_verify_a_clinician_in_the_admin_which_is_not_at_slash_admin(clien
     assert profile.verified and profile.verified_by == staff and profile.code.startswith("DR-")
 
 
-def test_withdrawing_verification_stops_every_grant_at_once(client, alice, bob, shared_couple, clinician):
+def test_withdrawing_verification_stops_every_grant_at_once(
+    client, alice, bob, shared_couple, clinician
+):
     person, profile = clinician
     grant_by_both(alice, bob, profile)
     assert _see(client, person, shared_couple.pk).status_code == 200
@@ -77,10 +79,15 @@ def test_withdrawing_verification_stops_every_grant_at_once(client, alice, bob, 
 # ---------------------------------------------------------------------------------------------
 
 
-def test_each_partner_must_agree_before_the_clinician_sees_anything(client, alice, bob, shared_couple, clinician):
+def test_each_partner_must_agree_before_the_clinician_sees_anything(
+    client, alice, bob, shared_couple, clinician
+):
     person, profile = clinician
     client.force_login(alice)
-    client.post("/clinic/access/grant/", {"code": profile.code.lower().replace("-", " "), "reports": "on", "dynamics": "on"})
+    client.post(
+        "/clinic/access/grant/",
+        {"code": profile.code.lower().replace("-", " "), "reports": "on", "dynamics": "on"},
+    )
     grant = Grant.objects.get(couple=shared_couple)
     assert grant.active_since is None
     assert _see(client, person, shared_couple.pk).status_code == 404
@@ -95,7 +102,9 @@ def test_each_partner_must_agree_before_the_clinician_sees_anything(client, alic
 
 
 @pytest.mark.parametrize("who", ["alice", "bob"])
-def test_either_partner_revokes_and_access_ends_with_the_next_request(client, alice, bob, shared_couple, clinician, who):
+def test_either_partner_revokes_and_access_ends_with_the_next_request(
+    client, alice, bob, shared_couple, clinician, who
+):
     person, profile = clinician
     grant = grant_by_both(alice, bob, profile)
     assert _see(client, person, shared_couple.pk).status_code == 200
@@ -106,7 +115,9 @@ def test_either_partner_revokes_and_access_ends_with_the_next_request(client, al
     assert "Alice" not in client.get("/clinic/").content.decode()
 
 
-def test_unlinking_or_a_partner_deleting_their_account_ends_access(client, alice, bob, shared_couple, clinician):
+def test_unlinking_or_a_partner_deleting_their_account_ends_access(
+    client, alice, bob, shared_couple, clinician
+):
     person, profile = clinician
     grant_by_both(alice, bob, profile)
     couple_services.couple_unlink(person=bob)
@@ -121,7 +132,9 @@ def test_unlinking_or_a_partner_deleting_their_account_ends_access(client, alice
     assert _see(client, person, couple.pk).status_code == 404
 
 
-def test_another_couples_clinician_sees_nothing_of_this_couple(client, alice, bob, shared_couple, clinician):
+def test_another_couples_clinician_sees_nothing_of_this_couple(
+    client, alice, bob, shared_couple, clinician
+):
     _, profile = clinician
     grant_by_both(alice, bob, profile)
     other, other_profile = make_clinician("Dr Dunnart")
@@ -139,7 +152,9 @@ def test_a_grant_needs_a_linked_couple_and_some_scope(alice, bob, couple, clinic
     with pytest.raises(Exception, match="Link with your partner"):
         clinic_services.grant_propose(person=loner, code=profile.code)
     with pytest.raises(Exception, match="at least one"):
-        clinic_services.grant_propose(person=alice, code=profile.code, reports=False, dynamics=False)
+        clinic_services.grant_propose(
+            person=alice, code=profile.code, reports=False, dynamics=False
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -147,15 +162,20 @@ def test_a_grant_needs_a_linked_couple_and_some_scope(alice, bob, couple, clinic
 # ---------------------------------------------------------------------------------------------
 
 
-def test_the_couple_page_uses_the_couple_report_scores_and_never_a_safety_answer(client, alice, bob, couple, clinician):
+def test_the_couple_page_uses_the_couple_report_scores_and_never_a_safety_answer(
+    client, alice, bob, couple, clinician
+):
     person, profile = clinician
     mine = submit(alice, answers={**demo_answers(11, lean=0.8), **SAFETY_RAISING})
     assert mine.safety_raised
     submit(bob, seed=12, lean=0.5)
     grant_by_both(alice, bob, profile)
     client.force_login(person)
-    pages = [client.get(f"/clinic/couples/{couple.pk}/").content.decode(), client.get("/clinic/").content.decode(),
-             client.get(f"/clinic/couples/{couple.pk}/scores.csv").content.decode()]
+    pages = [
+        client.get(f"/clinic/couples/{couple.pk}/").content.decode(),
+        client.get("/clinic/").content.decode(),
+        client.get(f"/clinic/couples/{couple.pk}/scores.csv").content.decode(),
+    ]
     for body in pages:
         for words in SAFETY_WORDS:
             assert words not in body
@@ -168,19 +188,27 @@ def test_the_couple_page_uses_the_couple_report_scores_and_never_a_safety_answer
     assert {r["partner"] for r in rows} == {"Alice", "Bob"}
 
 
-def test_the_caseload_reports_reliable_change_since_intake_and_flags_stale_data(client, alice, bob, couple, clinician, settings):
+def test_the_caseload_reports_reliable_change_since_intake_and_flags_stale_data(
+    client, alice, bob, couple, clinician, settings
+):
     person, profile = clinician
     submit(alice, seed=1, lean=0.05)
     submit(bob, seed=2, lean=0.5)
     grant_by_both(alice, bob, profile)
     client.force_login(person)
     first = client.get("/clinic/").content.decode()
-    assert "no second assessment yet" in first and "Data is stale" not in first and "improved" not in first
+    assert (
+        "no second assessment yet" in first
+        and "Data is stale" not in first
+        and "improved" not in first
+    )
     submit(alice, seed=3, lean=1.0)  # a much healthier retake: reliable improvement on Connection
     page = client.get("/clinic/").content.decode()
     assert "improved" in page
     assert "since intake: no second assessment yet" in page  # Bob has one assessment only
-    Assessment.objects.filter(person__in=[alice, bob]).update(submitted_at=timezone.now() - timedelta(days=settings.CLINIC_STALE_DAYS + 1))
+    Assessment.objects.filter(person__in=[alice, bob]).update(
+        submitted_at=timezone.now() - timedelta(days=settings.CLINIC_STALE_DAYS + 1)
+    )
     assert "Data is stale" in client.get("/clinic/").content.decode()
 
 
@@ -216,13 +244,28 @@ def test_every_view_and_export_is_in_the_couples_log(client, alice, bob, shared_
     client.get(f"/clinic/couples/{shared_couple.pk}/")
     client.get(f"/clinic/couples/{shared_couple.pk}/report.pdf")
     client.get(f"/clinic/couples/{shared_couple.pk}/scores.csv")
-    actions = list(AuditEvent.objects.filter(couple_id=shared_couple.pk).order_by("pk").values_list("action", flat=True))
-    assert actions == [AuditEvent.GRANT_PROPOSED, AuditEvent.GRANT_AGREED, AuditEvent.VIEW_CASELOAD,
-                       AuditEvent.VIEW_COUPLE, AuditEvent.EXPORT_PDF, AuditEvent.EXPORT_CSV]
+    actions = list(
+        AuditEvent.objects.filter(couple_id=shared_couple.pk)
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
+    assert actions == [
+        AuditEvent.GRANT_PROPOSED,
+        AuditEvent.GRANT_AGREED,
+        AuditEvent.VIEW_CASELOAD,
+        AuditEvent.VIEW_COUPLE,
+        AuditEvent.EXPORT_PDF,
+        AuditEvent.EXPORT_CSV,
+    ]
     client.force_login(bob)
     log = client.get("/clinic/access/").content.decode()
-    for words in ("Exported your report as PDF", "Exported your scores as CSV", "Opened your couple page",
-                  "Saw your current pattern in their caseload", "Dr Quoll"):
+    for words in (
+        "Exported your report as PDF",
+        "Exported your scores as CSV",
+        "Opened your couple page",
+        "Saw your current pattern in their caseload",
+        "Dr Quoll",
+    ):
         assert words in log
     assert "Access proposed (Alice)" in log and "Access agreed (You)" in log
 
@@ -258,7 +301,9 @@ def test_clinician_pages_cost_a_fixed_number_of_queries(client, db, django_asser
         assert client.get(f"/clinic/couples/{couple.pk}/").status_code == 200
 
 
-def test_a_dynamics_grant_shows_the_couples_dynamics_and_never_a_check_in_note(client, alice, bob, shared_couple, clinician):
+def test_a_dynamics_grant_shows_the_couples_dynamics_and_never_a_check_in_note(
+    client, alice, bob, shared_couple, clinician
+):
     from datetime import date
 
     from interdep.checkins.demo import couple_checkins
@@ -268,9 +313,15 @@ def test_a_dynamics_grant_shows_the_couples_dynamics_and_never_a_check_in_note(c
     person, profile = clinician
     grant = grant_by_both(alice, bob, profile, reports=True, dynamics=True)
     before = _see(client, person, shared_couple.pk).content.decode()
-    assert "Not yet" in before and "on which Alice and Bob both checked in" in before  # about them, not "you"
-    couple_checkins(alice, bob, first_day=date(2025, 3, 3), days=21, tz="Europe/London", seed=4, skip=0.0)
-    CheckIn.objects.filter(person=alice).update(note="")  # notes are encrypted per row: set one below
+    assert (
+        "Not yet" in before and "on which Alice and Bob both checked in" in before
+    )  # about them, not "you"
+    couple_checkins(
+        alice, bob, first_day=date(2025, 3, 3), days=21, tz="Europe/London", seed=4, skip=0.0
+    )
+    CheckIn.objects.filter(person=alice).update(
+        note=""
+    )  # notes are encrypted per row: set one below
     entry = CheckIn.objects.filter(person=alice).first()
     entry.note = "a private worry about work"
     entry.save()

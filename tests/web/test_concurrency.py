@@ -52,15 +52,20 @@ def test_both_partners_submitting_and_consenting_at_once_is_consistent(round_):
         def act():
             assessment_services.assessment_submit(person=person)
             couple_services.consent_set(person=person, share=True)
+
         return act
 
     _together(journey(a), journey(b))
 
     assert Membership.objects.filter(couple=couple, shares=True).count() == 2
-    assert permissions.couple_report_access(a).allowed and permissions.couple_report_access(b).allowed
+    assert (
+        permissions.couple_report_access(a).allowed and permissions.couple_report_access(b).allowed
+    )
     assert Couple.objects.get(pk=couple.pk).report_ready_at is not None
     # Exactly one "report ready" notification: neither lost nor doubled.
-    assert DBTaskResult.objects.filter(task_path__endswith="notify_couple_report_ready").count() == 1
+    assert (
+        DBTaskResult.objects.filter(task_path__endswith="notify_couple_report_ready").count() == 1
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -76,6 +81,7 @@ def test_two_people_joining_with_one_code_at_once_links_only_one():
                 outcomes.append("linked")
             except couple_services.ServiceError:
                 outcomes.append("refused")
+
         return act
 
     _together(join(x), join(y))

@@ -106,8 +106,13 @@ def test_rotation_covers_every_encrypted_column_of_the_installed_apps():
 def _settings_in_a_fresh_process(extra_env: dict, code: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "interdep.settings", **extra_env}
     env.pop("PYTEST_CURRENT_TEST", None)
-    return subprocess.run([sys.executable, "-c", "import django; django.setup(); " + code],
-                          env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); " + code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_keys_come_from_the_environment_newest_first(tmp_path):
@@ -125,8 +130,13 @@ def test_keys_come_from_the_environment_newest_first(tmp_path):
 
 def test_production_refuses_to_encrypt_without_keys(tmp_path):
     done = _settings_in_a_fresh_process(
-        {"PRODUCTION": "true", "SECRET_KEY": "s" * 60, "ALLOWED_HOSTS": "x.example.org",
-         "INTERDEP_VAR_DIR": str(tmp_path), "INTERDEP_ENCRYPTION_KEYS": ""},
+        {
+            "PRODUCTION": "true",
+            "SECRET_KEY": "s" * 60,
+            "ALLOWED_HOSTS": "x.example.org",
+            "INTERDEP_VAR_DIR": str(tmp_path),
+            "INTERDEP_ENCRYPTION_KEYS": "",
+        },
         "from interdep import crypto; crypto.encrypt('x')",
     )
     assert done.returncode != 0 and "INTERDEP_ENCRYPTION_KEYS" in done.stderr

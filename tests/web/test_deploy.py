@@ -20,15 +20,28 @@ def test_check_deploy_is_clean_with_production_environment(tmp_path):
         env.pop(name, None)
     done = subprocess.run(
         [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env, capture_output=True, text=True, timeout=120,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "interdep.settings", "PRODUCTION": "true",
-           "INTERDEP_VAR_DIR": str(tmp_path)}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "interdep.settings",
+        "PRODUCTION": "true",
+        "INTERDEP_VAR_DIR": str(tmp_path),
+    }
     env.pop("SECRET_KEY", None)
-    done = subprocess.run([sys.executable, "-m", "django", "check"], env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "django", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode != 0 and "SECRET_KEY" in done.stderr

@@ -22,9 +22,18 @@ pytestmark = pytest.mark.django_db
 
 ALICE_SECRET = "a quiet week in a cabin with no phone signal"
 BOB_SECRET = "surf lessons at dawn"
-ALICE_VACATION = {"together": f"{ALICE_SECRET}\nthe night market", "alone": "a morning reading",
-                  "limits": "no flights over four hours", "budget": "1500"}
-BOB_VACATION = {"together": f"The night market\n{BOB_SECRET}", "alone": "a long run", "limits": "", "budget": "900"}
+ALICE_VACATION = {
+    "together": f"{ALICE_SECRET}\nthe night market",
+    "alone": "a morning reading",
+    "limits": "no flights over four hours",
+    "budget": "1500",
+}
+BOB_VACATION = {
+    "together": f"The night market\n{BOB_SECRET}",
+    "alone": "a long run",
+    "limits": "",
+    "budget": "900",
+}
 
 
 def _start(client, person, kind="vacation") -> Exercise:
@@ -39,11 +48,18 @@ def _send(client, person, exercise, content, action="send"):
     return client.post(f"/exercises/{exercise.pk}/entry/", {**content, "action": action})
 
 
-def test_nothing_of_an_entry_is_shown_to_the_partner_before_both_have_sent(client, alice, bob, couple):
+def test_nothing_of_an_entry_is_shown_to_the_partner_before_both_have_sent(
+    client, alice, bob, couple
+):
     exercise = _start(client, alice)
     _send(client, alice, exercise, ALICE_VACATION)
     client.force_login(bob)
-    for url in (f"/exercises/{exercise.pk}/", "/exercises/", f"/api/v1/exercises/{exercise.pk}", "/api/v1/exercises"):
+    for url in (
+        f"/exercises/{exercise.pk}/",
+        "/exercises/",
+        f"/api/v1/exercises/{exercise.pk}",
+        "/api/v1/exercises",
+    ):
         body = client.get(url).content.decode()
         assert ALICE_SECRET not in body and "1500" not in body and "four hours" not in body, url
     assert "Alice has sent theirs" in client.get(f"/exercises/{exercise.pk}/").content.decode()
@@ -54,7 +70,9 @@ def test_nothing_of_an_entry_is_shown_to_the_partner_before_both_have_sent(clien
     assert ALICE_SECRET in page and "Waiting for Bob" in page
 
 
-def test_a_draft_is_private_even_from_the_person_who_started_the_exercise(client, alice, bob, couple):
+def test_a_draft_is_private_even_from_the_person_who_started_the_exercise(
+    client, alice, bob, couple
+):
     exercise = _start(client, alice)
     _send(client, bob, exercise, BOB_VACATION, action="draft")
     client.force_login(alice)
@@ -62,7 +80,9 @@ def test_a_draft_is_private_even_from_the_person_who_started_the_exercise(client
     assert ExerciseEntry.objects.get(person=bob).submitted_at is None
 
 
-def test_when_both_have_sent_both_see_the_two_side_by_side_with_overlap_and_proposal(client, alice, bob, couple):
+def test_when_both_have_sent_both_see_the_two_side_by_side_with_overlap_and_proposal(
+    client, alice, bob, couple
+):
     exercise = _start(client, alice)
     _send(client, alice, exercise, ALICE_VACATION)
     _send(client, bob, exercise, BOB_VACATION)
@@ -94,7 +114,9 @@ def test_withdrawing_before_the_reveal_makes_it_a_private_draft_again(client, al
     assert "cannot be taken back" in response.content.decode()
 
 
-def test_both_agreeing_saves_the_plan_and_an_edit_after_the_reveal_reopens_it(client, alice, bob, couple):
+def test_both_agreeing_saves_the_plan_and_an_edit_after_the_reveal_reopens_it(
+    client, alice, bob, couple
+):
     exercise = _start(client, alice)
     _send(client, alice, exercise, ALICE_VACATION)
     _send(client, bob, exercise, BOB_VACATION)
@@ -110,7 +132,13 @@ def test_both_agreeing_saves_the_plan_and_an_edit_after_the_reveal_reopens_it(cl
     assert [x.lower() for x in saved["overlap"]] == ["the night market"]
     assert "You both said yes" in client.get(f"/exercises/{exercise.pk}/").content.decode()
     # Bob changes his part openly: Alice sees it, and they agree again.
-    _send(client, bob, exercise, {**BOB_VACATION, "together": "The night market\nkayaking"}, action="edit")
+    _send(
+        client,
+        bob,
+        exercise,
+        {**BOB_VACATION, "together": "The night market\nkayaking"},
+        action="edit",
+    )
     exercise.refresh_from_db()
     assert exercise.revision == 1 and exercise.agreed_at is None and exercise.agreed_by == []
     client.force_login(alice)
@@ -118,36 +146,75 @@ def test_both_agreeing_saves_the_plan_and_an_edit_after_the_reveal_reopens_it(cl
     assert "kayaking" in page and BOB_SECRET not in page
 
 
-def test_face_a_shared_problem_shows_each_part_and_warns_when_one_hands_it_over(client, alice, bob, couple):
+def test_face_a_shared_problem_shows_each_part_and_warns_when_one_hands_it_over(
+    client, alice, bob, couple
+):
     exercise = _start(client, alice, kind="shared_problem")
-    _send(client, alice, exercise, {"view": "Money is tight since the move.",
-                                    "contribute": "cancel the gym\ncall the bank\nmake a monthly budget",
-                                    "need": "calm time to talk"})
-    _send(client, bob, exercise, {"view": "We spend without noticing.", "contribute": "", "need": "a plan"})
+    _send(
+        client,
+        alice,
+        exercise,
+        {
+            "view": "Money is tight since the move.",
+            "contribute": "cancel the gym\ncall the bank\nmake a monthly budget",
+            "need": "calm time to talk",
+        },
+    )
+    _send(
+        client,
+        bob,
+        exercise,
+        {"view": "We spend without noticing.", "contribute": "", "need": "a plan"},
+    )
     client.force_login(bob)
     page = client.get(f"/exercises/{exercise.pk}/").content.decode()
     assert "call the bank" in page and "You have not listed an action of your own yet" in page
-    assert client.get(f"/api/v1/exercises/{exercise.pk}").json()["balance_warning"] == "one_hands_over"
-    _send(client, bob, exercise, {"view": "We spend without noticing.", "contribute": "cook at home on weekdays\nsell the old bike",
-                                  "need": "a plan"}, action="edit")
+    assert (
+        client.get(f"/api/v1/exercises/{exercise.pk}").json()["balance_warning"] == "one_hands_over"
+    )
+    _send(
+        client,
+        bob,
+        exercise,
+        {
+            "view": "We spend without noticing.",
+            "contribute": "cook at home on weekdays\nsell the old bike",
+            "need": "a plan",
+        },
+        action="edit",
+    )
     page = client.get(f"/exercises/{exercise.pk}/").content.decode()
     assert "notice" not in page.split("Who takes on what")[1].split("</section>")[0]
 
 
 def test_sending_an_empty_entry_is_refused(client, alice, bob, couple):
     exercise = _start(client, alice)
-    response = _send(client, alice, exercise, {"together": "", "alone": "", "limits": "", "budget": ""})
+    response = _send(
+        client, alice, exercise, {"together": "", "alone": "", "limits": "", "budget": ""}
+    )
     assert response.status_code == 302
     assert ExerciseEntry.objects.filter(submitted_at__isnull=False).count() == 0
     with pytest.raises(ServiceError) as bad:
-        services.entry_save(person=alice, exercise_id=exercise.pk, content={"budget": "lots"}, send=True)
+        services.entry_save(
+            person=alice, exercise_id=exercise.pk, content={"budget": "lots"}, send=True
+        )
     assert bad.value.status == 422
 
 
 def test_a_preparation_is_private_until_its_owner_shares_chosen_parts(client, alice, bob, couple):
     exercise = _start(client, alice, kind="no_rehearsal")
-    _send(client, alice, exercise, {"request": "Hosting his family every Sunday", "no": "Not this Sunday, love.",
-                                    "offer": "", "steady": "my own quiet afternoon"}, action="save")
+    _send(
+        client,
+        alice,
+        exercise,
+        {
+            "request": "Hosting his family every Sunday",
+            "no": "Not this Sunday, love.",
+            "offer": "",
+            "steady": "my own quiet afternoon",
+        },
+        action="save",
+    )
     client.force_login(bob)
     assert client.get(f"/exercises/{exercise.pk}/").status_code == 404
     assert f'href="/exercises/{exercise.pk}/"' not in client.get("/exercises/").content.decode()
@@ -158,7 +225,10 @@ def test_a_preparation_is_private_until_its_owner_shares_chosen_parts(client, al
     assert "Not this Sunday, love." in page
     assert "Hosting his family" not in page and "quiet afternoon" not in page
     # Bob cannot write in Alice's preparation.
-    assert client.post(f"/exercises/{exercise.pk}/entry/", {"no": "x", "action": "save"}).status_code == 302
+    assert (
+        client.post(f"/exercises/{exercise.pk}/entry/", {"no": "x", "action": "save"}).status_code
+        == 302
+    )
     assert "Not this Sunday" in ExerciseEntry.objects.get(person=alice).content
 
 
@@ -169,7 +239,9 @@ def test_entries_are_encrypted_json_in_the_table(client, alice, bob, couple):
         cursor.execute("SELECT content FROM exercises_exerciseentry")
         stored = cursor.fetchone()[0]
     assert ALICE_SECRET not in stored and "cabin" not in stored and "together" not in stored
-    assert json.loads(ExerciseEntry.objects.get(person=alice).content)["together"][0] == ALICE_SECRET
+    assert (
+        json.loads(ExerciseEntry.objects.get(person=alice).content)["together"][0] == ALICE_SECRET
+    )
 
 
 def test_a_former_partner_and_a_stranger_get_not_found(client, alice, bob, couple):
@@ -178,7 +250,12 @@ def test_a_former_partner_and_a_stranger_get_not_found(client, alice, bob, coupl
     dave = make_person("Dave")
     client.force_login(dave)
     assert client.get(f"/exercises/{exercise.pk}/").status_code == 404
-    assert client.post(f"/exercises/{exercise.pk}/entry/", {"together": "x", "action": "send"}).status_code == 404
+    assert (
+        client.post(
+            f"/exercises/{exercise.pk}/entry/", {"together": "x", "action": "send"}
+        ).status_code
+        == 404
+    )
     couple_services.couple_unlink(person=bob)
     client.force_login(bob)
     assert client.get(f"/exercises/{exercise.pk}/").status_code == 404
@@ -188,8 +265,9 @@ def test_a_former_partner_and_a_stranger_get_not_found(client, alice, bob, coupl
     assert client.get(f"/exercises/{exercise.pk}/").status_code == 404
 
 
-def test_the_reveal_notifies_both_once_and_says_nothing_of_the_entries(client, alice, bob, couple,
-                                                                       django_capture_on_commit_callbacks):
+def test_the_reveal_notifies_both_once_and_says_nothing_of_the_entries(
+    client, alice, bob, couple, django_capture_on_commit_callbacks
+):
     exercise = _start(client, alice)
     with django_capture_on_commit_callbacks(execute=True):
         _send(client, alice, exercise, ALICE_VACATION)
@@ -206,7 +284,9 @@ def test_the_reveal_notifies_both_once_and_says_nothing_of_the_entries(client, a
         assert ALICE_SECRET not in message.body and BOB_SECRET not in message.body
 
 
-def test_exercise_pages_use_a_bounded_number_of_queries(client, alice, bob, couple, django_assert_max_num_queries):
+def test_exercise_pages_use_a_bounded_number_of_queries(
+    client, alice, bob, couple, django_assert_max_num_queries
+):
     exercise = _start(client, alice)
     _send(client, alice, exercise, ALICE_VACATION)
     _send(client, bob, exercise, BOB_VACATION)

@@ -22,8 +22,12 @@ def test_both_partners_sending_at_once_reveal_exactly_once(round_):
     exercise = services.exercise_start(person=a, kind="vacation")
 
     def send(person, wish):
-        return lambda: services.entry_save(person=person, exercise_id=exercise.pk,
-                                           content={"together": wish, "budget": 500}, send=True)
+        return lambda: services.entry_save(
+            person=person,
+            exercise_id=exercise.pk,
+            content={"together": wish, "budget": 500},
+            send=True,
+        )
 
     _together(send(a, "a lake"), send(b, "a mountain"))
 
@@ -41,9 +45,13 @@ def test_both_agreeing_at_once_saves_the_agreement_once():
     link(a, b)
     exercise = services.exercise_start(person=a, kind="vacation")
     for person in (a, b):
-        services.entry_save(person=person, exercise_id=exercise.pk, content={"together": "the coast"}, send=True)
-    _together(lambda: services.exercise_agree(person=a, exercise_id=exercise.pk),
-              lambda: services.exercise_agree(person=b, exercise_id=exercise.pk))
+        services.entry_save(
+            person=person, exercise_id=exercise.pk, content={"together": "the coast"}, send=True
+        )
+    _together(
+        lambda: services.exercise_agree(person=a, exercise_id=exercise.pk),
+        lambda: services.exercise_agree(person=b, exercise_id=exercise.pk),
+    )
     exercise = Exercise.objects.get(pk=exercise.pk)
     assert sorted(exercise.agreed_by) == sorted([a.pk, b.pk])
     assert exercise.agreed_revision == 0 and exercise.agreed_at is not None and exercise.outcome

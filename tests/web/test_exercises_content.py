@@ -54,13 +54,22 @@ def test_the_shipped_guides_load_and_each_comparison_finds_its_fields():
             assert guide.field(need).type == kind
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    (('type = "number"', 'type = "text"'), "needs a 'number' field 'budget'"),
-    (('flow = "together"', 'flow = "alone"'), "flow must be one of"),
-    (('compare = "plans"', 'compare = "votes"'), "needs compare"),
-    (('title = "T"', 'title = ""'), "'title' must be non-empty"),
-    (('help = "H"\n[[exercises.fields]]\nid = "alone"', 'help = "H"\n[[exercises.fields]]\nid = "together"'), "duplicate field id"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (('type = "number"', 'type = "text"'), "needs a 'number' field 'budget'"),
+        (('flow = "together"', 'flow = "alone"'), "flow must be one of"),
+        (('compare = "plans"', 'compare = "votes"'), "needs compare"),
+        (('title = "T"', 'title = ""'), "'title' must be non-empty"),
+        (
+            (
+                'help = "H"\n[[exercises.fields]]\nid = "alone"',
+                'help = "H"\n[[exercises.fields]]\nid = "together"',
+            ),
+            "duplicate field id",
+        ),
+    ],
+)
 def test_a_broken_guide_fails_with_a_message_naming_it(change, message):
     with pytest.raises(ContentError, match=message) as error:
         parse_guides(GOOD.replace(*change, 1))
@@ -69,7 +78,9 @@ def test_a_broken_guide_fails_with_a_message_naming_it(change, message):
 
 def test_entries_are_cleaned_lines_split_numbers_whole_and_unknown_fields_refused():
     guide = parse_guides(GOOD)["trip"]
-    entry = clean_entry(guide, {"together": " a lake \n\n a hill ", "budget": "700", "limits": ["x", " "]})
+    entry = clean_entry(
+        guide, {"together": " a lake \n\n a hill ", "budget": "700", "limits": ["x", " "]}
+    )
     assert entry == {"together": ["a lake", "a hill"], "alone": [], "limits": ["x"], "budget": 700}
     assert is_empty(clean_entry(guide, {"budget": ""}))
     for bad in ({"budget": "-3"}, {"budget": "2.5"}, {"budget": "lots"}, {"budget": True}):

@@ -29,25 +29,39 @@ def _fail(client, email, times):
 
 def test_failures_below_the_limit_still_let_the_right_password_in(client, alice, settings):
     assert _fail(client, alice.email, settings.AXES_FAILURE_LIMIT - 1).status_code == 200
-    assert client.post("/accounts/login/", {"email": alice.email, "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/accounts/login/", {"email": alice.email, "password": PASSWORD}).status_code
+        == 302
+    )
     client.post("/accounts/logout/")
     # a success resets the count: the same number of failures again does not lock
     assert _fail(client, alice.email, settings.AXES_FAILURE_LIMIT - 1).status_code == 200
 
 
-def test_reaching_the_limit_locks_out_even_the_right_password_on_the_page_and_the_api(client, alice, settings):
+def test_reaching_the_limit_locks_out_even_the_right_password_on_the_page_and_the_api(
+    client, alice, settings
+):
     assert _fail(client, alice.email, settings.AXES_FAILURE_LIMIT).status_code == 429
     locked = client.post("/accounts/login/", {"email": alice.email, "password": PASSWORD})
     assert locked.status_code == 429 and "Too many attempts" in locked.content.decode()
-    api = client.post("/api/v1/auth/login", {"email": alice.email, "password": PASSWORD}, content_type="application/json")
+    api = client.post(
+        "/api/v1/auth/login",
+        {"email": alice.email, "password": PASSWORD},
+        content_type="application/json",
+    )
     assert api.status_code == 429 and api.json()["code"] == "locked_out"
     assert "_auth_user_id" not in client.session
 
 
 def test_a_lock_out_is_per_account_and_address_and_cools_off(client, alice, bob, settings):
     _fail(client, alice.email, settings.AXES_FAILURE_LIMIT)
-    assert client.post("/accounts/login/", {"email": bob.email, "password": PASSWORD}).status_code == 302
-    assert settings.AXES_COOLOFF_TIME == 1 and settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+    assert (
+        client.post("/accounts/login/", {"email": bob.email, "password": PASSWORD}).status_code
+        == 302
+    )
+    assert settings.AXES_COOLOFF_TIME == 1 and settings.AXES_LOCKOUT_PARAMETERS == [
+        ["username", "ip_address"]
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -102,7 +116,10 @@ def test_logging_in_rotates_the_session_key(client, alice):
     session["before"] = "x"
     session.save()
     before = client.cookies["sessionid"].value
-    assert client.post("/accounts/login/", {"email": alice.email, "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/accounts/login/", {"email": alice.email, "password": PASSWORD}).status_code
+        == 302
+    )
     after = client.cookies["sessionid"].value
     assert after != before
     from django.contrib.sessions.backends.db import SessionStore
@@ -116,8 +133,12 @@ def test_api_login_rotates_the_session_key_too(client, alice):
     session = client.session
     session.save()
     before = session.session_key
-    client.post("/api/v1/auth/login", {"email": alice.email, "password": PASSWORD}, content_type="application/json",
-                headers={"X-CSRFToken": token})
+    client.post(
+        "/api/v1/auth/login",
+        {"email": alice.email, "password": PASSWORD},
+        content_type="application/json",
+        headers={"X-CSRFToken": token},
+    )
     assert client.cookies["sessionid"].value not in ("", before)
 
 
@@ -172,13 +193,23 @@ def test_the_admin_is_not_at_the_usual_path_and_is_for_staff_only(client, db, se
 
 
 def test_production_settings_are_strict(tmp_path):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "interdep.settings", "PRODUCTION": "true",
-           "SECRET_KEY": "p" * 60, "ALLOWED_HOSTS": "x.example.org", "INTERDEP_VAR_DIR": str(tmp_path)}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "interdep.settings",
+        "PRODUCTION": "true",
+        "SECRET_KEY": "p" * 60,
+        "ALLOWED_HOSTS": "x.example.org",
+        "INTERDEP_VAR_DIR": str(tmp_path),
+    }
     for name in ("DEBUG", "INTERDEP_ADMIN_PATH"):
         env.pop(name, None)
-    code = ("import django; django.setup(); from django.conf import settings as s; "
-            "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS >= 31536000, "
-            "s.DEBUG, 'upgrade-insecure-requests' in s.CONTENT_SECURITY_POLICY['DIRECTIVES'], s.ADMIN_PATH != 'admin')")
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS >= 31536000, "
+        "s.DEBUG, 'upgrade-insecure-requests' in s.CONTENT_SECURITY_POLICY['DIRECTIVES'], s.ADMIN_PATH != 'admin')"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True", "True", "True", "True", "False", "True", "True"]

@@ -26,7 +26,9 @@ REFLECTION = "I froze when I tried to say it, and that is worth knowing."
 
 
 def _active(person) -> list[PlanItem]:
-    return list(PlanItem.objects.filter(plan__person=person, status=PlanItem.ACTIVE).order_by("position"))
+    return list(
+        PlanItem.objects.filter(plan__person=person, status=PlanItem.ACTIVE).order_by("position")
+    )
 
 
 def test_a_plan_is_built_from_the_persons_own_growth_edges(client, alice):
@@ -36,7 +38,9 @@ def test_a_plan_is_built_from_the_persons_own_growth_edges(client, alice):
     edges = [f for f, _ in assessment_selectors.person_result(assessment).growth_edges()]
     expected = build_plan(person_edges=edges)
     items = _active(alice)
-    assert [(i.practice_id, i.facet, i.source) for i in items] == [(p.practice_id, p.facet, p.source) for p in expected]
+    assert [(i.practice_id, i.facet, i.source) for i in items] == [
+        (p.practice_id, p.facet, p.source) for p in expected
+    ]
     assert 2 <= len(items) <= 3
     page = client.get("/practice/").content.decode()
     by_id = {p.id: p for p in load_practices()}
@@ -51,10 +55,14 @@ def test_building_twice_from_the_same_results_gives_the_same_plan_and_keeps_the_
     first = [(i.practice_id, i.facet) for i in _active(alice)]
     services.plan_build(person=alice)
     assert [(i.practice_id, i.facet) for i in _active(alice)] == first
-    assert PlanItem.objects.filter(plan__person=alice, status=PlanItem.RETIRED).count() == len(first)
+    assert PlanItem.objects.filter(plan__person=alice, status=PlanItem.RETIRED).count() == len(
+        first
+    )
 
 
-def test_when_the_couple_report_is_shared_the_couple_edges_feed_the_plan_too(alice, bob, shared_couple):
+def test_when_the_couple_report_is_shared_the_couple_edges_feed_the_plan_too(
+    alice, bob, shared_couple
+):
     edges = selectors.growth_edges(alice)
     assert edges.couple, "a shared couple report has growth edges"
     services.plan_build(person=alice)
@@ -138,7 +146,9 @@ def test_completion_counts_weeks_since_the_practice_started_without_streaks(alic
     assert view.share == pytest.approx(0.5)
 
 
-def test_a_reflection_is_encrypted_in_the_table_and_shown_only_to_its_author(client, alice, bob, shared_couple):
+def test_a_reflection_is_encrypted_in_the_table_and_shown_only_to_its_author(
+    client, alice, bob, shared_couple
+):
     services.plan_build(person=alice)
     services.settings_set(person=alice, show_partner=True)
     item = _active(alice)[0]
@@ -156,10 +166,15 @@ def test_a_reflection_is_encrypted_in_the_table_and_shown_only_to_its_author(cli
     assert title in page and REFLECTION not in page
     for url in ("/api/v1/plan/partner", "/progress/", "/api/v1/plan/progress"):
         assert REFLECTION not in client.get(url).content.decode()
-    assert client.post(f"/practice/{item.pk}/reflection/", {"reflection": "mine now"}).status_code == 404
+    assert (
+        client.post(f"/practice/{item.pk}/reflection/", {"reflection": "mine now"}).status_code
+        == 404
+    )
 
 
-def test_the_partner_sees_no_practice_titles_until_they_are_shown(client, alice, bob, shared_couple):
+def test_the_partner_sees_no_practice_titles_until_they_are_shown(
+    client, alice, bob, shared_couple
+):
     services.plan_build(person=alice)
     titles = [{p.id: p for p in load_practices()}[i.practice_id].title for i in _active(alice)]
     client.force_login(bob)
@@ -171,7 +186,9 @@ def test_the_partner_sees_no_practice_titles_until_they_are_shown(client, alice,
 def test_a_partner_can_send_encouragement_and_the_person_reads_it(client, alice, bob, couple):
     client.force_login(bob)
     client.post("/practice/encourage/", {"preset": "proud", "message": ""})
-    client.post("/practice/encourage/", {"preset": "proud", "message": "Go gently, you're doing well"})
+    client.post(
+        "/practice/encourage/", {"preset": "proud", "message": "Go gently, you're doing well"}
+    )
     assert Encouragement.objects.filter(recipient=alice).count() == 2
     client.force_login(alice)
     page = client.get("/practice/").content.decode()
@@ -188,7 +205,9 @@ def test_encouragement_needs_a_partner_and_a_real_preset(alice):
     assert alone.value.code == "not_linked"
 
 
-def test_the_retake_is_suggested_six_weeks_after_the_latest_result_and_can_be_changed(client, alice):
+def test_the_retake_is_suggested_six_weeks_after_the_latest_result_and_can_be_changed(
+    client, alice
+):
     assessment = submit(alice, seed=9)
     client.force_login(alice)
     due = timezone.localdate(assessment.submitted_at) + timedelta(weeks=6)
@@ -208,7 +227,12 @@ def test_someone_elses_plan_item_is_not_found(client, alice, bob):
     client.force_login(bob)
     for action in ("check", "reflection", "swap", "pause", "resume"):
         assert client.post(f"/practice/{item.pk}/{action}/").status_code == 404
-    assert client.put(f"/api/v1/plan/items/{item.pk}/check", {"done": True}, content_type="application/json").status_code == 404
+    assert (
+        client.put(
+            f"/api/v1/plan/items/{item.pk}/check", {"done": True}, content_type="application/json"
+        ).status_code
+        == 404
+    )
 
 
 def test_the_api_builds_checks_and_reflects(client, alice):
@@ -218,14 +242,27 @@ def test_the_api_builds_checks_and_reflects(client, alice):
     built = client.post("/api/v1/plan").json()
     item = built["items"][0]
     assert item["practice"]["steps"] and item["practice"]["went_well"]
-    after = client.put(f"/api/v1/plan/items/{item['id']}/check", {"done": True}, content_type="application/json").json()
+    after = client.put(
+        f"/api/v1/plan/items/{item['id']}/check", {"done": True}, content_type="application/json"
+    ).json()
     assert after["items"][0]["done_this_week"] is True
-    after = client.put(f"/api/v1/plan/items/{item['id']}/reflection", {"text": "calmer"}, content_type="application/json")
+    after = client.put(
+        f"/api/v1/plan/items/{item['id']}/reflection",
+        {"text": "calmer"},
+        content_type="application/json",
+    )
     assert after.json()["items"][0]["reflection"] == "calmer"
-    assert client.put("/api/v1/plan/settings", {"retake_weeks": 0}, content_type="application/json").status_code == 422
+    assert (
+        client.put(
+            "/api/v1/plan/settings", {"retake_weeks": 0}, content_type="application/json"
+        ).status_code
+        == 422
+    )
 
 
-def test_plan_pages_use_a_bounded_number_of_queries(client, alice, bob, shared_couple, django_assert_max_num_queries):
+def test_plan_pages_use_a_bounded_number_of_queries(
+    client, alice, bob, shared_couple, django_assert_max_num_queries
+):
     services.plan_build(person=alice)
     client.force_login(alice)
     for url in ("/practice/", "/progress/", "/api/v1/plan"):
@@ -237,8 +274,10 @@ def test_the_demo_couple_has_plans_and_a_finished_vacation_exercise(client):
     from interdep.demo import demo_couple_create
     from interdep.exercises.models import Exercise
 
-    a, b = demo_couple_create(people=(("Ada", "ada-demo@example.org"), ("Ben", "ben-demo@example.org")),
-                              password="demo password here")
+    a, b = demo_couple_create(
+        people=(("Ada", "ada-demo@example.org"), ("Ben", "ben-demo@example.org")),
+        password="demo password here",
+    )
     assert len(_active(a)) >= 2 and len(_active(b)) >= 2
     assert CheckOff.objects.filter(item__plan__person=a).exists()
     exercise = Exercise.objects.get(kind="vacation", couple__memberships__person=a)

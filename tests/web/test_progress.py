@@ -27,7 +27,9 @@ def test_with_one_result_the_page_waits_for_a_second(client, alice):
     submit(alice, seed=1)
     client.force_login(alice)
     page = client.get("/progress/").content.decode()
-    assert "You have one result so far" in page and "data:image/svg+xml" in page  # the map, one point
+    assert (
+        "You have one result so far" in page and "data:image/svg+xml" in page
+    )  # the map, one point
 
 
 def test_a_big_move_is_called_a_reliable_change_and_a_small_one_is_not(client, alice):
@@ -36,7 +38,9 @@ def test_a_big_move_is_called_a_reliable_change_and_a_small_one_is_not(client, a
     last = submit(alice, seed=22, lean=0.98)
     results = [assessment_selectors.person_result(a) for a in (first, again, last)]
     view = progress.progress_view(alice)
-    rows = {row["name"]: row for row in view["since_first"]["scales"] + view["since_first"]["facets"]}
+    rows = {
+        row["name"]: row for row in view["since_first"]["scales"] + view["since_first"]["facets"]
+    }
     reliable_any = False
     for name, row in rows.items():
         before = results[0].scales.get(name, results[0].facets.get(name))
@@ -57,7 +61,9 @@ def test_a_big_move_is_called_a_reliable_change_and_a_small_one_is_not(client, a
     assert f"{view['reliable_count']} reliable change" in page
 
 
-def test_the_partners_path_shows_only_while_the_couple_report_is_shared(client, alice, bob, shared_couple):
+def test_the_partners_path_shows_only_while_the_couple_report_is_shared(
+    client, alice, bob, shared_couple
+):
     submit(bob, seed=5, lean=0.9)
     view = progress.progress_view(alice)
     assert [p.label for p in view["map_points"]] == ["You", "Bob"]
@@ -77,7 +83,9 @@ def test_the_api_reports_rci_for_each_score(client, alice):
     assert data["assessments"] == 2
     for row in data["since_first"]:
         if row["rci"] is not None:
-            assert row["rci"] == pytest.approx(_rci(row["before"], row["after"], row["name"]), abs=1e-3)
+            assert row["rci"] == pytest.approx(
+                _rci(row["before"], row["after"], row["name"]), abs=1e-3
+            )
             assert row["reliable"] is (abs(row["rci"]) > RCI_CRITERION)
 
 
@@ -92,12 +100,30 @@ def test_check_in_days_are_counted_as_the_persons_own_local_days(alice):
     from interdep.plans.progress import checkin_adherence
 
     now = timezone.now()
-    for hours_ago, tz in ((1, "Europe/London"), (2, "Europe/London"), (30, "Europe/London"), (80, "Australia/Sydney")):
-        CheckIn.objects.create(person=alice, occurred_at=now - timedelta(hours=hours_ago), tz=tz,
-                               valence=50, arousal=50, closeness=4, felt_self=4)
+    for hours_ago, tz in (
+        (1, "Europe/London"),
+        (2, "Europe/London"),
+        (30, "Europe/London"),
+        (80, "Australia/Sydney"),
+    ):
+        CheckIn.objects.create(
+            person=alice,
+            occurred_at=now - timedelta(hours=hours_ago),
+            tz=tz,
+            valence=50,
+            arousal=50,
+            closeness=4,
+            felt_self=4,
+        )
     today = timezone.localdate()
     expected = {
-        day for h, tz in ((1, "Europe/London"), (2, "Europe/London"), (30, "Europe/London"), (80, "Australia/Sydney"))
+        day
+        for h, tz in (
+            (1, "Europe/London"),
+            (2, "Europe/London"),
+            (30, "Europe/London"),
+            (80, "Australia/Sydney"),
+        )
         if (day := (now - timedelta(hours=h)).astimezone(ZoneInfo(tz)).date()) <= today
     }
     assert 2 <= len(expected) <= 4

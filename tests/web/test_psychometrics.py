@@ -154,7 +154,9 @@ def test_the_export_carries_the_consent_flag(client, alice):
     assert account["research_consent"] is True and account["research_consent_changed_at"]
 
 
-def test_the_psychometrics_page_uses_a_bounded_number_of_queries(client, pool, staff, django_assert_max_num_queries):
+def test_the_psychometrics_page_uses_a_bounded_number_of_queries(
+    client, pool, staff, django_assert_max_num_queries
+):
     client.force_login(staff)
     with django_assert_max_num_queries(12):
         assert client.get("/staff/psychometrics/").status_code == 200
@@ -167,7 +169,9 @@ def _one_factor_pool(n: int, seed: int) -> tuple[np.ndarray, tuple[str, ...]]:
     rng = np.random.default_rng(seed)
     trait = rng.normal(size=(n, 1))
     keyed = np.clip(np.round(3 + trait + rng.normal(scale=0.8, size=(n, len(item_ids)))), 1, 5)
-    return keyed_items(instrument, keyed, item_ids), item_ids  # reversing twice gives the keyed values back
+    return keyed_items(
+        instrument, keyed, item_ids
+    ), item_ids  # reversing twice gives the keyed values back
 
 
 def test_pool_reliability_is_reliability_table_when_that_can_be_computed():
@@ -175,7 +179,9 @@ def test_pool_reliability_is_reliability_table_when_that_can_be_computed():
 
     instrument = load_instrument()
     matrix, item_ids = _one_factor_pool(60, seed=3)
-    assert selectors.pool_reliability(instrument, matrix, item_ids) == reliability_table(instrument, matrix, item_ids)
+    assert selectors.pool_reliability(instrument, matrix, item_ids) == reliability_table(
+        instrument, matrix, item_ids
+    )
 
 
 def test_an_item_everyone_answered_alike_leaves_only_omega_of_its_group_unestimated():
@@ -190,13 +196,22 @@ def test_an_item_everyone_answered_alike_leaves_only_omega_of_its_group_unestima
     keyed = keyed_items(instrument, matrix, item_ids)
     cols = [item_ids.index(i.id) for i in instrument.items_of(kind="self", facet=group)]
     assert rows[group]["alpha"] == pytest.approx(cronbach_alpha(keyed[:, cols]), rel=1e-12)
-    assert all(r["omega"] is not None for name, r in rows.items() if name != group and r["kind"] == "facet")
+    assert all(
+        r["omega"] is not None for name, r in rows.items() if name != group and r["kind"] == "facet"
+    )
     assert rows["connection"]["alpha"] is not None and rows["self"]["alpha"] is not None
 
 
 def test_sem_is_sd_times_root_of_one_minus_alpha():
     from interdep.science.norms import PROVISIONAL_NORMS
 
-    error = selectors.ScaleError("self", 40, sd=12.0, alpha=0.84, provisional=PROVISIONAL_NORMS["self"])
+    error = selectors.ScaleError(
+        "self", 40, sd=12.0, alpha=0.84, provisional=PROVISIONAL_NORMS["self"]
+    )
     assert error.sem == pytest.approx(12.0 * (1 - 0.84) ** 0.5)
-    assert selectors.ScaleError("self", 40, sd=12.0, alpha=None, provisional=PROVISIONAL_NORMS["self"]).sem is None
+    assert (
+        selectors.ScaleError(
+            "self", 40, sd=12.0, alpha=None, provisional=PROVISIONAL_NORMS["self"]
+        ).sem
+        is None
+    )

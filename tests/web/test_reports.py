@@ -14,7 +14,10 @@ from .conftest import SAFETY_RAISING, SAFETY_WORDS, submit
 
 
 def _svgs(html: str) -> list[str]:
-    return [base64.b64decode(m).decode() for m in re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html)]
+    return [
+        base64.b64decode(m).decode()
+        for m in re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html)
+    ]
 
 
 def test_the_personal_report_matches_the_science_and_never_diagnoses(client, alice):
@@ -35,7 +38,9 @@ def test_the_api_report_is_the_scoring_json(client, alice):
     assessment = submit(alice, seed=3)
     client.force_login(alice)
     got = client.get("/api/v1/reports/me").json()
-    expected = score_answers(load_instrument(), selectors.answers_of(assessment), person_id=str(alice.pk)).to_dict()
+    expected = score_answers(
+        load_instrument(), selectors.answers_of(assessment), person_id=str(alice.pk)
+    ).to_dict()
     assert got == expected
 
 
@@ -66,7 +71,10 @@ def test_the_couple_report_is_the_same_science_from_both_sides(client, alice, bo
     client.force_login(bob)
     theirs = client.get("/api/v1/reports/couple").json()
     assert mine["pattern"] == theirs["pattern"]
-    assert mine["agreement"]["mean_absolute_difference"] == theirs["agreement"]["mean_absolute_difference"]
+    assert (
+        mine["agreement"]["mean_absolute_difference"]
+        == theirs["agreement"]["mean_absolute_difference"]
+    )
 
 
 def test_a_safety_signal_never_reaches_the_couple_report(client, alice, bob, couple):
@@ -97,13 +105,24 @@ def test_withdrawing_makes_the_couple_report_disappear_for_both(client, alice, b
         page = client.get(f"/couple/{shared_couple.pk}/report/")
         assert page.status_code == 403 and "No couple report right now" in page.content.decode()
         api = client.get("/api/v1/reports/couple")
-        assert api.status_code == 403 and api.json()["code"] in ("you_not_sharing", "partner_not_sharing")
+        assert api.status_code == 403 and api.json()["code"] in (
+            "you_not_sharing",
+            "partner_not_sharing",
+        )
 
 
-def test_report_pages_use_a_bounded_number_of_queries(client, alice, bob, shared_couple, django_assert_max_num_queries):
+def test_report_pages_use_a_bounded_number_of_queries(
+    client, alice, bob, shared_couple, django_assert_max_num_queries
+):
     client.force_login(alice)
     latest = selectors.history(alice)[0]
-    for url in ("/", "/couple/", f"/report/{latest.pk}/", f"/couple/{shared_couple.pk}/report/",
-                "/assessment/page/1/", "/api/v1/reports/couple"):
+    for url in (
+        "/",
+        "/couple/",
+        f"/report/{latest.pk}/",
+        f"/couple/{shared_couple.pk}/report/",
+        "/assessment/page/1/",
+        "/api/v1/reports/couple",
+    ):
         with django_assert_max_num_queries(12):
             assert client.get(url).status_code == 200

@@ -36,7 +36,12 @@ MAX_EXAMPLES = 15  # per operation and generation mode
 DEADLINE_MS = 3000
 #: Logging out would end the session the rest of the run uses; its own tests cover it.
 SKIP = {("POST", "/api/v1/auth/logout")}
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 
 @pytest.fixture
@@ -62,7 +67,10 @@ def session(db):
     client = Client()
     client.force_login(alice)
     token = client.get("/api/v1/auth/csrf").json()["csrf_token"]
-    cookies = {"sessionid": client.cookies["sessionid"].value, "csrftoken": client.cookies["csrftoken"].value}
+    cookies = {
+        "sessionid": client.cookies["sessionid"].value,
+        "csrftoken": client.cookies["csrftoken"].value,
+    }
     return {"alice": alice, "headers": {"X-CSRFToken": token}, "cookies": cookies}
 
 
@@ -85,8 +93,14 @@ def _documented_errors(raw: dict) -> set[int]:
 def _fuzz(operation, mode, session, counts, observed, failures) -> None:
     label = f"{operation.method.upper()} {operation.path}"
 
-    @settings(max_examples=MAX_EXAMPLES, deadline=DEADLINE_MS, database=None, derandomize=True,
-              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=DEADLINE_MS,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case):
         counts["cases"] += 1
@@ -99,8 +113,13 @@ def _fuzz(operation, mode, session, counts, observed, failures) -> None:
     except Unsatisfiable:
         # No parameters and no body: there is nothing to make invalid (negative mode only).
         assert mode == GenerationMode.NEGATIVE, label
-    except (Exception, BaseExceptionGroup) as exc:  # a check failed: collect it, so one run reports all
-        detail = " | ".join(line.strip() for line in str(getattr(exc, "exceptions", [exc])[0]).splitlines()[:3])
+    except (
+        Exception,
+        BaseExceptionGroup,
+    ) as exc:  # a check failed: collect it, so one run reports all
+        detail = " | ".join(
+            line.strip() for line in str(getattr(exc, "exceptions", [exc])[0]).splitlines()[:3]
+        )
         failures.append(f"{label} [{mode.value}]: {detail}")
 
 
@@ -114,7 +133,10 @@ def test_the_api_holds_to_its_openapi_document_under_fuzzing(session, _one_conne
 
     for result in schema.get_all_operations():
         operation = result.ok()
-        if (operation.method.upper(), operation.path if operation.path.startswith("/api") else "/api" + operation.path) in SKIP:
+        if (
+            operation.method.upper(),
+            operation.path if operation.path.startswith("/api") else "/api" + operation.path,
+        ) in SKIP:
             continue
         counts["operations"] += 1
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
@@ -122,19 +144,30 @@ def test_the_api_holds_to_its_openapi_document_under_fuzzing(session, _one_conne
 
     # Directed requests for the statuses a logged-in, well-behaved session never meets.
     anonymous = Client()
-    observed.setdefault(anonymous.get("/api/v1/me").status_code, set()).add("GET /api/v1/me (anonymous)")
+    observed.setdefault(anonymous.get("/api/v1/me").status_code, set()).add(
+        "GET /api/v1/me (anonymous)"
+    )
     for _ in range(20):
-        locked = anonymous.post("/api/v1/auth/login", {"email": "nobody@example.org", "password": "guess"},
-                                content_type="application/json")
-    observed.setdefault(locked.status_code, set()).add("POST /api/v1/auth/login (repeated failures)")
+        locked = anonymous.post(
+            "/api/v1/auth/login",
+            {"email": "nobody@example.org", "password": "guess"},
+            content_type="application/json",
+        )
+    observed.setdefault(locked.status_code, set()).add(
+        "POST /api/v1/auth/login (repeated failures)"
+    )
 
     raw = schema.raw_schema
     documented = _documented_errors(raw)
     unused = documented - set(observed)
     elapsed = time.monotonic() - started
-    print(f"\nschemathesis: {counts['cases']} generated cases over {counts['operations']} operations in "
-          f"{elapsed:.1f} s; statuses seen: { {k: len(v) for k, v in sorted(observed.items())} }")
+    print(
+        f"\nschemathesis: {counts['cases']} generated cases over {counts['operations']} operations in "
+        f"{elapsed:.1f} s; statuses seen: { {k: len(v) for k, v in sorted(observed.items())} }"
+    )
     assert not failures, "\n".join(failures)
     assert not any(status >= 500 for status in observed)
     assert counts["cases"] >= counts["operations"] * 2
-    assert not unused, f"documented error statuses never returned by any operation: {sorted(unused)}"
+    assert not unused, (
+        f"documented error statuses never returned by any operation: {sorted(unused)}"
+    )

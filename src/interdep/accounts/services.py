@@ -20,7 +20,9 @@ def user_create(*, email: str, password: str, display_name: str):
     if not display_name:
         raise ServiceError("bad_name", "Tell us what your partner should call you.", status=422)
     if User.objects.filter(email=email).exists():
-        raise ServiceError("email_taken", "An account with this email already exists. Try logging in.", status=409)
+        raise ServiceError(
+            "email_taken", "An account with this email already exists. Try logging in.", status=409
+        )
     candidate = User(email=email, display_name=display_name)
     try:
         password_validation.validate_password(password, candidate)

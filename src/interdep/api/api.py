@@ -50,7 +50,9 @@ PUBLIC_ERRORS = {400: Error, 403: Error, 409: Error, 422: Error}
 
 @api.exception_handler(ServiceError)
 def _service_error(request, exc: ServiceError):
-    return api.create_response(request, {"detail": exc.message, "code": exc.code}, status=exc.status)
+    return api.create_response(
+        request, {"detail": exc.message, "code": exc.code}, status=exc.status
+    )
 
 
 @api.exception_handler(PermissionDenied)
@@ -146,8 +148,13 @@ def _me(user) -> dict:
             "partner_shares": partner.shares,
             "couple_report_available": permissions.couple_report_access(user).allowed,
         }
-    return {"id": user.pk, "email": user.email, "display_name": user.display_name, "couple": couple,
-            "research_consent": user.research_consent}
+    return {
+        "id": user.pk,
+        "email": user.email,
+        "display_name": user.display_name,
+        "couple": couple,
+        "research_consent": user.research_consent,
+    }
 
 
 def _assessment(assessment) -> dict:
@@ -179,12 +186,19 @@ def csrf(request):
 def signup(request, payload: SignupIn):
     """Create an account and log the new person in."""
     _require_csrf(request)
-    user = account_services.user_create(email=payload.email, password=payload.password, display_name=payload.display_name)
+    user = account_services.user_create(
+        email=payload.email, password=payload.password, display_name=payload.display_name
+    )
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     return Status(201, _me(user))
 
 
-@api.post("/v1/auth/login", auth=None, response={200: MeOut, 401: Error, 429: Error, **PUBLIC_ERRORS}, tags=["auth"])
+@api.post(
+    "/v1/auth/login",
+    auth=None,
+    response={200: MeOut, 401: Error, 429: Error, **PUBLIC_ERRORS},
+    tags=["auth"],
+)
 def login_(request, payload: LoginIn):
     """Log in with email and password (repeated failures are throttled)."""
     _require_csrf(request)
@@ -258,19 +272,25 @@ def assessment_current(request):
     return _assessment(assessment_services.assessment_open(person=request.user))
 
 
-@api.put("/v1/assessments/current/answers", response={200: AssessmentOut, **ERRORS}, tags=["assessment"])
+@api.put(
+    "/v1/assessments/current/answers", response={200: AssessmentOut, **ERRORS}, tags=["assessment"]
+)
 def assessment_answers(request, payload: Body[dict[str, int | None]]):
     """Save answers {item_id: value}; null clears one."""
     return _assessment(assessment_services.answers_save(person=request.user, answers=payload))
 
 
-@api.post("/v1/assessments/current/submit", response={200: AssessmentOut, **ERRORS}, tags=["assessment"])
+@api.post(
+    "/v1/assessments/current/submit", response={200: AssessmentOut, **ERRORS}, tags=["assessment"]
+)
 def assessment_submit(request):
     """Submit atomically, recording the instrument version."""
     return _assessment(assessment_services.assessment_submit(person=request.user))
 
 
-@api.get("/v1/assessments/{assessment_id}", response={200: AssessmentOut, **ERRORS}, tags=["assessment"])
+@api.get(
+    "/v1/assessments/{assessment_id}", response={200: AssessmentOut, **ERRORS}, tags=["assessment"]
+)
 def assessment_detail(request, assessment_id: int):
     """One of your own assessments (anyone else's is 404)."""
     return _assessment(permissions.own_assessment_or_404(request.user, assessment_id))
@@ -288,7 +308,9 @@ def report_me(request):
     if latest is None:
         raise HttpError(404, "No submitted assessment yet.")
     mine = permissions.active_membership(request.user)
-    return selectors.person_result(latest, couple_id=str(mine.couple_id) if mine else None).to_dict()
+    return selectors.person_result(
+        latest, couple_id=str(mine.couple_id) if mine else None
+    ).to_dict()
 
 
 @api.get("/v1/reports/couple", response={200: dict, **ERRORS}, tags=["reports"])
@@ -299,7 +321,9 @@ def report_couple(request):
     if not access.allowed:
         return Status(403, {"detail": access.message, "code": access.reason})
     _, _, result = couple_result(
-        selectors.instrument_of(access.my_assessment), access.my_assessment, access.partner_assessment,
+        selectors.instrument_of(access.my_assessment),
+        access.my_assessment,
+        access.partner_assessment,
         couple_id=str(access.couple.pk),
     )
     return {**result.to_dict(), "partner_display_name": access.partner.person.display_name}

@@ -20,11 +20,21 @@ from interdep.science.norms import CUTOFF
 INK = "#2b2a33"
 MUTED = "#6b6878"
 GRID = "#e4dfd8"
-QUADRANT_FILL = {"interdependent": "#e3f1ea", "codependent": "#fbeee0", "extreme_independence": "#e6eef8", "disconnected": "#f1eef0"}
-POINT_COLOURS = ("#1f6f5c", "#a24d2a")  # deep green, deep terracotta: distinct without relying on red/green
+QUADRANT_FILL = {
+    "interdependent": "#e3f1ea",
+    "codependent": "#fbeee0",
+    "extreme_independence": "#e6eef8",
+    "disconnected": "#f1eef0",
+}
+POINT_COLOURS = (
+    "#1f6f5c",
+    "#a24d2a",
+)  # deep green, deep terracotta: distinct without relying on red/green
 POINT_MARKERS = ("o", "D")
 
-matplotlib.rcParams.update({"svg.fonttype": "none", "font.family": "DejaVu Sans", "svg.hashsalt": "interdep"})
+matplotlib.rcParams.update(
+    {"svg.fonttype": "none", "font.family": "DejaVu Sans", "svg.hashsalt": "interdep"}
+)
 
 
 @dataclass(frozen=True)
@@ -55,7 +65,9 @@ def map_frame() -> tuple[Figure, object]:
     )
     for x0, x1, y0, y1, key, text in regions:
         ax.axvspan(x0, x1, ymin=y0 / 100, ymax=y1 / 100, color=QUADRANT_FILL[key], zorder=0)
-        ax.text((x0 + x1) / 2, y1 - 4, text, ha="center", va="top", fontsize=10.5, color=MUTED, zorder=1)
+        ax.text(
+            (x0 + x1) / 2, y1 - 4, text, ha="center", va="top", fontsize=10.5, color=MUTED, zorder=1
+        )
     ax.axvline(CUTOFF, color=GRID, lw=1.5, zorder=1)
     ax.axhline(CUTOFF, color=GRID, lw=1.5, zorder=1)
     ax.set_xlabel("Connection  →", fontsize=12, color=INK)
@@ -73,7 +85,16 @@ def map_svg(points: Sequence[MapPoint]) -> str:
     fig, ax = map_frame()
     for k, point in enumerate(points):
         colour, marker = POINT_COLOURS[k % 2], POINT_MARKERS[k % 2]
-        ax.scatter([point.connection], [point.self], s=170, color=colour, marker=marker, edgecolor="white", linewidth=2, zorder=3)
+        ax.scatter(
+            [point.connection],
+            [point.self],
+            s=170,
+            color=colour,
+            marker=marker,
+            edgecolor="white",
+            linewidth=2,
+            zorder=3,
+        )
         # The higher point's label goes above it and the lower one's below, so two nearby points
         # never put their names on each other; near the top or bottom edge, stay inside.
         highest = max(p.self for p in points)
@@ -97,8 +118,12 @@ def map_svg(points: Sequence[MapPoint]) -> str:
     return svg_text(fig)
 
 
-def facet_bars_svg(rows: Sequence[tuple[str, float | None, str]], *, second: Sequence[float | None] | None = None,
-                   labels: tuple[str, str] = ("", "")) -> str:
+def facet_bars_svg(
+    rows: Sequence[tuple[str, float | None, str]],
+    *,
+    second: Sequence[float | None] | None = None,
+    labels: tuple[str, str] = ("", ""),
+) -> str:
     """Horizontal bars 0-100 per facet: rows of (label, score, capacity). With ``second``, two bars
     per facet (the couple report: you and your partner). Each facet's name sits above its bars,
     so the bars keep the full width and the text stays large on a phone."""
@@ -110,19 +135,39 @@ def facet_bars_svg(rows: Sequence[tuple[str, float | None, str]], *, second: Seq
     height = 0.26 if pair else 0.4
     for k, (label, score, capacity) in enumerate(rows):
         y = (n - 1 - k) * step
-        ax.text(0, y + (0.5 if pair else 0.34), label, fontsize=10.5, color=INK, va="center", ha="left")
+        ax.text(
+            0, y + (0.5 if pair else 0.34), label, fontsize=10.5, color=INK, va="center", ha="left"
+        )
         values = [(score, POINT_COLOURS[0] if capacity == "connection" else "#3d5a80", 0.0)]
         if pair:
-            values = [(score, POINT_COLOURS[0], height / 2 + 0.02), (second[k], POINT_COLOURS[1], -height / 2 - 0.02)]
+            values = [
+                (score, POINT_COLOURS[0], height / 2 + 0.02),
+                (second[k], POINT_COLOURS[1], -height / 2 - 0.02),
+            ]
         for value, colour, offset in values:
             ax.barh(y + offset, 100, height=height, color="#f0ebe4", zorder=0)
             if value is None:
-                ax.text(2, y + offset, "not enough answers", va="center", fontsize=9, color=MUTED, zorder=3)
+                ax.text(
+                    2,
+                    y + offset,
+                    "not enough answers",
+                    va="center",
+                    fontsize=9,
+                    color=MUTED,
+                    zorder=3,
+                )
                 continue
             ax.barh(y + offset, value, height=height, color=colour, zorder=2)
-            ax.text(value + 1.5 if value < 88 else value - 1.5, y + offset, f"{value:.0f}", va="center",
-                    ha="left" if value < 88 else "right", fontsize=9.5,
-                    color=INK if value < 88 else "white", zorder=3)
+            ax.text(
+                value + 1.5 if value < 88 else value - 1.5,
+                y + offset,
+                f"{value:.0f}",
+                va="center",
+                ha="left" if value < 88 else "right",
+                fontsize=9.5,
+                color=INK if value < 88 else "white",
+                zorder=3,
+            )
     ax.set_xlim(0, 100)
     ax.set_ylim(-0.6, (n - 1) * step + 0.8)
     ax.set_yticks([])
@@ -135,7 +180,14 @@ def facet_bars_svg(rows: Sequence[tuple[str, float | None, str]], *, second: Seq
         from matplotlib.patches import Patch
 
         ax.legend(
-            handles=[Patch(color=POINT_COLOURS[0], label=labels[0]), Patch(color=POINT_COLOURS[1], label=labels[1])],
-            loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, frameon=False, fontsize=10.5,
+            handles=[
+                Patch(color=POINT_COLOURS[0], label=labels[0]),
+                Patch(color=POINT_COLOURS[1], label=labels[1]),
+            ],
+            loc="lower left",
+            bbox_to_anchor=(0.0, 1.0),
+            ncol=2,
+            frameon=False,
+            fontsize=10.5,
         )
     return svg_text(fig)

@@ -12,7 +12,9 @@ from django.db.models import Q
 
 
 class Assessment(models.Model):
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assessments")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assessments"
+    )
     instrument_version = models.CharField(max_length=16)
     started_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -23,7 +25,9 @@ class Assessment(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["person"], condition=Q(submitted_at__isnull=True), name="one_open_assessment_per_person"
+                fields=["person"],
+                condition=Q(submitted_at__isnull=True),
+                name="one_open_assessment_per_person",
             )
         ]
         indexes = [models.Index(fields=["person", "-submitted_at"])]
@@ -40,4 +44,6 @@ class Answer(models.Model):
     answered_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["assessment", "item_id"], name="one_answer_per_item")]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "item_id"], name="one_answer_per_item")
+        ]

@@ -66,7 +66,8 @@ def personal_report(assessment: Assessment, *, couple_id: str | None = None) -> 
 
 def personal_report_from(instrument: Instrument, result: PersonResult) -> dict:
     strengths = [
-        Highlight(f, instrument.facet(f).label, s, instrument.facet(f).strength) for f, s in result.strengths()
+        Highlight(f, instrument.facet(f).label, s, instrument.facet(f).strength)
+        for f, s in result.strengths()
     ]
     edges = [
         Highlight(
@@ -101,7 +102,10 @@ def personal_report_from(instrument: Instrument, result: PersonResult) -> dict:
 
 
 def _facets_by_capacity(instrument: Instrument):
-    return sorted(instrument.facets, key=lambda f: (f.capacity != "connection", instrument.facet_ids.index(f.id)))
+    return sorted(
+        instrument.facets,
+        key=lambda f: (f.capacity != "connection", instrument.facet_ids.index(f.id)),
+    )
 
 
 def _gap_words(gap: float | None, seer: str, about: str, about_them: str) -> str:
@@ -111,22 +115,35 @@ def _gap_words(gap: float | None, seer: str, about: str, about_them: str) -> str
     return f"{seer} {'more' if gap > 0 else 'less'} of this in {about} than {about_them}."
 
 
-def couple_report(instrument: Instrument, mine: Assessment, theirs: Assessment, *, couple_id: str,
-                  partner_name: str) -> dict:
+def couple_report(
+    instrument: Instrument,
+    mine: Assessment,
+    theirs: Assessment,
+    *,
+    couple_id: str,
+    partner_name: str,
+) -> dict:
     me, partner, result = couple_result(instrument, mine, theirs, couple_id=couple_id)
     return couple_report_from(instrument, me, partner, result, partner_name=partner_name)
 
 
-def couple_result(instrument: Instrument, mine: Assessment, theirs: Assessment, *,
-                  couple_id: str) -> tuple[PersonResult, PersonResult, CoupleResult]:
+def couple_result(
+    instrument: Instrument, mine: Assessment, theirs: Assessment, *, couple_id: str
+) -> tuple[PersonResult, PersonResult, CoupleResult]:
     """The science of the couple report (no figures), from the viewer's side: "me", "partner"."""
     me = selectors.shared_person_result(mine, person_id="me", couple_id=couple_id)
     partner = selectors.shared_person_result(theirs, person_id="partner", couple_id=couple_id)
     return me, partner, analyse_couple(instrument, me, partner, couple_id=couple_id)
 
 
-def couple_report_from(instrument: Instrument, me: PersonResult, partner: PersonResult, result: CoupleResult, *,
-                       partner_name: str) -> dict:
+def couple_report_from(
+    instrument: Instrument,
+    me: PersonResult,
+    partner: PersonResult,
+    result: CoupleResult,
+    *,
+    partner_name: str,
+) -> dict:
     by_id = _practices_by_id()
     points = []
     for label, person in (("You", me), (partner_name, partner)):
@@ -154,21 +171,33 @@ def couple_report_from(instrument: Instrument, me: PersonResult, partner: Person
         "partner": partner,
         "partner_name": partner_name,
         "pattern_label": PATTERN_LABELS.get(result.pattern or "", "Not clear yet"),
-        "pattern_note": PATTERN_NOTES.get(result.pattern or "", "There are not yet enough answers to describe your pattern."),
+        "pattern_note": PATTERN_NOTES.get(
+            result.pattern or "", "There are not yet enough answers to describe your pattern."
+        ),
         "map_uri": svg_data_uri(figures.map_svg(points)) if points else None,
-        "bars_uri": svg_data_uri(figures.facet_bars_svg(rows, second=second, labels=("You", partner_name))),
+        "bars_uri": svg_data_uri(
+            figures.facet_bars_svg(rows, second=second, labels=("You", partner_name))
+        ),
         "gaps_about_me": [g for g in gaps if g["about"] == "me"],
         "gaps_about_partner": [g for g in gaps if g["about"] == "partner"],
         "agreement_words": _agreement_words(mad, r),
         "strengths": [
-            {"facet": s["facet"], "label": instrument.facet(s["facet"]).label, "score": s["score"],
-             "text": instrument.facet(s["facet"]).strength}
+            {
+                "facet": s["facet"],
+                "label": instrument.facet(s["facet"]).label,
+                "score": s["score"],
+                "text": instrument.facet(s["facet"]).strength,
+            }
             for s in result.strengths
         ],
         "edges": [
-            {"facet": e["facet"], "label": instrument.facet(e["facet"]).label, "score": e["score"],
-             "text": instrument.facet(e["facet"]).edge,
-             "practices": [by_id[p] for p in e["practices"] if p in by_id]}
+            {
+                "facet": e["facet"],
+                "label": instrument.facet(e["facet"]).label,
+                "score": e["score"],
+                "text": instrument.facet(e["facet"]).edge,
+                "practices": [by_id[p] for p in e["practices"] if p in by_id],
+            }
             for e in result.growth_edges
         ],
     }
@@ -177,7 +206,9 @@ def couple_report_from(instrument: Instrument, me: PersonResult, partner: Person
 def _agreement_words(mad: float | None, r: float | None) -> str:
     if mad is None:
         return "Not enough answers yet to compare your profiles."
-    closeness = "very alike" if mad < 10 else "fairly alike" if mad < 20 else "different in several places"
+    closeness = (
+        "very alike" if mad < 10 else "fairly alike" if mad < 20 else "different in several places"
+    )
     shape = ""
     if r is not None:
         shape = (

@@ -45,7 +45,12 @@ def pages(version: str) -> tuple[Page, ...]:
     result = []
     for k, chunk in enumerate(chunks, start=1):
         result.append(
-            Page(k, f"About you ({k} of {len(chunks)})", "How true is each sentence of you, these days?", tuple(chunk))
+            Page(
+                k,
+                f"About you ({k} of {len(chunks)})",
+                "How true is each sentence of you, these days?",
+                tuple(chunk),
+            )
         )
     for k, chunk in enumerate(partner_chunks, start=1):
         result.append(
@@ -68,7 +73,11 @@ def answers_of(assessment: Assessment) -> dict[str, int]:
 
 
 def history(person) -> list[Assessment]:
-    return list(Assessment.objects.filter(person=person, submitted_at__isnull=False).order_by("-submitted_at", "-pk"))
+    return list(
+        Assessment.objects.filter(person=person, submitted_at__isnull=False).order_by(
+            "-submitted_at", "-pk"
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -94,11 +103,16 @@ def instrument_of(assessment: Assessment) -> Instrument:
 def person_result(assessment: Assessment, *, couple_id: str | None = None) -> PersonResult:
     """The owner's own full result (all answers; private to them)."""
     return score_answers(
-        instrument_of(assessment), answers_of(assessment), person_id=str(assessment.person_id), couple_id=couple_id
+        instrument_of(assessment),
+        answers_of(assessment),
+        person_id=str(assessment.person_id),
+        couple_id=couple_id,
     )
 
 
-def shared_person_result(assessment: Assessment, *, person_id: str, couple_id: str | None = None) -> PersonResult:
+def shared_person_result(
+    assessment: Assessment, *, person_id: str, couple_id: str | None = None
+) -> PersonResult:
     """The result that may enter a couple report: scored without the safety-screen items.
 
     Fear, control and coercion answers stay out of anything a partner sees, even blended into a

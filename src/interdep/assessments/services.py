@@ -37,9 +37,13 @@ def _clean(instrument, answers: Mapping[str, object]) -> dict[str, int | None]:
         try:
             value = int(raw)
         except (TypeError, ValueError):
-            raise ServiceError("bad_value", f"Answer to {item_id!r} must be a whole number.", status=422) from None
+            raise ServiceError(
+                "bad_value", f"Answer to {item_id!r} must be a whole number.", status=422
+            ) from None
         if isinstance(raw, float) and raw != value:
-            raise ServiceError("bad_value", f"Answer to {item_id!r} must be a whole number.", status=422)
+            raise ServiceError(
+                "bad_value", f"Answer to {item_id!r} must be a whole number.", status=422
+            )
         if not instrument.scale.min <= value <= instrument.scale.max:
             raise ServiceError(
                 "bad_value",
@@ -55,7 +59,11 @@ def answers_save(*, person, answers: Mapping[str, object]) -> Assessment:
     """Save (or clear) some answers of the person's open assessment; idempotent."""
     assessment = assessment_open(person=person)
     cleaned = _clean(load_instrument(assessment.instrument_version), answers)
-    given = [Answer(assessment=assessment, item_id=k, value=v) for k, v in cleaned.items() if v is not None]
+    given = [
+        Answer(assessment=assessment, item_id=k, value=v)
+        for k, v in cleaned.items()
+        if v is not None
+    ]
     cleared = [k for k, v in cleaned.items() if v is None]
     if given:
         Answer.objects.bulk_create(
@@ -74,12 +82,20 @@ def answers_save(*, person, answers: Mapping[str, object]) -> Assessment:
 def assessment_submit(*, person) -> Assessment:
     """Freeze the open assessment with its instrument version; a retake starts a new one."""
     couple_services.lock_couple_of(person)
-    assessment = Assessment.objects.select_for_update().filter(person=person, submitted_at__isnull=True).first()
+    assessment = (
+        Assessment.objects.select_for_update()
+        .filter(person=person, submitted_at__isnull=True)
+        .first()
+    )
     if assessment is None:
-        raise ServiceError("nothing_open", "There is no assessment in progress to submit.", status=409)
+        raise ServiceError(
+            "nothing_open", "There is no assessment in progress to submit.", status=409
+        )
     answers = selectors.answers_of(assessment)
     if not answers:
-        raise ServiceError("no_answers", "Answer at least some questions before you submit.", status=422)
+        raise ServiceError(
+            "no_answers", "Answer at least some questions before you submit.", status=422
+        )
     instrument = load_instrument(assessment.instrument_version)
     assessment.safety_raised = instrument.safety_raised(answers)
     assessment.submitted_at = timezone.now()

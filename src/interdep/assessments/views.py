@@ -25,14 +25,18 @@ def home(request):
     open_one = selectors.open_assessment(request.user)
     latest = permissions.latest_submitted(request.user)
     access = permissions.couple_report_access(request.user) if partner else None
-    return render(request, "home.html", {
-        "partner": partner,
-        "open_assessment": open_one,
-        "progress": selectors.progress(open_one) if open_one else None,
-        "latest": latest,
-        "access": access,
-        "statements": statements,
-    })
+    return render(
+        request,
+        "home.html",
+        {
+            "partner": partner,
+            "open_assessment": open_one,
+            "progress": selectors.progress(open_one) if open_one else None,
+            "latest": latest,
+            "access": access,
+            "statements": statements,
+        },
+    )
 
 
 @login_required
@@ -76,15 +80,21 @@ def assessment_page(request, number: int):
         return redirect("assessment_review")
     answers = selectors.answers_of(assessment)
     instrument = selectors.instrument_of(assessment)
-    return render(request, "assessments/page.html", {
-        "assessment": assessment,
-        "page": page,
-        "page_count": len(all_pages),
-        "items": [(item, answers.get(item.id)) for item in page.items],
-        "progress": selectors.progress(assessment, answers),
-        "scale": sorted(instrument.scale.anchors.items()),
-        "next_url": reverse("assessment_page", args=[number + 1]) if number < len(all_pages) else reverse("assessment_review"),
-    })
+    return render(
+        request,
+        "assessments/page.html",
+        {
+            "assessment": assessment,
+            "page": page,
+            "page_count": len(all_pages),
+            "items": [(item, answers.get(item.id)) for item in page.items],
+            "progress": selectors.progress(assessment, answers),
+            "scale": sorted(instrument.scale.anchors.items()),
+            "next_url": reverse("assessment_page", args=[number + 1])
+            if number < len(all_pages)
+            else reverse("assessment_review"),
+        },
+    )
 
 
 @login_required
@@ -100,9 +110,15 @@ def assessment_answer(request):
     except ServiceError as exc:
         error = exc.message
     # 200 even on a refusal: htmx 2 does not swap 4xx responses, and the message must show.
-    return render(request, "assessments/page.html#progress", {
-        "progress": selectors.progress(assessment), "saved": error is None, "error": error,
-    })
+    return render(
+        request,
+        "assessments/page.html#progress",
+        {
+            "progress": selectors.progress(assessment),
+            "saved": error is None,
+            "error": error,
+        },
+    )
 
 
 @login_required
@@ -114,11 +130,15 @@ def assessment_review(request):
         (page, sum(1 for i in page.items if i.id not in answers))
         for page in selectors.pages(assessment.instrument_version)
     ]
-    return render(request, "assessments/review.html", {
-        "progress": selectors.progress(assessment, answers),
-        "missing": [(p, n) for p, n in missing if n],
-        "page_count": len(missing),
-    })
+    return render(
+        request,
+        "assessments/review.html",
+        {
+            "progress": selectors.progress(assessment, answers),
+            "missing": [(p, n) for p, n in missing if n],
+            "page_count": len(missing),
+        },
+    )
 
 
 @login_required
@@ -151,9 +171,15 @@ def report_detail(request, assessment_id: int):
         return redirect("assessment_start")
     mine = permissions.active_membership(request.user)
     report = reports.personal_report(assessment, couple_id=str(mine.couple_id) if mine else None)
-    return render(request, "assessments/report.html", {
-        "assessment": assessment, "report": report, "history": selectors.history(request.user),
-    })
+    return render(
+        request,
+        "assessments/report.html",
+        {
+            "assessment": assessment,
+            "report": report,
+            "history": selectors.history(request.user),
+        },
+    )
 
 
 @login_required
@@ -167,4 +193,6 @@ def support(request):
     """Calm resources for everyone; the personal note shows only to the person whose own latest
     answers raised a safety signal (never to a partner, never in a title)."""
     latest = permissions.latest_submitted(request.user) if request.user.is_authenticated else None
-    return render(request, "assessments/support.html", {"raised": bool(latest and latest.safety_raised)})
+    return render(
+        request, "assessments/support.html", {"raised": bool(latest and latest.safety_raised)}
+    )

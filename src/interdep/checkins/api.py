@@ -27,9 +27,15 @@ class CheckInIn(Schema):
     bid_answered: str = Field("", description='"yes", "no" or "" (no bid)')
     no_choice: str = Field(NoChoice.NONE, description='"none", "said" or "held_back"')
     conflict: bool = False
-    note: str = Field("", description="Private to you, encrypted at rest; never shown to anyone else")
-    occurred_at: datetime | None = Field(None, description="When it was, for a late entry (ISO 8601 with offset)")
-    tz: str | None = Field(None, description="IANA time zone you were in (default: your schedule's)")
+    note: str = Field(
+        "", description="Private to you, encrypted at rest; never shown to anyone else"
+    )
+    occurred_at: datetime | None = Field(
+        None, description="When it was, for a late entry (ISO 8601 with offset)"
+    )
+    tz: str | None = Field(
+        None, description="IANA time zone you were in (default: your schedule's)"
+    )
 
 
 class CheckInOut(Schema):
@@ -63,9 +69,18 @@ class ScheduleOut(Schema):
 
 def _checkin(c: CheckIn) -> dict:
     return {
-        "id": c.pk, "occurred_at": selectors.local_time(c), "tz": c.tz, "valence": c.valence,
-        "arousal": c.arousal, "closeness": c.closeness, "felt_self": c.felt_self, "bid_made": c.bid_made,
-        "bid_answered": c.bid_answered, "no_choice": c.no_choice, "conflict": c.conflict, "note": c.note,
+        "id": c.pk,
+        "occurred_at": selectors.local_time(c),
+        "tz": c.tz,
+        "valence": c.valence,
+        "arousal": c.arousal,
+        "closeness": c.closeness,
+        "felt_self": c.felt_self,
+        "bid_made": c.bid_made,
+        "bid_answered": c.bid_answered,
+        "no_choice": c.no_choice,
+        "conflict": c.conflict,
+        "note": c.note,
     }
 
 
@@ -79,7 +94,10 @@ def checkin_create(request, payload: CheckInIn):
 @router.get("", response={200: list[CheckInOut], **ERRORS})
 def checkin_list(request, since: datetime | None = None, limit: int = 200):
     """Your own check-ins, newest first (nobody else's, ever)."""
-    return [_checkin(c) for c in selectors.own_checkins(request.user, since=since, limit=max(1, min(limit, 1000)))]
+    return [
+        _checkin(c)
+        for c in selectors.own_checkins(request.user, since=since, limit=max(1, min(limit, 1000)))
+    ]
 
 
 @router.get("/schedule", response={200: ScheduleOut, **ERRORS})
@@ -114,4 +132,3 @@ def dynamics(request):
     if view.state == "no_access":
         return Status(403, {"detail": view.message, "code": view.code})
     return view.to_dict()
-

@@ -47,7 +47,9 @@ def couple_checkins(
         day = first_day + timedelta(days=d)
         for text in times:
             hh, mm = (int(x) for x in text.split(":"))
-            at_a = datetime.combine(day, time(hh, mm), tzinfo=where) + timedelta(minutes=rng.randint(0, 20))
+            at_a = datetime.combine(day, time(hh, mm), tzinfo=where) + timedelta(
+                minutes=rng.randint(0, 20)
+            )
             at_b = at_a + timedelta(minutes=rng.randint(3, 25))
             for key in means:
                 prev_a, prev_b = state[key]
@@ -70,7 +72,9 @@ def couple_checkins(
                     bid_answered=rng.choice(("yes", "yes", "no")),
                     no_choice=rng.choice(("none",) * 6 + ("said", "held_back")),
                     conflict=rng.random() < 0.06,
-                    occurred_at=at, tz=tz, now=at + timedelta(minutes=1),
+                    occurred_at=at,
+                    tz=tz,
+                    now=at + timedelta(minutes=1),
                 )
                 made += 1
     return made
@@ -85,4 +89,6 @@ def demo_checkins(a, b, *, now: datetime | None = None, days: int = 21) -> int:
     for person in (a, b):
         services.schedule_save(person=person, times=list(DEMO_TIMES), tz=tz)
     today = now.astimezone(ZoneInfo(tz)).date()
-    return couple_checkins(a, b, first_day=today - timedelta(days=days - 1), days=days, tz=tz, seed=4, until=now)
+    return couple_checkins(
+        a, b, first_day=today - timedelta(days=days - 1), days=days, tz=tz, seed=4, until=now
+    )

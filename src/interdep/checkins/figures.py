@@ -23,11 +23,16 @@ LINE = "#e4dfd8"
 EMPTY = "#ffffff"
 #: Pale sand (low mood) to deep green (good mood): lightness carries the value, not hue.
 MOOD_MAP = LinearSegmentedColormap.from_list("mood", ["#f6e7d2", "#b9d8c6", "#1f6f5c"])
-SERIES = (("valence", "Mood", 0, 100, "#1f6f5c"), ("closeness", "Closeness", 1, 7, "#a24d2a"),
-          ("felt_self", "Time for me", 1, 7, "#1b4fd6"))
+SERIES = (
+    ("valence", "Mood", 0, 100, "#1f6f5c"),
+    ("closeness", "Closeness", 1, 7, "#a24d2a"),
+    ("felt_self", "Time for me", 1, 7, "#1b4fd6"),
+)
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
-matplotlib.rcParams.update({"svg.fonttype": "none", "font.family": "DejaVu Sans", "svg.hashsalt": "interdep"})
+matplotlib.rcParams.update(
+    {"svg.fonttype": "none", "font.family": "DejaVu Sans", "svg.hashsalt": "interdep"}
+)
 
 
 def calendar_svg(days: Mapping[date, float], *, today: date, weeks: int = 6) -> str:
@@ -51,17 +56,34 @@ def calendar_svg(days: Mapping[date, float], *, today: date, weeks: int = 6) -> 
             colour = EMPTY if value is None else MOOD_MAP(value / 100)
             ax.add_patch(_cell(col, row, colour))
             dark = value is not None and value >= 70
-            label = day.strftime("%-d %b") if day.day == 1 or (row == 0 and col == 0) else str(day.day)
-            ax.text(col, row, label, ha="center", va="center", fontsize=9.5 if len(label) < 3 else 7.5,
-                    color="#ffffff" if dark else INK, fontweight="bold" if day == today else "normal")
+            label = (
+                day.strftime("%-d %b") if day.day == 1 or (row == 0 and col == 0) else str(day.day)
+            )
+            ax.text(
+                col,
+                row,
+                label,
+                ha="center",
+                va="center",
+                fontsize=9.5 if len(label) < 3 else 7.5,
+                color="#ffffff" if dark else INK,
+                fontweight="bold" if day == today else "normal",
+            )
     return svg_text(fig)
 
 
 def _cell(col: int, row: int, colour):
     from matplotlib.patches import FancyBboxPatch
 
-    return FancyBboxPatch((col - 0.44, row - 0.44), 0.88, 0.88, boxstyle="round,pad=0,rounding_size=0.12",
-                          facecolor=colour, edgecolor=LINE, linewidth=1)
+    return FancyBboxPatch(
+        (col - 0.44, row - 0.44),
+        0.88,
+        0.88,
+        boxstyle="round,pad=0,rounding_size=0.12",
+        facecolor=colour,
+        edgecolor=LINE,
+        linewidth=1,
+    )
 
 
 def trends_svg(daily: Mapping[str, Mapping[date, float]], *, today: date, days: int = 42) -> str:
@@ -83,7 +105,15 @@ def trends_svg(daily: Mapping[str, Mapping[date, float]], *, today: date, days: 
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         if not points:
-            ax.text((days - 1) / 2, (low + high) / 2, "no check-ins yet", ha="center", va="center", fontsize=10, color=MUTED)
+            ax.text(
+                (days - 1) / 2,
+                (low + high) / 2,
+                "no check-ins yet",
+                ha="center",
+                va="center",
+                fontsize=10,
+                color=MUTED,
+            )
     ticks = list(range(days - 1, -1, -14))[::-1]
     axes[-1].set_xticks(ticks)
     axes[-1].set_xticklabels([(start + timedelta(days=t)).strftime("%-d %b") for t in ticks])

@@ -39,7 +39,9 @@ def _feel():
 
 
 class CheckIn(models.Model):
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins"
+    )
     #: When it was (the person may enter it late and say when); stored as an instant (UTC)...
     occurred_at = models.DateTimeField()
     #: ...together with the time zone the person was in, so local days and hours stay right.
@@ -50,7 +52,9 @@ class CheckIn(models.Model):
     closeness = models.PositiveSmallIntegerField(validators=_feel())
     felt_self = models.PositiveSmallIntegerField(validators=_feel())
     bid_made = models.BooleanField(default=False)
-    bid_answered = models.CharField(max_length=4, choices=BidAnswered.choices, blank=True, default="")
+    bid_answered = models.CharField(
+        max_length=4, choices=BidAnswered.choices, blank=True, default=""
+    )
     no_choice = models.CharField(max_length=10, choices=NoChoice.choices, default=NoChoice.NONE)
     conflict = models.BooleanField(default=False)
     note = EncryptedTextField(blank=True, default="")
@@ -58,7 +62,9 @@ class CheckIn(models.Model):
     class Meta:
         ordering = ["-occurred_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["person", "occurred_at"], name="one_checkin_per_person_and_moment"),
+            models.UniqueConstraint(
+                fields=["person", "occurred_at"], name="one_checkin_per_person_and_moment"
+            ),
         ]
         indexes = [models.Index(fields=["person", "occurred_at"], name="checkin_person_time")]
 
@@ -66,7 +72,9 @@ class CheckIn(models.Model):
 class Schedule(models.Model):
     """When a person would like to be prompted: local times in their own time zone."""
 
-    person = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkin_schedule")
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkin_schedule"
+    )
     #: Local prompt times as "HH:MM", sorted, 1 to MAX_PROMPTS_PER_DAY of them.
     times = models.JSONField(default=list)
     tz = models.CharField(max_length=64, default="UTC")
@@ -85,7 +93,9 @@ class Reminder(models.Model):
         SENT = "sent"
         SKIPPED = "skipped"
 
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkin_reminders")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkin_reminders"
+    )
     slot_at = models.DateTimeField()
     channel = models.CharField(max_length=20)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
@@ -94,5 +104,7 @@ class Reminder(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["person", "slot_at"], name="one_reminder_per_person_and_slot"),
+            models.UniqueConstraint(
+                fields=["person", "slot_at"], name="one_reminder_per_person_and_slot"
+            ),
         ]

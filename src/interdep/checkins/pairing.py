@@ -62,7 +62,9 @@ def _one_per_stamp(stamps, entries):
     return sorted(out.values(), key=lambda e: e[0])
 
 
-def days_together(a: Sequence[tuple[datetime, float | None]], b: Sequence[tuple[datetime, float | None]]) -> int:
+def days_together(
+    a: Sequence[tuple[datetime, float | None]], b: Sequence[tuple[datetime, float | None]]
+) -> int:
     """Local calendar days on which both partners have a value (each stamp in its own zone),
     as the model counts them for its minimum of overlapping days."""
     days_a = {t.date() for t, v in a if v is not None}

@@ -87,10 +87,17 @@ class Timeline:
 def timeline(person, *, now: datetime | None = None, weeks: int = 6) -> Timeline:
     """Calendar heat map and trend lines of the person's own last weeks (one query)."""
     now = now or timezone.now()
-    schedule_tz = Schedule.objects.filter(person=person).values_list("tz", flat=True).first() or "UTC"
+    schedule_tz = (
+        Schedule.objects.filter(person=person).values_list("tz", flat=True).first() or "UTC"
+    )
     today = now.astimezone(ZoneInfo(schedule_tz)).date()
     start = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
-    entries = own_checkins(person, since=datetime.combine(start - timedelta(days=1), datetime.min.time(), tzinfo=ZoneInfo("UTC")))
+    entries = own_checkins(
+        person,
+        since=datetime.combine(
+            start - timedelta(days=1), datetime.min.time(), tzinfo=ZoneInfo("UTC")
+        ),
+    )
     by_day: dict[str, dict[date, list[float]]] = defaultdict(lambda: defaultdict(list))
     for entry in entries:
         entry.local = local_time(entry)
@@ -163,7 +170,10 @@ class DynamicsView:
 
 
 def _labels(partner_name: str) -> tuple[str, str]:
-    return ("You", partner_name if partner_name and partner_name.lower() != "you" else "Your partner")
+    return (
+        "You",
+        partner_name if partner_name and partner_name.lower() != "you" else "Your partner",
+    )
 
 
 def _series(entries, key: str):
@@ -178,30 +188,48 @@ def couple_dynamics_view(user, *, figure: bool = True, roles: bool = False) -> D
     """
     access = permissions.checkin_dynamics_access(user)
     if not access.allowed:
-        return DynamicsView("no_access", message=access.message or permissions.REASONS["not_linked"],
-                            code=access.reason or "not_linked")
+        return DynamicsView(
+            "no_access",
+            message=access.message or permissions.REASONS["not_linked"],
+            code=access.reason or "not_linked",
+        )
     partner = access.partner.person
     me_label, partner_label = ("me", "partner") if roles else _labels(partner.display_name)
     view = pair_dynamics(
-        (user.pk, me_label), (partner.pk, partner_label), couple_id=access.couple.pk,
-        sentences=not roles, figure=figure and not roles, title_label="your",
+        (user.pk, me_label),
+        (partner.pk, partner_label),
+        couple_id=access.couple.pk,
+        sentences=not roles,
+        figure=figure and not roles,
+        title_label="your",
     )
     view.partner_name = partner.display_name
     if view.state == "not_yet":
-        view.message = not_yet_message(view.variables[0].result, view.days_together, "your partner" if roles else partner_label)
+        view.message = not_yet_message(
+            view.variables[0].result, view.days_together, "your partner" if roles else partner_label
+        )
     return view
 
 
-def pair_dynamics(first: tuple[int, str], second: tuple[int, str], *, couple_id: int, sentences: bool = True,
-                  figure: bool = True, title_label: str = "the") -> DynamicsView:
+def pair_dynamics(
+    first: tuple[int, str],
+    second: tuple[int, str],
+    *,
+    couple_id: int,
+    sentences: bool = True,
+    figure: bool = True,
+    title_label: str = "the",
+) -> DynamicsView:
     """Two people's dynamics from their check-ins, labelled as given ((person id, label) each,
     the first listed first in the sentences). Callers decide who may see it: the couple under
     their shared consent, a clinician under a grant with the dynamics scope."""
     (first_id, first_label), (second_id, second_label) = first, second
     entries: dict[int, list[CheckIn]] = {first_id: [], second_id: []}
-    for entry in CheckIn.objects.filter(person_id__in=(first_id, second_id)).only(
-        "person_id", "occurred_at", "tz", "valence", "closeness"
-    ).order_by("occurred_at"):
+    for entry in (
+        CheckIn.objects.filter(person_id__in=(first_id, second_id))
+        .only("person_id", "occurred_at", "tz", "valence", "closeness")
+        .order_by("occurred_at")
+    ):
         entries[entry.person_id].append(entry)
     variables = []
     together = 0
@@ -210,16 +238,28 @@ def pair_dynamics(first: tuple[int, str], second: tuple[int, str], *, couple_id:
         if key == DYNAMICS_VARIABLES[0][0]:
             together = days_together(a, b)
         result = couple_dynamics(
-            a, b, persons=(first_label, second_label), couple_id=str(couple_id), variable=key,
-            max_gap=APP_MAX_GAP, overnight=True, min_overlap_days=APP_MIN_OVERLAP_DAYS,
+            a,
+            b,
+            persons=(first_label, second_label),
+            couple_id=str(couple_id),
+            variable=key,
+            max_gap=APP_MAX_GAP,
+            overnight=True,
+            min_overlap_days=APP_MIN_OVERLAP_DAYS,
         )
-        words = describe(result, label, order=(first_label, second_label)) if result.ok and sentences else []
+        words = (
+            describe(result, label, order=(first_label, second_label))
+            if result.ok and sentences
+            else []
+        )
         variables.append(VariableDynamics(key, label, result, words))
     view = DynamicsView("ok", days_together=together, variables=variables)
     first_result = variables[0].result
     if not first_result.ok:
         view.state = "not_yet"
-        view.message = not_yet_message(first_result, together, second_label, first_label=first_label)
+        view.message = not_yet_message(
+            first_result, together, second_label, first_label=first_label
+        )
         return view
     if figure:
         title = f"How {title_label} {variables[0].label} moves"
@@ -227,22 +267,30 @@ def pair_dynamics(first: tuple[int, str], second: tuple[int, str], *, couple_id:
     return view
 
 
-def not_yet_message(result: CoupleDynamics, together: int, partner_label: str, *, first_label: str = "You") -> str:
+def not_yet_message(
+    result: CoupleDynamics, together: int, partner_label: str, *, first_label: str = "You"
+) -> str:
     """Why there is no picture yet, to the couple ("you and Sam") or about them ("Alex and Sam")."""
     need = APP_MIN_OVERLAP_DAYS
     to_them = first_label == "You"
     pair = f"you and {partner_label}" if to_them else f"{first_label} and {partner_label}"
     if together < need:
         more = need - together
-        return (f"{together} of {need} days together so far: the picture needs {need} days on which {pair} "
-                f"both checked in, so {more} more day{'s' if more != 1 else ''} to go.")
+        return (
+            f"{together} of {need} days together so far: the picture needs {need} days on which {pair} "
+            f"both checked in, so {more} more day{'s' if more != 1 else ''} to go."
+        )
     if result.n_pairs_by_person and min(result.n_pairs_by_person.values()) < 10:
-        return (f"{_cap(pair)} have {together} days together, but still too few check-ins close in time to each "
-                "other. The picture follows how one check-in leads to the next, so it needs both checking in "
-                "around the same times (within an hour and a half) on at least 10 occasions, "
-                "ideally more than once a day.")
-    return (f"There is enough data, but the answers vary too little to see how {'your' if to_them else 'their'} "
-            "moods move (for example, always the same answer). Moving the sliders to match each moment will help.")
+        return (
+            f"{_cap(pair)} have {together} days together, but still too few check-ins close in time to each "
+            "other. The picture follows how one check-in leads to the next, so it needs both checking in "
+            "around the same times (within an hour and a half) on at least 10 occasions, "
+            "ideally more than once a day."
+        )
+    return (
+        f"There is enough data, but the answers vary too little to see how {'your' if to_them else 'their'} "
+        "moods move (for example, always the same answer). Moving the sliders to match each moment will help."
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -279,7 +327,9 @@ def _subj(label: str) -> str:
     return "you" if label == "You" else label
 
 
-def describe(result: CoupleDynamics, label: str, *, order: tuple[str, str] | None = None) -> list[str]:
+def describe(
+    result: CoupleDynamics, label: str, *, order: tuple[str, str] | None = None
+) -> list[str]:
     """Warm, plain sentences for one variable; every number comes with its uncertainty.
 
     ``order`` puts the viewer first (the model lists persons sorted by label)."""
@@ -290,43 +340,63 @@ def describe(result: CoupleDynamics, label: str, *, order: tuple[str, str] | Non
         sign = _clear(iv)
         whose = _cap(_poss(person))
         if sign > 0:
-            out.append(f"{whose} {label} tends to linger {_size(eff)}: how {_subj(person)} felt at one check-in "
-                       f"still shows at the next {_numbers(eff, iv)}.")
+            out.append(
+                f"{whose} {label} tends to linger {_size(eff)}: how {_subj(person)} felt at one check-in "
+                f"still shows at the next {_numbers(eff, iv)}."
+            )
         elif sign < 0:
-            out.append(f"{whose} {label} tends to swing back: a higher moment is often followed by a lower one "
-                       f"{_numbers(eff, iv)}.")
+            out.append(
+                f"{whose} {label} tends to swing back: a higher moment is often followed by a lower one "
+                f"{_numbers(eff, iv)}."
+            )
         else:
-            out.append(f"We can't tell yet whether {_poss(person)} {label} carries over from one check-in to the "
-                       f"next {_numbers(eff, iv)}.")
+            out.append(
+                f"We can't tell yet whether {_poss(person)} {label} carries over from one check-in to the "
+                f"next {_numbers(eff, iv)}."
+            )
     for src, dst in ((a, b), (b, a)):
         key = f"{src}->{dst}"
         eff, iv = result.transmission[key], result.intervals[key]
         sign = _clear(iv)
         if sign > 0:
-            out.append(f"When {_poss(src)} {label} was higher than usual, {_poss(dst)} tended to be higher at the "
-                       f"next check-in too: it reaches {_subj(dst)} {_size(eff)} {_numbers(eff, iv)}.")
+            out.append(
+                f"When {_poss(src)} {label} was higher than usual, {_poss(dst)} tended to be higher at the "
+                f"next check-in too: it reaches {_subj(dst)} {_size(eff)} {_numbers(eff, iv)}."
+            )
         elif sign < 0:
-            out.append(f"When {_poss(src)} {label} was higher than usual, {_poss(dst)} tended to be a little lower "
-                       f"at the next check-in {_numbers(eff, iv)}.")
+            out.append(
+                f"When {_poss(src)} {label} was higher than usual, {_poss(dst)} tended to be a little lower "
+                f"at the next check-in {_numbers(eff, iv)}."
+            )
         else:
-            out.append(f"We can't tell yet whether {_poss(src)} {label} carries over to {_poss(dst)} "
-                       f"{label} {_numbers(eff, iv)}.")
+            out.append(
+                f"We can't tell yet whether {_poss(src)} {label} carries over to {_poss(dst)} "
+                f"{label} {_numbers(eff, iv)}."
+            )
     asym = result.asymmetry
     if asym.get("estimate") is not None and asym.get("interval"):
         if _clear(asym["interval"]) == 0:
-            out.append(f"As far as we can tell, {label} travels about as much each way between you.")
+            out.append(
+                f"As far as we can tell, {label} travels about as much each way between you."
+            )
         else:
             first, second = result.persons
             src, dst = (first, second) if asym["estimate"] > 0 else (second, first)
-            out.append(f"{_cap(label)} travels more from {_subj(src)} to {_subj(dst)} than the other way "
-                       f"{_numbers(abs(asym['estimate']), sorted(abs(x) for x in asym['interval']))}.")
+            out.append(
+                f"{_cap(label)} travels more from {_subj(src)} to {_subj(dst)} than the other way "
+                f"{_numbers(abs(asym['estimate']), sorted(abs(x) for x in asym['interval']))}."
+            )
     r = result.co_movement
     if r is not None:
         if abs(r) < 0.1:
             out.append(f"In the same moment, your {label} hardly moves together (r = {r:+.2f}).")
         elif r > 0:
-            out.append(f"In the same moment, your {label} moves together {_size(r)}: good and hard moments "
-                       f"tend to be shared (r = {r:+.2f}).")
+            out.append(
+                f"In the same moment, your {label} moves together {_size(r)}: good and hard moments "
+                f"tend to be shared (r = {r:+.2f})."
+            )
         else:
-            out.append(f"In the same moment, your {label} tends to move in opposite directions (r = {r:+.2f}).")
+            out.append(
+                f"In the same moment, your {label} tends to move in opposite directions (r = {r:+.2f})."
+            )
     return out

@@ -44,7 +44,9 @@ _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 def zone(name: str) -> ZoneInfo:
     """The IANA time zone called ``name``; a ServiceError for anything else."""
     if not name or name not in _zone_names():
-        raise ServiceError("bad_time_zone", f"Unknown time zone {name!r}; use a name such as Europe/Paris.")
+        raise ServiceError(
+            "bad_time_zone", f"Unknown time zone {name!r}; use a name such as Europe/Paris."
+        )
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -69,9 +71,13 @@ def _in_range(name: str, value, low: int, high: int) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise ServiceError("invalid", f"{name} needs a whole number from {low} to {high}.", status=422) from None
+        raise ServiceError(
+            "invalid", f"{name} needs a whole number from {low} to {high}.", status=422
+        ) from None
     if not low <= number <= high:
-        raise ServiceError("invalid", f"{name} needs a whole number from {low} to {high}.", status=422)
+        raise ServiceError(
+            "invalid", f"{name} needs a whole number from {low} to {high}.", status=422
+        )
     return number
 
 
@@ -105,16 +111,24 @@ def checkin_create(
         occurred_at = occurred_at.replace(tzinfo=where)
     occurred_at = occurred_at.astimezone(ZoneInfo("UTC")).replace(microsecond=0)
     if occurred_at > now + CLOCK_SKEW:
-        raise ServiceError("in_future", "That time is still to come; a check-in is about a moment that has been.", status=422)
+        raise ServiceError(
+            "in_future",
+            "That time is still to come; a check-in is about a moment that has been.",
+            status=422,
+        )
     if occurred_at < now - LATE_LIMIT:
         raise ServiceError("too_late", "A late check-in can be at most 7 days back.", status=422)
     if bid_answered not in BidAnswered.values:
         raise ServiceError("invalid", "Was your bid answered: yes, no, or no bid.", status=422)
     if no_choice not in NoChoice.values:
-        raise ServiceError("invalid", "Choose whether you said a no, held one back, or neither.", status=422)
+        raise ServiceError(
+            "invalid", "Choose whether you said a no, held one back, or neither.", status=422
+        )
     note = (note or "").strip()
     if len(note) > NOTE_MAX_CHARS:
-        raise ServiceError("invalid", f"The note can be at most {NOTE_MAX_CHARS} characters.", status=422)
+        raise ServiceError(
+            "invalid", f"The note can be at most {NOTE_MAX_CHARS} characters.", status=422
+        )
     try:
         with transaction.atomic():
             return CheckIn.objects.create(
@@ -133,7 +147,9 @@ def checkin_create(
             )
     except IntegrityError:
         raise ServiceError(
-            "duplicate", "You already have a check-in at exactly that time; pick another minute.", status=409
+            "duplicate",
+            "You already have a check-in at exactly that time; pick another minute.",
+            status=409,
         ) from None
 
 
@@ -157,7 +173,9 @@ def parse_times(values) -> list[str]:
         if len(value) == 4 and value[1] == ":":
             value = "0" + value
         if not _TIME.match(value):
-            raise ServiceError("invalid", f"{value!r} is not a time like 08:30 or 20:00.", status=422)
+            raise ServiceError(
+                "invalid", f"{value!r} is not a time like 08:30 or 20:00.", status=422
+            )
         cleaned.append(value)
     cleaned = sorted(set(cleaned))
     if not cleaned:
@@ -168,7 +186,9 @@ def parse_times(values) -> list[str]:
 
 
 @transaction.atomic
-def schedule_save(*, person, times, tz: str, paused: bool = False, channel: str = "email") -> Schedule:
+def schedule_save(
+    *, person, times, tz: str, paused: bool = False, channel: str = "email"
+) -> Schedule:
     from interdep.checkins.channels import CHANNELS
 
     zone(tz)
@@ -223,7 +243,9 @@ def reminders_enqueue_due(*, now: datetime | None = None) -> list[int]:
         for slot in due_slots(schedule, now):
             with transaction.atomic():
                 reminder, new = Reminder.objects.get_or_create(
-                    person_id=schedule.person_id, slot_at=slot, defaults={"channel": schedule.channel}
+                    person_id=schedule.person_id,
+                    slot_at=slot,
+                    defaults={"channel": schedule.channel},
                 )
                 if new:
                     created.append(reminder.pk)
@@ -239,7 +261,10 @@ def reminder_deliver(*, reminder_id: int, check_in_url: str, now: datetime | Non
     now = now or timezone.now()
     with transaction.atomic():
         reminder = (
-            Reminder.objects.select_for_update().select_related("person").filter(pk=reminder_id).first()
+            Reminder.objects.select_for_update()
+            .select_related("person")
+            .filter(pk=reminder_id)
+            .first()
         )
         if reminder is None:
             return "gone"  # the account was deleted (its reminders with it)

@@ -12,7 +12,9 @@ from django_tasks import task
 def site_url() -> str:
     """Where the app is reached from outside (for links in reminders): SITE_URL setting or
     environment variable, else the development server's address."""
-    return (getattr(settings, "SITE_URL", "") or os.environ.get("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+    return (
+        getattr(settings, "SITE_URL", "") or os.environ.get("SITE_URL") or "http://127.0.0.1:8000"
+    ).rstrip("/")
 
 
 @task()
@@ -20,4 +22,6 @@ def send_checkin_reminder(reminder_id: int) -> str:
     """Deliver one reminder through its channel (at most once; see services.reminder_deliver)."""
     from interdep.checkins.services import reminder_deliver
 
-    return reminder_deliver(reminder_id=reminder_id, check_in_url=site_url() + reverse("checkin_new"))
+    return reminder_deliver(
+        reminder_id=reminder_id, check_in_url=site_url() + reverse("checkin_new")
+    )

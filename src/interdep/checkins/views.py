@@ -28,7 +28,15 @@ def _form_context(request, values: dict | None = None) -> dict:
     values = values or {}
     return {
         "sliders": [
-            {"name": n, "label": lab, "low": lo, "high": hi, "min": mn, "max": mx, "value": values.get(n, d)}
+            {
+                "name": n,
+                "label": lab,
+                "low": lo,
+                "high": hi,
+                "min": mn,
+                "max": mx,
+                "value": values.get(n, d),
+            }
             for n, lab, lo, hi, mn, mx, d in SLIDERS
         ],
         "values": values,
@@ -53,19 +61,29 @@ def checkin_new(request):
             occurred_at = datetime.fromisoformat(when)
         except ValueError:
             messages.error(request, "That time could not be read; use the date and time picker.")
-            return render(request, "checkins/new.html", _form_context(request, data.dict()), status=422)
+            return render(
+                request, "checkins/new.html", _form_context(request, data.dict()), status=422
+            )
     try:
         services.checkin_create(
             person=request.user,
-            valence=data.get("valence"), arousal=data.get("arousal"),
-            closeness=data.get("closeness"), felt_self=data.get("felt_self"),
-            bid_made=data.get("bid_made") == "yes", bid_answered=data.get("bid_answered", ""),
-            no_choice=data.get("no_choice", NoChoice.NONE), conflict=data.get("conflict") == "yes",
-            note=data.get("note", ""), occurred_at=occurred_at, tz=data.get("tz") or None,
+            valence=data.get("valence"),
+            arousal=data.get("arousal"),
+            closeness=data.get("closeness"),
+            felt_self=data.get("felt_self"),
+            bid_made=data.get("bid_made") == "yes",
+            bid_answered=data.get("bid_answered", ""),
+            no_choice=data.get("no_choice", NoChoice.NONE),
+            conflict=data.get("conflict") == "yes",
+            note=data.get("note", ""),
+            occurred_at=occurred_at,
+            tz=data.get("tz") or None,
         )
     except ServiceError as exc:
         messages.error(request, exc.message)
-        return render(request, "checkins/new.html", _form_context(request, data.dict()), status=exc.status)
+        return render(
+            request, "checkins/new.html", _form_context(request, data.dict()), status=exc.status
+        )
     messages.success(request, "Thank you. Your check-in is saved.")
     return redirect("checkin_timeline")
 
@@ -80,7 +98,11 @@ def timeline(request):
 @require_GET
 def checkin_detail(request, checkin_id: int):
     checkin = permissions.own_checkin_or_404(request.user, checkin_id)
-    return render(request, "checkins/detail.html", {"checkin": checkin, "local": selectors.local_time(checkin)})
+    return render(
+        request,
+        "checkins/detail.html",
+        {"checkin": checkin, "local": selectors.local_time(checkin)},
+    )
 
 
 @login_required
@@ -114,10 +136,18 @@ def schedule(request):
     times = list(current.times) if current else ["20:00"]
     while len(times) < services.MAX_PROMPTS_PER_DAY:
         times.append("")
-    return render(request, "checkins/schedule.html", {
-        "schedule": current, "times": times, "zones": services.zone_choices(),
-        "tz": current.tz if current else "UTC", "max_times": services.MAX_PROMPTS_PER_DAY,
-    }, status=status)
+    return render(
+        request,
+        "checkins/schedule.html",
+        {
+            "schedule": current,
+            "times": times,
+            "zones": services.zone_choices(),
+            "tz": current.tz if current else "UTC",
+            "max_times": services.MAX_PROMPTS_PER_DAY,
+        },
+        status=status,
+    )
 
 
 @login_required

@@ -93,7 +93,9 @@ def _summary_lines(result: ApimResult) -> list[str]:
         lines.append(f"Role coded -1 = {result.roles[0]}, +1 = {result.roles[1]}")
     d = result.distinguishability
     if d is not None:
-        verdict = "roles make a difference" if d.p < result.alpha else "no evidence that roles matter"
+        verdict = (
+            "roles make a difference" if d.p < result.alpha else "no evidence that roles matter"
+        )
         lines.append(
             f"Distinguishability (ML likelihood-ratio test against indistinguishable dyads): "
             f"chi2({d.df}) = {d.lr:.3f}, p {_p(d.p) if d.p < 0.001 else '= ' + _p(d.p)} ({verdict})"
@@ -105,7 +107,16 @@ def _k_rows(result: ApimResult) -> list[list[str]]:
     rows = [["Predictor", "Role", "k = partner/actor", "Interval", "CI", "Pattern"]]
     for k in result.k:
         ci = f"[{_num(k.ci_low)}, {_num(k.ci_high)}]" if k.ci_low is not None else "–"
-        rows.append([k.predictor, k.role or "", _num(k.estimate), k.interval or "none", ci, k.pattern or "–"])
+        rows.append(
+            [
+                k.predictor,
+                k.role or "",
+                _num(k.estimate),
+                k.interval or "none",
+                ci,
+                k.pattern or "–",
+            ]
+        )
     return rows
 
 
@@ -119,7 +130,10 @@ def _markdown(result: ApimResult) -> str:
     parts = [title, "", table(_rows(result)), "", *[f"- {line}" for line in _summary_lines(result)]]
     if result.k:
         parts += ["", table(_k_rows(result))]
-    parts += ["", "\\* p < .05, \\*\\* p < .01, \\*\\*\\* p < .001; β: standardized (b × SD(x) / SD(y))."]
+    parts += [
+        "",
+        "\\* p < .05, \\*\\* p < .01, \\*\\*\\* p < .001; β: standardized (b × SD(x) / SD(y)).",
+    ]
     return "\n".join(parts) + "\n"
 
 
@@ -136,8 +150,11 @@ def _print_table(result: ApimResult) -> None:
     for line in _summary_lines(result):
         console.print(line, highlight=False)
     if result.k:
-        kt = Table(title="k = partner / actor (Kenny & Ledermann, 2010)", title_justify="left",
-                   header_style="bold")
+        kt = Table(
+            title="k = partner / actor (Kenny & Ledermann, 2010)",
+            title_justify="left",
+            header_style="bold",
+        )
         header, *body = _k_rows(result)
         for h in header:
             kt.add_column(h)
@@ -155,27 +172,55 @@ def _print_table(result: ApimResult) -> None:
 def apim(
     file: Annotated[Path, typer.Argument(help="CSV or Parquet file with the dyads.")],
     y: Annotated[str, typer.Option("--y", help="Outcome variable.")],
-    x: Annotated[str, typer.Option("--x", help="Predictor(s), comma-separated: actor and partner effects of each.")],
-    dyad_column: Annotated[str, typer.Option("--dyad-column", help="Column identifying the couple.")],
+    x: Annotated[
+        str,
+        typer.Option(
+            "--x", help="Predictor(s), comma-separated: actor and partner effects of each."
+        ),
+    ],
+    dyad_column: Annotated[
+        str, typer.Option("--dyad-column", help="Column identifying the couple.")
+    ],
     role_column: Annotated[
         str | None,
-        typer.Option("--role-column", help="Role column (two labels): distinguishable dyads. Without it: indistinguishable."),
+        typer.Option(
+            "--role-column",
+            help="Role column (two labels): distinguishable dyads. Without it: indistinguishable.",
+        ),
     ] = None,
-    covariates: Annotated[str | None, typer.Option("--covariates", help="Covariates (own value only), comma-separated.")] = None,
-    layout: Annotated[str, typer.Option("--layout", help="individual | pairwise | dyad")] = "individual",
+    covariates: Annotated[
+        str | None,
+        typer.Option("--covariates", help="Covariates (own value only), comma-separated."),
+    ] = None,
+    layout: Annotated[
+        str, typer.Option("--layout", help="individual | pairwise | dyad")
+    ] = "individual",
     method: Annotated[str, typer.Option("--method", help="reml | ml")] = "reml",
     parametrisation: Annotated[
         str, typer.Option("--parametrisation", help="Distinguishable: two-intercept | interaction")
     ] = "two-intercept",
-    bootstrap: Annotated[int, typer.Option("--bootstrap", min=0, help="Bootstrap replicates (dyads resampled) for k; 0: none.")] = 1000,
-    seed: Annotated[int | None, typer.Option("--seed", help="Random seed for the bootstrap.")] = None,
-    output_format: Annotated[str, typer.Option("--format", help="table | json | markdown")] = "table",
-    figure: Annotated[Path | None, typer.Option("--figure", help="Write the path diagram (.svg, .png or .pdf).")] = None,
+    bootstrap: Annotated[
+        int,
+        typer.Option(
+            "--bootstrap", min=0, help="Bootstrap replicates (dyads resampled) for k; 0: none."
+        ),
+    ] = 1000,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Random seed for the bootstrap.")
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", help="table | json | markdown")
+    ] = "table",
+    figure: Annotated[
+        Path | None, typer.Option("--figure", help="Write the path diagram (.svg, .png or .pdf).")
+    ] = None,
 ) -> None:
     """Fit the Actor-Partner Interdependence Model (GLS with correlated dyad residuals)."""
     layout = _choice(layout, dyadic.LAYOUTS, "--layout")
     method = _choice(method, ("reml", "ml"), "--method").upper()
-    parametrisation = _choice(parametrisation, ("two-intercept", "interaction"), "--parametrisation")
+    parametrisation = _choice(
+        parametrisation, ("two-intercept", "interaction"), "--parametrisation"
+    )
     output_format = _choice(output_format, FORMATS, "--format")
     if figure is not None:
         from interdep.science.figures_apim import figure_format
@@ -209,7 +254,12 @@ def apim(
 
 
 def _fit_with_progress(data, method, parametrisation, bootstrap, seed) -> ApimResult:
-    kwargs = {"method": method, "parametrisation": parametrisation, "bootstrap": bootstrap, "seed": seed}
+    kwargs = {
+        "method": method,
+        "parametrisation": parametrisation,
+        "bootstrap": bootstrap,
+        "seed": seed,
+    }
     if bootstrap > 0 and err_console.is_terminal:
         from rich.progress import Progress
 
@@ -224,18 +274,36 @@ def _fit_with_progress(data, method, parametrisation, bootstrap, seed) -> ApimRe
 def reshape(
     file: Annotated[Path, typer.Argument(help="CSV or Parquet file with dyadic data.")],
     to: Annotated[str, typer.Option("--to", help="individual | dyad | pairwise")],
-    dyad_column: Annotated[str, typer.Option("--dyad-column", help="Column identifying the couple.")],
-    person_column: Annotated[str, typer.Option("--person-column", help="Column identifying the person.")],
-    role_column: Annotated[str | None, typer.Option("--role-column", help="Role column (two labels), if any.")] = None,
-    source: Annotated[str, typer.Option("--from", help="Layout of FILE: auto | individual | dyad | pairwise")] = "auto",
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file (.csv or .parquet); default: CSV to stdout.")] = None,
+    dyad_column: Annotated[
+        str, typer.Option("--dyad-column", help="Column identifying the couple.")
+    ],
+    person_column: Annotated[
+        str, typer.Option("--person-column", help="Column identifying the person.")
+    ],
+    role_column: Annotated[
+        str | None, typer.Option("--role-column", help="Role column (two labels), if any.")
+    ] = None,
+    source: Annotated[
+        str, typer.Option("--from", help="Layout of FILE: auto | individual | dyad | pairwise")
+    ] = "auto",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o", "--output", help="Output file (.csv or .parquet); default: CSV to stdout."
+        ),
+    ] = None,
 ) -> None:
     """Convert dyadic data between the individual, dyad and pairwise layouts."""
     to = _choice(to, dyadic.LAYOUTS, "--to")
     source = _choice(source, ("auto", *dyadic.LAYOUTS), "--from")
     frame = read_table(file)
     result = dyadic.reshape(
-        frame, to, dyad_column=dyad_column, person_column=person_column, role_column=role_column, source=source
+        frame,
+        to,
+        dyad_column=dyad_column,
+        person_column=person_column,
+        role_column=role_column,
+        source=source,
     )
     write_table(result, output)
 
@@ -243,13 +311,22 @@ def reshape(
 @app.command("apim-simulate")
 @reports_input_errors
 def apim_simulate(
-    output: Annotated[Path, typer.Argument(help="File to write (.csv or .parquet), individual layout.")],
+    output: Annotated[
+        Path, typer.Argument(help="File to write (.csv or .parquet), individual layout.")
+    ],
     dyads: Annotated[int, typer.Option("--dyads", min=2, help="Number of couples.")] = 200,
     actor: Annotated[float, typer.Option("--actor", help="True actor effect.")] = 0.5,
     partner: Annotated[float, typer.Option("--partner", help="True partner effect.")] = 0.3,
-    rho: Annotated[float, typer.Option("--rho", help="True residual correlation of the partners.")] = 0.4,
-    roles: Annotated[str | None, typer.Option("--roles", help="Two role labels, e.g. Husband,Wife (distinguishable).")] = None,
-    missing: Annotated[float, typer.Option("--missing", help="Share of outcomes deleted at random.")] = 0.0,
+    rho: Annotated[
+        float, typer.Option("--rho", help="True residual correlation of the partners.")
+    ] = 0.4,
+    roles: Annotated[
+        str | None,
+        typer.Option("--roles", help="Two role labels, e.g. Husband,Wife (distinguishable)."),
+    ] = None,
+    missing: Annotated[
+        float, typer.Option("--missing", help="Share of outcomes deleted at random.")
+    ] = 0.0,
     seed: Annotated[int | None, typer.Option("--seed")] = None,
 ) -> None:
     """Write simulated couples with known actor and partner effects (for learning and checks)."""
@@ -262,8 +339,17 @@ def apim_simulate(
     if not -1 < rho < 1:
         raise fail("--rho must lie between -1 and 1")
     frame = simulate_apim(
-        dyads, actor=actor, partner=partner, rho=rho, roles=labels, missing_outcome=missing, seed=seed,
-        intercept=3.0, x_mean=3.0, x_sd=0.8, residual_sd=0.5,
+        dyads,
+        actor=actor,
+        partner=partner,
+        rho=rho,
+        roles=labels,
+        missing_outcome=missing,
+        seed=seed,
+        intercept=3.0,
+        x_mean=3.0,
+        x_sd=0.8,
+        residual_sd=0.5,
     )
     frame = frame.rename(columns={"dyad": "couple", "x": "closeness", "y": "satisfaction"})
     frame["closeness"] = frame["closeness"].round(3)

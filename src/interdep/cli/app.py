@@ -22,7 +22,6 @@ app = typer.Typer(
 )
 
 
-
 @app.callback()
 def _root() -> None:
     """Interdep: assessment, daily check-ins and dyadic science for couples."""

@@ -24,7 +24,9 @@ def _load_progress(path: Path, version: str) -> dict:
     except (OSError, json.JSONDecodeError) as exc:
         raise typer.BadParameter(f"cannot read the save file {path}: {exc}") from exc
     if state.get("instrument_version") != version:
-        raise typer.BadParameter(f"{path} holds answers for instrument {state.get('instrument_version')}; use another --save-file")
+        raise typer.BadParameter(
+            f"{path} holds answers for instrument {state.get('instrument_version')}; use another --save-file"
+        )
     return state
 
 
@@ -41,8 +43,12 @@ def text_map(connection: float, self_: float, cutoff: float = 50.0) -> str:
         grid[y][mid_x] = "│"
     for x in range(MAP_WIDTH):
         grid[mid_y][x] = "┼" if x == mid_x else "─"
-    labels = {(1, 1): "codependent", (1, mid_x + 2): "interdependent",
-              (MAP_HEIGHT - 2, 1): "disconnected", (MAP_HEIGHT - 2, mid_x + 2): "independent"}
+    labels = {
+        (1, 1): "codependent",
+        (1, mid_x + 2): "interdependent",
+        (MAP_HEIGHT - 2, 1): "disconnected",
+        (MAP_HEIGHT - 2, mid_x + 2): "independent",
+    }
     for (y, x), word in labels.items():
         for k, ch in enumerate(word):
             if x + k < MAP_WIDTH:
@@ -76,7 +82,9 @@ def show_profile(result) -> None:
 @app.command()
 @reports_input_errors
 def assess(
-    save_file: Annotated[Path, typer.Option(help="Where answers are kept between sessions.")] = Path("interdep-assessment.json"),
+    save_file: Annotated[
+        Path, typer.Option(help="Where answers are kept between sessions.")
+    ] = Path("interdep-assessment.json"),
     version: Annotated[str, typer.Option(help="Instrument version.")] = CURRENT_VERSION,
 ) -> None:
     """Take the assessment in the terminal, one statement at a time (resumable), then see your profile."""
@@ -98,7 +106,11 @@ def assess(
         done = sum(1 for i in items if i.id in answers)
         prior = answers.get(item.id)
         hint = f" (was {prior})" if prior is not None else ""
-        raw = typer.prompt(f"[{position + 1}/{len(items)} · {done} answered] {item.text}{hint}", default="", show_default=False)
+        raw = typer.prompt(
+            f"[{position + 1}/{len(items)} · {done} answered] {item.text}{hint}",
+            default="",
+            show_default=False,
+        )
         choice = raw.strip().lower()
         if choice in {"q", "quit"}:
             state.update(answers=answers, position=position)
@@ -114,7 +126,10 @@ def assess(
             answers[item.id] = int(choice)
             position += 1
         else:
-            console.print(f"Please answer with a whole number from {scale.min} to {scale.max}, or b, s, q.", style="yellow")
+            console.print(
+                f"Please answer with a whole number from {scale.min} to {scale.max}, or b, s, q.",
+                style="yellow",
+            )
             continue
         state.update(answers=answers, position=position)
         _save(save_file, state)

@@ -64,14 +64,17 @@ def parse_times(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarra
             i = int(np.flatnonzero(bad)[0])
             raise InputError(
                 f"cannot read time {series.iloc[i]!r} (use ISO 8601, e.g. 2025-03-03T09:15:00+01:00)",
-                row=file_row(i), column=column,
+                row=file_row(i),
+                column=column,
             )
     seconds = (stamps.astype("int64").to_numpy() // 1000) / 1e6  # microseconds, exact in float
     if text is not None and text.str.match(_DATE_PREFIX).all():
         local = pd.to_datetime(text.str.slice(0, 10), format="%Y-%m-%d")
     else:
         local = stamps.dt.tz_convert(None).dt.floor("D")
-    day = (local.to_numpy().astype("datetime64[D]").astype(np.int64) + 719163).astype(np.int64)  # date.toordinal
+    day = (local.to_numpy().astype("datetime64[D]").astype(np.int64) + 719163).astype(
+        np.int64
+    )  # date.toordinal
     return seconds, day, False
 
 
@@ -86,11 +89,22 @@ def _split_variables(text: str) -> list[str]:
 
 
 def _run(
-    couples: pd.Series, persons: pd.Series, time: np.ndarray, day, values: dict, rows: np.ndarray,
-    options: dict, *, use_dask: bool, partitions: int, progress,
+    couples: pd.Series,
+    persons: pd.Series,
+    time: np.ndarray,
+    day,
+    values: dict,
+    rows: np.ndarray,
+    options: dict,
+    *,
+    use_dask: bool,
+    partitions: int,
+    progress,
 ) -> dict[str, list[dyn.CoupleDynamics]]:
     if not use_dask:
-        out = dyn.analyse(couples.to_numpy(), persons.to_numpy(), time, values, day=day, rows=rows, **options)
+        out = dyn.analyse(
+            couples.to_numpy(), persons.to_numpy(), time, values, day=day, rows=rows, **options
+        )
         progress(len(values))
         return out
     import dask
@@ -103,9 +117,13 @@ def _run(
     def part(group: np.ndarray):
         mask = couples.isin(group).to_numpy()
         return dyn.analyse(
-            couples.to_numpy()[mask], persons.to_numpy()[mask], time[mask],
-            {n: v[mask] for n, v in values.items()}, day=None if day is None else day[mask],
-            rows=rows[mask], **options,
+            couples.to_numpy()[mask],
+            persons.to_numpy()[mask],
+            time[mask],
+            {n: v[mask] for n, v in values.items()},
+            day=None if day is None else day[mask],
+            rows=rows[mask],
+            **options,
         )
 
     tasks = [dask.delayed(part)(g) for g in groups]
@@ -133,31 +151,98 @@ def tidy_rows(doc: dict) -> list[dict]:
         persons = c["persons"]
         a, b = persons if len(persons) == 2 else (None, None)
         base = {
-            "variable": var, "level": "couple", "couple_id": c["couple_id"], "person_a": a,
-            "person_b": b, "status": c["status"], "reason": c["reason"], "n_pairs": c["n_pairs"],
+            "variable": var,
+            "level": "couple",
+            "couple_id": c["couple_id"],
+            "person_a": a,
+            "person_b": b,
+            "status": c["status"],
+            "reason": c["reason"],
+            "n_pairs": c["n_pairs"],
         }
         if c["status"] != dyn.STATUS_OK:
-            rows.append({**base, "parameter": None, "path": None, "estimate": None, "se": None,
-                         "low": None, "high": None, "bias_corrected": None, "tau": None})
+            rows.append(
+                {
+                    **base,
+                    "parameter": None,
+                    "path": None,
+                    "estimate": None,
+                    "se": None,
+                    "low": None,
+                    "high": None,
+                    "bias_corrected": None,
+                    "tau": None,
+                }
+            )
             continue
-        for kind, key, path in (("inertia", a, f"{a}->{a}"), ("inertia", b, f"{b}->{b}"),
-                                ("transmission", f"{a}->{b}", f"{a}->{b}"), ("transmission", f"{b}->{a}", f"{b}->{a}")):
+        for kind, key, path in (
+            ("inertia", a, f"{a}->{a}"),
+            ("inertia", b, f"{b}->{b}"),
+            ("transmission", f"{a}->{b}", f"{a}->{b}"),
+            ("transmission", f"{b}->{a}", f"{b}->{a}"),
+        ):
             lo, hi = c["intervals"][key]
-            rows.append({**base, "parameter": kind, "path": path, "estimate": c[kind][key], "se": c["se"][key],
-                         "low": lo, "high": hi, "bias_corrected": c["bias_corrected"][key], "tau": None})
+            rows.append(
+                {
+                    **base,
+                    "parameter": kind,
+                    "path": path,
+                    "estimate": c[kind][key],
+                    "se": c["se"][key],
+                    "low": lo,
+                    "high": hi,
+                    "bias_corrected": c["bias_corrected"][key],
+                    "tau": None,
+                }
+            )
         asym = c["asymmetry"]
-        rows.append({**base, "parameter": "asymmetry", "path": asym["contrast"], "estimate": asym["estimate"],
-                     "se": asym["se"], "low": asym["interval"][0], "high": asym["interval"][1],
-                     "bias_corrected": None, "tau": None})
-        rows.append({**base, "parameter": "co_movement", "path": f"{a}~{b}", "estimate": c["co_movement"],
-                     "se": None, "low": None, "high": None, "bias_corrected": None, "tau": None})
+        rows.append(
+            {
+                **base,
+                "parameter": "asymmetry",
+                "path": asym["contrast"],
+                "estimate": asym["estimate"],
+                "se": asym["se"],
+                "low": asym["interval"][0],
+                "high": asym["interval"][1],
+                "bias_corrected": None,
+                "tau": None,
+            }
+        )
+        rows.append(
+            {
+                **base,
+                "parameter": "co_movement",
+                "path": f"{a}~{b}",
+                "estimate": c["co_movement"],
+                "se": None,
+                "low": None,
+                "high": None,
+                "bias_corrected": None,
+                "tau": None,
+            }
+        )
     for name, p in doc["pooled"]["parameters"].items():
-        rows.append({
-            "variable": var, "level": "pooled", "couple_id": None, "person_a": None, "person_b": None,
-            "status": dyn.STATUS_OK, "reason": None, "n_pairs": None, "parameter": name.split("[")[0],
-            "path": name, "estimate": p["estimate"], "se": p["se"], "low": p["interval"][0],
-            "high": p["interval"][1], "bias_corrected": doc["pooled"]["bias_corrected"], "tau": p["tau"],
-        })
+        rows.append(
+            {
+                "variable": var,
+                "level": "pooled",
+                "couple_id": None,
+                "person_a": None,
+                "person_b": None,
+                "status": dyn.STATUS_OK,
+                "reason": None,
+                "n_pairs": None,
+                "parameter": name.split("[")[0],
+                "path": name,
+                "estimate": p["estimate"],
+                "se": p["se"],
+                "low": p["interval"][0],
+                "high": p["interval"][1],
+                "bias_corrected": doc["pooled"]["bias_corrected"],
+                "tau": p["tau"],
+            }
+        )
     return rows
 
 
@@ -176,30 +261,60 @@ def _print_tables(docs: list[dict]) -> None:
     out = Console(file=io.StringIO(), width=200, force_terminal=False, color_system=None)
     for doc in docs:
         t = Table(title=f"{doc['variable']} (max gap {doc['max_gap']})")
-        for col in ("couple", "persons A / B", "pairs", "status", "inertia A", "inertia B", "A->B", "B->A", "asymmetry", "co-move"):
+        for col in (
+            "couple",
+            "persons A / B",
+            "pairs",
+            "status",
+            "inertia A",
+            "inertia B",
+            "A->B",
+            "B->A",
+            "asymmetry",
+            "co-move",
+        ):
             t.add_column(col)
         for c in doc["couples"]:
             if c["status"] != dyn.STATUS_OK:
-                t.add_row(c["couple_id"], " / ".join(c["persons"]), str(c["n_pairs"]), c["reason"] or c["status"], *["–"] * 6)
+                t.add_row(
+                    c["couple_id"],
+                    " / ".join(c["persons"]),
+                    str(c["n_pairs"]),
+                    c["reason"] or c["status"],
+                    *["–"] * 6,
+                )
                 continue
             a, b = c["persons"]
             iv = c["intervals"]
             t.add_row(
-                c["couple_id"], f"{a} / {b}", str(c["n_pairs"]), c["status"],
-                _fmt(c["inertia"][a], iv[a]), _fmt(c["inertia"][b], iv[b]),
+                c["couple_id"],
+                f"{a} / {b}",
+                str(c["n_pairs"]),
+                c["status"],
+                _fmt(c["inertia"][a], iv[a]),
+                _fmt(c["inertia"][b], iv[b]),
                 _fmt(c["transmission"][f"{a}->{b}"], iv[f"{a}->{b}"]),
                 _fmt(c["transmission"][f"{b}->{a}"], iv[f"{b}->{a}"]),
-                _fmt(c["asymmetry"]["estimate"], c["asymmetry"]["interval"]), _fmt(c["co_movement"]),
+                _fmt(c["asymmetry"]["estimate"], c["asymmetry"]["interval"]),
+                _fmt(c["co_movement"]),
             )
         out.print(t)
         pooled = doc["pooled"]
-        p = Table(title=f"{doc['variable']}: pooled, {pooled['method']}"
-                  f"{', bias-corrected slopes' if pooled['bias_corrected'] else ''}"
-                  f" ({pooled['n_couples_ok']} of {pooled['n_couples']} couples)")
+        p = Table(
+            title=f"{doc['variable']}: pooled, {pooled['method']}"
+            f"{', bias-corrected slopes' if pooled['bias_corrected'] else ''}"
+            f" ({pooled['n_couples_ok']} of {pooled['n_couples']} couples)"
+        )
         for col in ("parameter", "estimate [95% CI]", "between-couple SD", "I²", "k"):
             p.add_column(col)
         for name, v in pooled["parameters"].items():
-            p.add_row(name, _fmt(v["estimate"], v["interval"]), f"{v['tau']:.3f}", f"{v['i2']:.2f}", str(v["k"]))
+            p.add_row(
+                name,
+                _fmt(v["estimate"], v["interval"]),
+                f"{v['tau']:.3f}",
+                f"{v['i2']:.2f}",
+                str(v["k"]),
+            )
         out.print(p)
     echo(out.file.getvalue())
 
@@ -214,22 +329,60 @@ def _safe_name(text: str) -> str:
 @app.command()
 @reports_input_errors
 def dynamics(
-    file: Annotated[Path, typer.Argument(help="Long table (CSV or Parquet): one row per person and prompt.")],
-    couple_column: Annotated[str, typer.Option(help="Column identifying the couple.")] = "couple_id",
-    person_column: Annotated[str, typer.Option(help="Column identifying the person.")] = "person_id",
-    time_column: Annotated[str, typer.Option(help="ISO 8601 time stamps, or a number such as a diary day.")] = "timestamp",
-    variables: Annotated[str, typer.Option(help="Comma-separated columns to model, e.g. valence,arousal.")] = "valence",
-    max_gap: Annotated[str | None, typer.Option(help="Longest gap between consecutive prompts that still forms a lag pair (default 3h; with a numeric time column, 1).")] = None,
-    overnight: Annotated[bool, typer.Option(help="Also pair the last prompt of a day with the first of the next.")] = False,
-    min_pairs: Annotated[int, typer.Option(help="Fewest usable pairs per equation for a couple to be estimated.")] = dyn.DEFAULT_MIN_PAIRS,
-    min_overlap_days: Annotated[int | None, typer.Option(help="Fewest days answered by both partners (time stamps only; the app uses 14).")] = None,
-    pooling: Annotated[str, typer.Option(help="Between-couple variance: DL (DerSimonian-Laird) or REML.")] = "DL",
-    bias_replicates: Annotated[int, typer.Option(help="Bootstrap copies per couple for the small-sample bias correction used in pooling (0: pool raw OLS).")] = dyn.DEFAULT_BIAS_REPLICATES,
+    file: Annotated[
+        Path, typer.Argument(help="Long table (CSV or Parquet): one row per person and prompt.")
+    ],
+    couple_column: Annotated[
+        str, typer.Option(help="Column identifying the couple.")
+    ] = "couple_id",
+    person_column: Annotated[
+        str, typer.Option(help="Column identifying the person.")
+    ] = "person_id",
+    time_column: Annotated[
+        str, typer.Option(help="ISO 8601 time stamps, or a number such as a diary day.")
+    ] = "timestamp",
+    variables: Annotated[
+        str, typer.Option(help="Comma-separated columns to model, e.g. valence,arousal.")
+    ] = "valence",
+    max_gap: Annotated[
+        str | None,
+        typer.Option(
+            help="Longest gap between consecutive prompts that still forms a lag pair (default 3h; with a numeric time column, 1)."
+        ),
+    ] = None,
+    overnight: Annotated[
+        bool, typer.Option(help="Also pair the last prompt of a day with the first of the next.")
+    ] = False,
+    min_pairs: Annotated[
+        int, typer.Option(help="Fewest usable pairs per equation for a couple to be estimated.")
+    ] = dyn.DEFAULT_MIN_PAIRS,
+    min_overlap_days: Annotated[
+        int | None,
+        typer.Option(
+            help="Fewest days answered by both partners (time stamps only; the app uses 14)."
+        ),
+    ] = None,
+    pooling: Annotated[
+        str, typer.Option(help="Between-couple variance: DL (DerSimonian-Laird) or REML.")
+    ] = "DL",
+    bias_replicates: Annotated[
+        int,
+        typer.Option(
+            help="Bootstrap copies per couple for the small-sample bias correction used in pooling (0: pool raw OLS)."
+        ),
+    ] = dyn.DEFAULT_BIAS_REPLICATES,
     seed: Annotated[int, typer.Option(help="Seed of the bias-correction bootstrap.")] = 0,
     fmt: Annotated[str, typer.Option("--format", help="table, json, csv or parquet.")] = "table",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of standard output.")] = None,
-    figures: Annotated[Path | None, typer.Option(help="Directory for one SVG figure per estimated couple and variable.")] = None,
-    use_dask: Annotated[bool, typer.Option("--dask", help="Run partitioned by couple on Dask's local scheduler.")] = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of standard output.")
+    ] = None,
+    figures: Annotated[
+        Path | None,
+        typer.Option(help="Directory for one SVG figure per estimated couple and variable."),
+    ] = None,
+    use_dask: Annotated[
+        bool, typer.Option("--dask", help="Run partitioned by couple on Dask's local scheduler.")
+    ] = False,
     partitions: Annotated[int, typer.Option(help="Number of Dask partitions (with --dask).")] = 8,
 ) -> None:
     """Each couple's inertia, transmission both ways, asymmetry and co-movement, and a pooled summary."""
@@ -242,7 +395,13 @@ def dynamics(
     if pooling.upper() not in {"DL", "REML"}:
         raise fail(f"--pooling must be DL or REML (got {pooling!r})")
     names = _split_variables(variables)
-    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err_console, transient=True) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
         task = bar.add_task("reading", total=None)
         frame = read_table(file)
         require_columns(frame, [couple_column, person_column, time_column, *names])
@@ -252,21 +411,38 @@ def dynamics(
         gap_text = max_gap if max_gap is not None else ("1" if numeric_time else "3h")
         gap = dyn.parse_max_gap(gap_text, numeric_time=numeric_time)
         if min_overlap_days is not None and day is None:
-            raise InputError("--min-overlap-days needs time stamps (the time column is numeric)", column=time_column)
+            raise InputError(
+                "--min-overlap-days needs time stamps (the time column is numeric)",
+                column=time_column,
+            )
         values = {n: numeric_column(frame, n) for n in names}
         rows = np.arange(len(frame)) + 2
         bar.update(task, description="estimating", total=len(names), completed=0)
         options = dict(
-            max_gap=gap, overnight=overnight, min_pairs=min_pairs, min_overlap_days=min_overlap_days,
-            bias_replicates=bias_replicates, seed=seed,
+            max_gap=gap,
+            overnight=overnight,
+            min_pairs=min_pairs,
+            min_overlap_days=min_overlap_days,
+            bias_replicates=bias_replicates,
+            seed=seed,
         )
         results = _run(
-            couples, persons, time, day, values, rows, options, use_dask=use_dask, partitions=partitions,
+            couples,
+            persons,
+            time,
+            day,
+            values,
+            rows,
+            options,
+            use_dask=use_dask,
+            partitions=partitions,
             progress=lambda n: bar.advance(task, n),
         )
         docs = []
         for name in names:
-            pooled = dyn.pool_couples(results[name], method=pooling, bias_corrected=bias_replicates > 0)
+            pooled = dyn.pool_couples(
+                results[name], method=pooling, bias_corrected=bias_replicates > 0
+            )
             docs.append(dyn.result_document(name, gap_text, results[name], pooled))
         if figures is not None:
             from interdep.science.figures_dynamics import dynamics_svg
@@ -275,7 +451,10 @@ def dynamics(
             todo = [r for name in names for r in results[name] if r.ok]
             bar.update(task, description="figures", total=len(todo), completed=0)
             for r in todo:
-                write_atomically(str(figures / f"{_safe_name(r.variable)}__{_safe_name(r.couple_id)}.svg"), dynamics_svg(r))
+                write_atomically(
+                    str(figures / f"{_safe_name(r.variable)}__{_safe_name(r.couple_id)}.svg"),
+                    dynamics_svg(r),
+                )
                 bar.advance(task)
 
     _report_skipped(results)
@@ -285,7 +464,9 @@ def dynamics(
         _emit(text, output)
     elif fmt == "table":
         if output is not None:
-            raise fail("--format table prints to the terminal; use json, csv or parquet with --output")
+            raise fail(
+                "--format table prints to the terminal; use json, csv or parquet with --output"
+            )
         _print_tables(docs)
     else:
         table = pd.DataFrame([row for d in docs for row in tidy_rows(d)])
@@ -312,9 +493,13 @@ def _report_skipped(results: dict[str, list[dyn.CoupleDynamics]]) -> None:
             highlight=False,
         )
         for r in skipped[:10]:
-            err_console.print(f"  couple {r.couple_id}: {r.reason}", highlight=False, soft_wrap=True)
+            err_console.print(
+                f"  couple {r.couple_id}: {r.reason}", highlight=False, soft_wrap=True
+            )
         if len(skipped) > 10:
-            err_console.print(f"  ... and {len(skipped) - 10} more (see the output)", highlight=False)
+            err_console.print(
+                f"  ... and {len(skipped) - 10} more (see the output)", highlight=False
+            )
 
 
 @app.command("simulate-checkins")
@@ -322,30 +507,51 @@ def _report_skipped(results: dict[str, list[dyn.CoupleDynamics]]) -> None:
 def simulate_checkins_cmd(
     couples: Annotated[int, typer.Option(help="Number of couples.")] = 100,
     days: Annotated[int, typer.Option(help="Days of check-ins.")] = 14,
-    prompts_per_day: Annotated[int, typer.Option(help="Prompts a day (one random time in each of K blocks, 09:00-21:00 local).")] = 5,
+    prompts_per_day: Annotated[
+        int,
+        typer.Option(
+            help="Prompts a day (one random time in each of K blocks, 09:00-21:00 local)."
+        ),
+    ] = 5,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same data).")] = 1,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Check-ins file (.csv or .parquet).")] = Path("checkins.csv"),
-    truth: Annotated[Path | None, typer.Option(help="Also write each couple's true parameters here (CSV).")] = None,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Check-ins file (.csv or .parquet).")
+    ] = Path("checkins.csv"),
+    truth: Annotated[
+        Path | None, typer.Option(help="Also write each couple's true parameters here (CSV).")
+    ] = None,
     miss_rate: Annotated[float, typer.Option(help="Chance a person misses a prompt.")] = 0.15,
-    late_rate: Annotated[float, typer.Option(help="Chance an answer is entered late with its real time stamp.")] = 0.02,
+    late_rate: Annotated[
+        float, typer.Option(help="Chance an answer is entered late with its real time stamp.")
+    ] = 0.02,
 ) -> None:
     """Simulated check-ins of couples with known dynamics, missed prompts and irregular times."""
     from interdep.science.checkin_sim import simulate_checkins
 
-    for label, value in (("--couples", couples), ("--days", days), ("--prompts-per-day", prompts_per_day)):
+    for label, value in (
+        ("--couples", couples),
+        ("--days", days),
+        ("--prompts-per-day", prompts_per_day),
+    ):
         if value < 1:
             raise fail(f"{label} must be at least 1 (got {value})")
     for label, value in (("--miss-rate", miss_rate), ("--late-rate", late_rate)):
         if not 0 <= value < 1:
             raise fail(f"{label} must be in [0, 1) (got {value})")
     sim = simulate_checkins(
-        couples=couples, days=days, prompts_per_day=prompts_per_day, seed=seed, p_miss=miss_rate, p_late=late_rate,
+        couples=couples,
+        days=days,
+        prompts_per_day=prompts_per_day,
+        seed=seed,
+        p_miss=miss_rate,
+        p_late=late_rate,
     )
     frame = sim.frame()
     write_table(frame, output)
     if truth is not None:
         write_atomically(str(truth), sim.truth.to_csv(index=False))
     err_console.print(
-        f"wrote {len(frame)} check-ins of {couples} couples to {output}" + (f"; truth to {truth}" if truth else ""),
+        f"wrote {len(frame)} check-ins of {couples} couples to {output}"
+        + (f"; truth to {truth}" if truth else ""),
         highlight=False,
     )

@@ -37,8 +37,12 @@ class ScoreFormat(StrEnum):
 
 def _progress() -> Progress:
     return Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err_console, transient=True,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
     )
 
 
@@ -66,7 +70,10 @@ def score_answer_set(answers, *, show_progress: bool = False) -> tuple[list, lis
         members: dict[str, list] = {}
         for person in persons:
             members.setdefault(person.couple_id, []).append(person)
-        couples = [analyse_couple(answers.instrument, a, b, couple_id=cid) for cid, (a, b) in members.items()]
+        couples = [
+            analyse_couple(answers.instrument, a, b, couple_id=cid)
+            for cid, (a, b) in members.items()
+        ]
     return persons, couples
 
 
@@ -76,11 +83,18 @@ def _csv(persons) -> str:
     rows = []
     for p in persons:
         d = p.to_dict()
-        rows.append({
-            "person_id": d["person_id"], "couple_id": d["couple_id"], "instrument_version": d["instrument_version"],
-            **d["scales"], "balance_ratio": d["balance_ratio"], "dynamic": d["dynamic"],
-            "dynamic_confidence": d["dynamic_confidence"], **{f"facet_{k}": v for k, v in d["facets"].items()},
-        })
+        rows.append(
+            {
+                "person_id": d["person_id"],
+                "couple_id": d["couple_id"],
+                "instrument_version": d["instrument_version"],
+                **d["scales"],
+                "balance_ratio": d["balance_ratio"],
+                "dynamic": d["dynamic"],
+                "dynamic_confidence": d["dynamic_confidence"],
+                **{f"facet_{k}": v for k, v in d["facets"].items()},
+            }
+        )
     buffer = io.StringIO()
     pd.DataFrame(rows).to_csv(buffer, index=False)
     return buffer.getvalue()
@@ -90,7 +104,11 @@ def short_dynamic(label: str | None) -> str:
     """A dynamic label that fits a terminal column: "between:a:b" reads "a ~ b"."""
     if label is None:
         return "—"
-    return label.removeprefix("between:").replace(":", " ~ ").replace("extreme_independence", "independent")
+    return (
+        label.removeprefix("between:")
+        .replace(":", " ~ ")
+        .replace("extreme_independence", "independent")
+    )
 
 
 def _fmt(value) -> str:
@@ -104,9 +122,16 @@ def _table(persons, couples) -> None:
     table.add_column("dynamic", no_wrap=True, overflow="ellipsis")
     for p in persons[:50]:
         s = p.scales
-        table.add_row(p.person_id, p.couple_id or "", _fmt(s["connection"]), _fmt(s["self"]), _fmt(s["fusion"]),
-                      _fmt(s["distance"]), "—" if p.balance_ratio is None else f"{p.balance_ratio:.2f}",
-                      short_dynamic(p.dynamic))
+        table.add_row(
+            p.person_id,
+            p.couple_id or "",
+            _fmt(s["connection"]),
+            _fmt(s["self"]),
+            _fmt(s["fusion"]),
+            _fmt(s["distance"]),
+            "—" if p.balance_ratio is None else f"{p.balance_ratio:.2f}",
+            short_dynamic(p.dynamic),
+        )
     console.print(table)
     if len(persons) > 50:
         console.print(f"… and {len(persons) - 50} more persons (use --format csv or json for all).")
@@ -116,29 +141,48 @@ def _table(persons, couples) -> None:
             ctable.add_column(name)
         for c in couples[:50]:
             r = c.agreement["profile_correlation"]
-            ctable.add_row(str(c.couple_id), (c.pattern or "—") + (" (uncertain)" if c.pattern_uncertain else ""),
-                           "—" if r is None else f"{r:.2f}", ", ".join(s["facet"] for s in c.strengths),
-                           ", ".join(e["facet"] for e in c.growth_edges))
+            ctable.add_row(
+                str(c.couple_id),
+                (c.pattern or "—") + (" (uncertain)" if c.pattern_uncertain else ""),
+                "—" if r is None else f"{r:.2f}",
+                ", ".join(s["facet"] for s in c.strengths),
+                ", ".join(e["facet"] for e in c.growth_edges),
+            )
         console.print(ctable)
 
 
 @app.command()
 @reports_input_errors
 def score(
-    file: Annotated[Path, typer.Argument(help="CSV or Parquet: one row per person, one column per item id.")],
+    file: Annotated[
+        Path, typer.Argument(help="CSV or Parquet: one row per person, one column per item id.")
+    ],
     format: Annotated[ScoreFormat, typer.Option("--format", "-f")] = ScoreFormat.table,
-    couple_column: Annotated[str | None, typer.Option(help="Column naming each person's couple.")] = None,
+    couple_column: Annotated[
+        str | None, typer.Option(help="Column naming each person's couple.")
+    ] = None,
     person_column: Annotated[str, typer.Option(help="Column naming each person.")] = "person_id",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
-    instrument_version: Annotated[str, typer.Option(help="Version the answers were given on (an instrument_version column overrides it).")] = CURRENT_VERSION,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
+    instrument_version: Annotated[
+        str,
+        typer.Option(
+            help="Version the answers were given on (an instrument_version column overrides it)."
+        ),
+    ] = CURRENT_VERSION,
 ) -> None:
     """Score an answer file: each person's facets, scales and dynamic; each couple's report."""
     from interdep.science.answer_table import read_answer_frame
     from interdep.science.tabular import read_table
 
     frame = read_table(file)
-    answers = read_answer_frame(frame, person_column=person_column, couple_column=couple_column,
-                                default_version=instrument_version)
+    answers = read_answer_frame(
+        frame,
+        person_column=person_column,
+        couple_column=couple_column,
+        default_version=instrument_version,
+    )
     persons, couples = score_answer_set(answers, show_progress=len(answers) >= PROGRESS_FROM)
     if format is ScoreFormat.table and output is None:
         _table(persons, couples)
@@ -147,8 +191,10 @@ def score(
         text = _csv(persons)
     else:
         # Compact separators keep json's C encoder (an indent falls back to pure Python: 10x slower).
-        text = json.dumps({"persons": [p.to_dict() for p in persons], "couples": [c.to_dict() for c in couples]},
-                          separators=(",", ":"))
+        text = json.dumps(
+            {"persons": [p.to_dict() for p in persons], "couples": [c.to_dict() for c in couples]},
+            separators=(",", ":"),
+        )
     if output is None:
         echo(text)
     else:
@@ -161,7 +207,9 @@ def score(
 def simulate(
     couples: Annotated[int, typer.Option(min=1, help="How many couples.")] = 100,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same data).")] = 0,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Answers CSV (or .parquet).")] = Path("answers.csv"),
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Answers CSV (or .parquet).")
+    ] = Path("answers.csv"),
     truth: Annotated[Path | None, typer.Option(help="Also write the latent truth here.")] = None,
 ) -> None:
     """Simulate couples' answers from a generative model with a known latent truth."""
@@ -189,8 +237,12 @@ def reliability(
     from interdep.science.scoring import self_report_plan
     from interdep.science.tabular import read_table
 
-    answers = read_answer_frame(read_table(file), person_column=person_column, couple_column=couple_column)
-    rows = reliability_table(answers.instrument, answers.self_answers, self_report_plan(answers.instrument).item_ids)
+    answers = read_answer_frame(
+        read_table(file), person_column=person_column, couple_column=couple_column
+    )
+    rows = reliability_table(
+        answers.instrument, answers.self_answers, self_report_plan(answers.instrument).item_ids
+    )
     if format is ScoreFormat.json:
         echo(json.dumps(rows, indent=1))
         return
@@ -203,6 +255,12 @@ def reliability(
     for name in ("kind", "name", "items", "complete", "alpha", "omega"):
         table.add_column(name)
     for r in rows:
-        table.add_row(r["kind"], r["name"], str(r["items"]), str(r["n_complete"]),
-                      "—" if r["alpha"] is None else f"{r['alpha']:.3f}", "—" if r["omega"] is None else f"{r['omega']:.3f}")
+        table.add_row(
+            r["kind"],
+            r["name"],
+            str(r["items"]),
+            str(r["n_complete"]),
+            "—" if r["alpha"] is None else f"{r['alpha']:.3f}",
+            "—" if r["omega"] is None else f"{r['omega']:.3f}",
+        )
     console.print(table)

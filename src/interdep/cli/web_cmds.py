@@ -34,7 +34,10 @@ def _django() -> None:
 @app.command()
 def serve(
     addrport: str = typer.Option("127.0.0.1:8000", help="Address and port to listen on."),
-    worker: bool = typer.Option(True, help="Start the background task worker (db_worker) and the check-in reminder scheduler too."),
+    worker: bool = typer.Option(
+        True,
+        help="Start the background task worker (db_worker) and the check-in reminder scheduler too.",
+    ),
 ) -> None:
     """Run the web application: apply migrations, start the task worker and the reminder
     scheduler, serve (Django's development server, no auto-reload: for a deployment use a WSGI
@@ -82,7 +85,9 @@ def demo() -> None:
 
     people = demo_couple_create(people=DEMO_PEOPLE, password=DEMO_PASSWORD)
     name, email = DEMO_CLINICIAN
-    clinician = demo_clinician_create(couple_people=people, name=name, email=email, password=DEMO_PASSWORD)
+    clinician = demo_clinician_create(
+        couple_people=people, name=name, email=email, password=DEMO_PASSWORD
+    )
     echo("Demo couple ready (open http://127.0.0.1:8000 and log in as either):")
     for person in people:
         echo(f"  {person.display_name}: {person.email} / {DEMO_PASSWORD}")

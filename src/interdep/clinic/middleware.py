@@ -26,5 +26,7 @@ def lockout_response(request, original_response=None, credentials=None):
     from django.shortcuts import render
 
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Too many attempts. Try again later.", "code": "locked_out"}, status=429)
+        return JsonResponse(
+            {"detail": "Too many attempts. Try again later.", "code": "locked_out"}, status=429
+        )
     return render(request, settings.AXES_LOCKOUT_TEMPLATE, status=429)

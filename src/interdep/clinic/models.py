@@ -16,7 +16,9 @@ from interdep.couples.models import Couple
 
 
 class ClinicianProfile(models.Model):
-    person = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinician")
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinician"
+    )
     #: What the clinician says about themself; staff check it before verifying.
     professional_name = models.CharField(max_length=120)
     registration = models.CharField("registration body and number", max_length=120)
@@ -55,7 +57,9 @@ class Grant(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["couple", "clinician"], condition=models.Q(revoked_at__isnull=True), name="one_open_grant_per_clinician"
+                fields=["couple", "clinician"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_open_grant_per_clinician",
             )
         ]
 
@@ -72,7 +76,9 @@ class Agreement(models.Model):
     agreed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["grant", "person"], name="one_agreement_per_partner")]
+        constraints = [
+            models.UniqueConstraint(fields=["grant", "person"], name="one_agreement_per_partner")
+        ]
 
 
 class AuditQuerySet(models.QuerySet):
@@ -113,7 +119,11 @@ class AuditEvent(models.Model):
         Couple, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
     clinician = models.ForeignKey(
-        ClinicianProfile, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        ClinicianProfile,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     clinician_name = models.CharField(max_length=120)
     #: For grant changes, the partner who made them (an id only: shown as "you" or "your partner").

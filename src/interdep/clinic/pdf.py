@@ -25,7 +25,11 @@ def render_pdf(template: str, context: dict, *, request=None) -> bytes:
     import weasyprint
     from weasyprint.urls import URLFetcher
 
-    html = render_to_string(template, {**context, "base_template": "clinic/print_base.html"}, request=request)
+    html = render_to_string(
+        template, {**context, "base_template": "clinic/print_base.html"}, request=request
+    )
     fetcher = URLFetcher(allowed_protocols={"data"})  # figures only: never a file or the network
     document = weasyprint.HTML(string=html, base_url="about:blank", url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[weasyprint.CSS(string=_stylesheet_text(), url_fetcher=fetcher)])
+    return document.write_pdf(
+        stylesheets=[weasyprint.CSS(string=_stylesheet_text(), url_fetcher=fetcher)]
+    )

@@ -60,13 +60,19 @@ class PersonSummary:
         if self.intake is None or self.intake.pk == self.latest.pk:
             return [(s, None) for s in CHANGE_SCALES]
         before, after = self.results[self.intake.pk], self.results[self.latest.pk]
-        return [(s, reliable_change(before.scales.get(s), after.scales.get(s), score=s)) for s in CHANGE_SCALES]
+        return [
+            (s, reliable_change(before.scales.get(s), after.scales.get(s), score=s))
+            for s in CHANGE_SCALES
+        ]
 
     @property
     def history(self) -> list[tuple[Assessment, PersonResult, str]]:
         """Newest first: (assessment, scored result, the dynamic in words)."""
-        return [(a, self.results[a.pk], dynamic_title(self.results[a.pk].dynamic))
-                for a in reversed(self.assessments) if a.pk in self.results]
+        return [
+            (a, self.results[a.pk], dynamic_title(self.results[a.pk].dynamic))
+            for a in reversed(self.assessments)
+            if a.pk in self.results
+        ]
 
 
 @dataclass
@@ -92,10 +98,14 @@ class CoupleSummary:
         return PATTERN_LABELS.get(self.result.pattern or "", "Not clear yet")
 
 
-def _shared_result(assessment: Assessment, answers: dict[str, int], *, label: str, couple_id: int) -> PersonResult:
+def _shared_result(
+    assessment: Assessment, answers: dict[str, int], *, label: str, couple_id: int
+) -> PersonResult:
     """As `assessments.selectors.shared_person_result`, from answers already loaded."""
     instrument = load_instrument(assessment.instrument_version)
-    kept = {k: v for k, v in answers.items() if instrument.has_item(k) and not instrument.item(k).safety}
+    kept = {
+        k: v for k, v in answers.items() if instrument.has_item(k) and not instrument.item(k).safety
+    }
     return score_answers(instrument, kept, person_id=label, couple_id=str(couple_id))
 
 
@@ -105,12 +115,17 @@ def summaries(grants: list[Grant], *, with_history: bool = False) -> list[Couple
         return []
     couple_ids = [g.couple_id for g in grants]
     members: dict[int, list[Membership]] = defaultdict(list)
-    for m in (Membership.objects.filter(couple_id__in=couple_ids, left_at__isnull=True)
-              .select_related("person").order_by("joined_at", "pk")):
+    for m in (
+        Membership.objects.filter(couple_id__in=couple_ids, left_at__isnull=True)
+        .select_related("person")
+        .order_by("joined_at", "pk")
+    ):
         members[m.couple_id].append(m)
     person_ids = [m.person_id for ms in members.values() for m in ms]
     assessments: dict[int, list[Assessment]] = defaultdict(list)
-    for a in Assessment.objects.filter(person_id__in=person_ids, submitted_at__isnull=False).order_by("submitted_at", "pk"):
+    for a in Assessment.objects.filter(
+        person_id__in=person_ids, submitted_at__isnull=False
+    ).order_by("submitted_at", "pk"):
         assessments[a.person_id].append(a)
     needed = {
         a.pk
@@ -118,9 +133,9 @@ def summaries(grants: list[Grant], *, with_history: bool = False) -> list[Couple
         for a in (items if with_history else items[:1] + items[-1:])
     }
     answers: dict[int, dict[str, int]] = defaultdict(dict)
-    for assessment_id, item_id, value in Answer.objects.filter(assessment_id__in=needed).values_list(
-        "assessment_id", "item_id", "value"
-    ):
+    for assessment_id, item_id, value in Answer.objects.filter(
+        assessment_id__in=needed
+    ).values_list("assessment_id", "item_id", "value"):
         answers[assessment_id][item_id] = value
 
     now = timezone.now()
@@ -137,20 +152,32 @@ def summaries(grants: list[Grant], *, with_history: bool = False) -> list[Couple
     for grant in grants:
         people = []
         for k, m in enumerate(members.get(grant.couple_id, [])):
-            summary = PersonSummary(m.person_id, m.person.display_name, assessments.get(m.person_id, []))
+            summary = PersonSummary(
+                m.person_id, m.person.display_name, assessments.get(m.person_id, [])
+            )
             for a in summary.assessments:
                 if a.pk in needed:
-                    summary.results[a.pk] = _shared_result(a, answers[a.pk], label=("a", "b")[k % 2], couple_id=grant.couple_id)
+                    summary.results[a.pk] = _shared_result(
+                        a, answers[a.pk], label=("a", "b")[k % 2], couple_id=grant.couple_id
+                    )
             if grant.dynamics:
                 summary.adherence = adherence.get(m.person_id)
-            latest_times = [t for t in (summary.latest.submitted_at if summary.latest else None,
-                                        activity.get(m.person_id) if grant.dynamics else None) if t]
+            latest_times = [
+                t
+                for t in (
+                    summary.latest.submitted_at if summary.latest else None,
+                    activity.get(m.person_id) if grant.dynamics else None,
+                )
+                if t
+            ]
             summary.last_activity = max(latest_times) if latest_times else None
             people.append(summary)
         result = None
         if len(people) == 2 and all(p.current for p in people):
             instrument = load_instrument(people[0].latest.instrument_version)
-            result = analyse_couple(instrument, people[0].current, people[1].current, couple_id=str(grant.couple_id))
+            result = analyse_couple(
+                instrument, people[0].current, people[1].current, couple_id=str(grant.couple_id)
+            )
         times = [p.last_activity for p in people if p.last_activity]
         last = max(times) if times else None
         stale = last is None or now - last > timedelta(days=settings.CLINIC_STALE_DAYS)
@@ -161,7 +188,11 @@ def summaries(grants: list[Grant], *, with_history: bool = False) -> list[Couple
 def caseload(user) -> list[Grant]:
     from interdep import permissions
 
-    return list(permissions.active_grants_for_clinician(user).select_related("clinician", "couple").order_by("active_since"))
+    return list(
+        permissions.active_grants_for_clinician(user)
+        .select_related("clinician", "couple")
+        .order_by("active_since")
+    )
 
 
 def audit_log(couple_id: int, *, limit: int = 200) -> list[AuditEvent]:
@@ -170,6 +201,8 @@ def audit_log(couple_id: int, *, limit: int = 200) -> list[AuditEvent]:
 
 def couple_grants(couple_id: int) -> list[Grant]:
     return list(
-        Grant.objects.filter(couple_id=couple_id).select_related("clinician").prefetch_related("agreements")
+        Grant.objects.filter(couple_id=couple_id)
+        .select_related("clinician")
+        .prefetch_related("agreements")
         .order_by("-created_at", "-pk")
     )

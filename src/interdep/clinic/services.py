@@ -25,7 +25,7 @@ def _new_code() -> str:
 def normalise_clinician_code(code: str) -> str:
     raw = "".join(ch for ch in (code or "").upper() if ch.isalnum())
     if raw.startswith(CODE_PREFIX) and len(raw) == len(CODE_PREFIX) + 8:
-        return f"{CODE_PREFIX}-{raw[len(CODE_PREFIX):]}"
+        return f"{CODE_PREFIX}-{raw[len(CODE_PREFIX) :]}"
     return normalise_code(code)
 
 
@@ -37,13 +37,23 @@ def normalise_clinician_code(code: str) -> str:
 @transaction.atomic
 def clinician_apply(*, person, professional_name: str, registration: str) -> ClinicianProfile:
     """Self-declaration only: the profile sees nobody until staff verify it."""
-    professional_name, registration = (professional_name or "").strip(), (registration or "").strip()
+    professional_name, registration = (
+        (professional_name or "").strip(),
+        (registration or "").strip(),
+    )
     if not professional_name or not registration:
-        raise ServiceError("incomplete", "Give your professional name and your registration body and number.", status=422)
+        raise ServiceError(
+            "incomplete",
+            "Give your professional name and your registration body and number.",
+            status=422,
+        )
     if permissions.active_membership(person) is not None:
-        raise ServiceError("linked", "A clinician account cannot also be linked as a partner.", status=409)
+        raise ServiceError(
+            "linked", "A clinician account cannot also be linked as a partner.", status=409
+        )
     profile, created = ClinicianProfile.objects.get_or_create(
-        person=person, defaults={"professional_name": professional_name, "registration": registration}
+        person=person,
+        defaults={"professional_name": professional_name, "registration": registration},
     )
     if not created and profile.verified:
         raise ServiceError("already_verified", "You are already a verified clinician.", status=409)
@@ -105,13 +115,23 @@ def _lock_couple_of(person) -> tuple[Membership, Membership]:
     mine = permissions.active_membership(person)
     partner = permissions.partner_membership(mine)
     if mine is None or partner is None:
-        raise ServiceError("not_linked", "Link with your partner first: a clinician is granted by both of you.", status=409)
+        raise ServiceError(
+            "not_linked",
+            "Link with your partner first: a clinician is granted by both of you.",
+            status=409,
+        )
     Couple.objects.select_for_update().get(pk=mine.couple_id)
     return mine, partner
 
 
-def audit(*, couple_id: int, action: str, clinician: ClinicianProfile | None = None,
-          clinician_name: str = "", actor=None) -> AuditEvent:
+def audit(
+    *,
+    couple_id: int,
+    action: str,
+    clinician: ClinicianProfile | None = None,
+    clinician_name: str = "",
+    actor=None,
+) -> AuditEvent:
     return AuditEvent.objects.create(
         couple_id=couple_id,
         clinician=clinician,
@@ -126,18 +146,34 @@ def grant_propose(*, person, code: str, reports: bool = True, dynamics: bool = T
     """Enter a clinician's code: a grant with this partner's agreement, waiting for the other's."""
     mine, _ = _lock_couple_of(person)
     code = normalise_clinician_code(code)
-    profile = ClinicianProfile.objects.filter(code=code, verified_at__isnull=False).first() if code else None
+    profile = (
+        ClinicianProfile.objects.filter(code=code, verified_at__isnull=False).first()
+        if code
+        else None
+    )
     if profile is None:
         raise _BAD_CODE
-    if profile.person_id in {m.person_id for m in Membership.objects.filter(couple_id=mine.couple_id)}:
+    if profile.person_id in {
+        m.person_id for m in Membership.objects.filter(couple_id=mine.couple_id)
+    }:
         raise _BAD_CODE
     if not (reports or dynamics):
-        raise ServiceError("empty_scope", "Choose at least one thing the clinician may see.", status=422)
-    if Grant.objects.filter(couple_id=mine.couple_id, clinician=profile, revoked_at__isnull=True).exists():
-        raise ServiceError("already_granted", "This clinician already has (or is waiting for) access.", status=409)
-    grant = Grant.objects.create(couple_id=mine.couple_id, clinician=profile, reports=reports, dynamics=dynamics)
+        raise ServiceError(
+            "empty_scope", "Choose at least one thing the clinician may see.", status=422
+        )
+    if Grant.objects.filter(
+        couple_id=mine.couple_id, clinician=profile, revoked_at__isnull=True
+    ).exists():
+        raise ServiceError(
+            "already_granted", "This clinician already has (or is waiting for) access.", status=409
+        )
+    grant = Grant.objects.create(
+        couple_id=mine.couple_id, clinician=profile, reports=reports, dynamics=dynamics
+    )
     Agreement.objects.create(grant=grant, person=person)
-    audit(couple_id=mine.couple_id, action=AuditEvent.GRANT_PROPOSED, clinician=profile, actor=person)
+    audit(
+        couple_id=mine.couple_id, action=AuditEvent.GRANT_PROPOSED, clinician=profile, actor=person
+    )
     return grant
 
 
@@ -147,7 +183,11 @@ def grant_agree(*, person, grant_id: int) -> Grant:
     mine, partner = _lock_couple_of(person)
     grant = permissions.couple_grant_or_404(person, grant_id)
     if grant.revoked_at is not None:
-        raise ServiceError("revoked", "This access was revoked; enter the clinician's code again to start over.", status=409)
+        raise ServiceError(
+            "revoked",
+            "This access was revoked; enter the clinician's code again to start over.",
+            status=409,
+        )
     if not grant.clinician.verified:
         raise ServiceError("not_verified", "This clinician is not verified any more.", status=409)
     _, created = Agreement.objects.get_or_create(grant=grant, person=person)
@@ -156,7 +196,12 @@ def grant_agree(*, person, grant_id: int) -> Grant:
         grant.active_since = timezone.now()
         grant.save(update_fields=["active_since"])
     if created:
-        audit(couple_id=mine.couple_id, action=AuditEvent.GRANT_AGREED, clinician=grant.clinician, actor=person)
+        audit(
+            couple_id=mine.couple_id,
+            action=AuditEvent.GRANT_AGREED,
+            clinician=grant.clinician,
+            actor=person,
+        )
     return grant
 
 
@@ -166,7 +211,12 @@ def revoke_all(grants, *, at, actor) -> int:
     for grant in grants.select_related("clinician"):
         grant.revoked_at = at
         grant.save(update_fields=["revoked_at"])
-        audit(couple_id=grant.couple_id, action=AuditEvent.GRANT_REVOKED, clinician=grant.clinician, actor=actor)
+        audit(
+            couple_id=grant.couple_id,
+            action=AuditEvent.GRANT_REVOKED,
+            clinician=grant.clinician,
+            actor=actor,
+        )
         count += 1
     return count
 
@@ -189,8 +239,14 @@ def grant_revoke(*, person, grant_id: int) -> Grant:
 
 def audit_views(*, grants, action: str) -> None:
     """One entry per couple the clinician just saw (bulk: one query for a whole caseload)."""
-    AuditEvent.objects.bulk_create([
-        AuditEvent(couple_id=g.couple_id, clinician=g.clinician, clinician_name=g.clinician.professional_name,
-                   action=action)
-        for g in grants
-    ])
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                couple_id=g.couple_id,
+                clinician=g.clinician,
+                clinician_name=g.clinician.professional_name,
+                action=action,
+            )
+            for g in grants
+        ]
+    )

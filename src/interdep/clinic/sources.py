@@ -15,13 +15,20 @@ def checkin_adherence(person_ids, start: date, end: date) -> dict[int, float | N
     from interdep.checkins.selectors import checkin_days
 
     span = (end - start).days + 1
-    return {pid: 100.0 * days / span if days else None for pid, days in checkin_days(person_ids, start, end).items()}
+    return {
+        pid: 100.0 * days / span if days else None
+        for pid, days in checkin_days(person_ids, start, end).items()
+    }
 
 
 def checkin_last_activity(person_ids):
     from interdep.checkins.models import CheckIn
 
-    rows = CheckIn.objects.filter(person_id__in=list(person_ids)).values("person_id").annotate(last=Max("occurred_at"))
+    rows = (
+        CheckIn.objects.filter(person_id__in=list(person_ids))
+        .values("person_id")
+        .annotate(last=Max("occurred_at"))
+    )
     return {row["person_id"]: row["last"] for row in rows}
 
 
@@ -32,10 +39,16 @@ def checkin_dynamics_section(couple_id: int, person_ids) -> dict | None:
 
     from interdep.checkins.selectors import pair_dynamics
 
-    names = dict(get_user_model().objects.filter(pk__in=list(person_ids)).values_list("pk", "display_name"))
+    names = dict(
+        get_user_model().objects.filter(pk__in=list(person_ids)).values_list("pk", "display_name")
+    )
     first, second = person_ids
-    view = pair_dynamics((first, names.get(first, "Partner 1")), (second, names.get(second, "Partner 2")),
-                         couple_id=couple_id, title_label="their")
+    view = pair_dynamics(
+        (first, names.get(first, "Partner 1")),
+        (second, names.get(second, "Partner 2")),
+        couple_id=couple_id,
+        title_label="their",
+    )
     return {"view": view}
 
 
@@ -46,7 +59,13 @@ def register_default_sources() -> None:
         from interdep.clinic.registry import sources
 
         if not any(s.name == "checkins" for s in sources()):
-            register_source(ClinicSource(
-                "checkins", "dynamics", checkin_adherence, checkin_last_activity,
-                section=checkin_dynamics_section, template="clinic/_dynamics_section.html",
-            ))
+            register_source(
+                ClinicSource(
+                    "checkins",
+                    "dynamics",
+                    checkin_adherence,
+                    checkin_last_activity,
+                    section=checkin_dynamics_section,
+                    template="clinic/_dynamics_section.html",
+                )
+            )

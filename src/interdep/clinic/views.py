@@ -49,7 +49,9 @@ def apply(request):
         except ServiceError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "Thank you. Staff will check your registration; until then you see nobody.")
+            messages.success(
+                request, "Thank you. Staff will check your registration; until then you see nobody."
+            )
     else:
         messages.error(request, "Give your professional name and your registration.")
     return redirect("clinic_home")
@@ -76,7 +78,12 @@ def _couple_context(request, couple_id: int, *, history: bool):
                 context = source.section(grant.couple_id, [p.person_id for p in summary.people])
                 if context is not None:
                     sections.append((source.template, context))
-    return grant, {"grant": grant, "couple": summary, "figures": couple_figures(summary), "sections": sections}
+    return grant, {
+        "grant": grant,
+        "couple": summary,
+        "figures": couple_figures(summary),
+        "sections": sections,
+    }
 
 
 @login_required
@@ -113,12 +120,31 @@ def couple_csv(request, couple_id: int):
         for assessment, result, _ in reversed(person.history):
             scales, facets = sorted(result.scales), sorted(result.facets)
             if not header_done:
-                writer.writerow(["couple_id", "partner", "assessment", "submitted_at", "instrument_version",
-                                 "dynamic", *scales, *facets])
+                writer.writerow(
+                    [
+                        "couple_id",
+                        "partner",
+                        "assessment",
+                        "submitted_at",
+                        "instrument_version",
+                        "dynamic",
+                        *scales,
+                        *facets,
+                    ]
+                )
                 header_done = True
-            writer.writerow([summary.couple_id, person.name, assessment.pk, assessment.submitted_at.isoformat(),
-                             assessment.instrument_version, result.dynamic or "",
-                             *(_cell(result.scales[s]) for s in scales), *(_cell(result.facets[f]) for f in facets)])
+            writer.writerow(
+                [
+                    summary.couple_id,
+                    person.name,
+                    assessment.pk,
+                    assessment.submitted_at.isoformat(),
+                    assessment.instrument_version,
+                    result.dynamic or "",
+                    *(_cell(result.scales[s]) for s in scales),
+                    *(_cell(result.facets[f]) for f in facets),
+                ]
+            )
     services.audit_views(grants=[grant], action=AuditEvent.EXPORT_CSV)
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="couple-{couple_id}-scores.csv"'
@@ -145,13 +171,29 @@ def access(request):
     rows = []
     for grant in grants:
         agreed = {a.person_id for a in grant.agreements.all()}
-        rows.append({"grant": grant, "i_agreed": request.user.pk in agreed,
-                     "partner_agreed": partner.person_id in agreed})
+        rows.append(
+            {
+                "grant": grant,
+                "i_agreed": request.user.pk in agreed,
+                "partner_agreed": partner.person_id in agreed,
+            }
+        )
     names = {request.user.pk: "You", partner.person_id: partner.person.display_name}
-    log = [(e, names.get(e.actor_id, "A former partner") if e.actor_id else "") for e in selectors.audit_log(mine.couple_id)]
-    return render(request, "clinic/access.html", {
-        "linked": True, "partner": partner, "rows": rows, "log": log, "form": GrantForm(),
-    })
+    log = [
+        (e, names.get(e.actor_id, "A former partner") if e.actor_id else "")
+        for e in selectors.audit_log(mine.couple_id)
+    ]
+    return render(
+        request,
+        "clinic/access.html",
+        {
+            "linked": True,
+            "partner": partner,
+            "rows": rows,
+            "log": log,
+            "form": GrantForm(),
+        },
+    )
 
 
 @login_required
@@ -166,7 +208,9 @@ def grant(request):
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Done. Your partner must agree too before the clinician sees anything.")
+        messages.success(
+            request, "Done. Your partner must agree too before the clinician sees anything."
+        )
     return redirect("clinic_access")
 
 
@@ -179,8 +223,15 @@ def grant_agree(request, grant_id: int):
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "You agreed." + (" The clinician can see your couple now." if g.active_since else
-                                                    " Your partner must agree too."))
+        messages.success(
+            request,
+            "You agreed."
+            + (
+                " The clinician can see your couple now."
+                if g.active_since
+                else " Your partner must agree too."
+            ),
+        )
     return redirect("clinic_access")
 
 
@@ -193,5 +244,7 @@ def grant_revoke(request, grant_id: int):
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Access is revoked. The clinician cannot see anything of yours from now on.")
+        messages.success(
+            request, "Access is revoked. The clinician cannot see anything of yours from now on."
+        )
     return redirect("clinic_access")

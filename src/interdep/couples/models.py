@@ -25,7 +25,9 @@ class Couple(models.Model):
 
 class Membership(models.Model):
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="memberships")
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
     joined_at = models.DateTimeField(auto_now_add=True)
     left_at = models.DateTimeField(null=True, blank=True)
     #: This person's yes to a couple report. Either partner's no removes it for both.
@@ -35,15 +37,21 @@ class Membership(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["person"], condition=Q(left_at__isnull=True), name="one_active_couple_per_person"
+                fields=["person"],
+                condition=Q(left_at__isnull=True),
+                name="one_active_couple_per_person",
             ),
-            models.UniqueConstraint(fields=["couple", "person"], name="one_membership_per_couple_and_person"),
+            models.UniqueConstraint(
+                fields=["couple", "person"], name="one_membership_per_couple_and_person"
+            ),
         ]
 
 
 class Invite(models.Model):
     code = models.CharField(max_length=16, unique=True)
-    inviter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invites")
+    inviter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invites"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)

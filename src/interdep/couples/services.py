@@ -56,7 +56,9 @@ def open_invite(person) -> Invite | None:
     )
 
 
-_BAD_CODE = ServiceError("invalid_code", "That code is not valid. It may have expired or been used already.")
+_BAD_CODE = ServiceError(
+    "invalid_code", "That code is not valid. It may have expired or been used already."
+)
 #: Wrong codes a person may enter per hour before joining pauses (codes are not for guessing).
 JOIN_FAILURES_PER_HOUR = 10
 
@@ -69,7 +71,9 @@ def couple_join(*, person, code: str) -> Couple:
     """Accept an invite: both become an active couple. Single use; expires after 7 days."""
     key = _join_failures_key(person)
     if cache.get(key, 0) >= JOIN_FAILURES_PER_HOUR:
-        raise ServiceError("too_many_attempts", "Too many wrong codes. Try again in an hour.", status=429)
+        raise ServiceError(
+            "too_many_attempts", "Too many wrong codes. Try again in an hour.", status=429
+        )
     try:
         return _couple_join(person=person, code=code)
     except ServiceError as exc:
@@ -99,7 +103,9 @@ def _couple_join(*, person, code: str) -> Couple:
             Membership.objects.create(couple=couple, person=person)
     except IntegrityError:
         # The other one linked elsewhere at this very moment: the partial unique index said no.
-        raise ServiceError("already_linked", "One of you is already linked with a partner.", status=409) from None
+        raise ServiceError(
+            "already_linked", "One of you is already linked with a partner.", status=409
+        ) from None
     invite.used_at = now
     invite.couple = couple
     invite.save(update_fields=["used_at", "couple"])
@@ -114,7 +120,9 @@ def couple_unlink(*, person) -> None:
         raise ServiceError("not_linked", "You are not linked with a partner.", status=404)
     couple = _lock_couple(mine.couple_id)
     now = timezone.now()
-    couple.memberships.filter(left_at__isnull=True).update(left_at=now, shares=False, shares_changed_at=now)
+    couple.memberships.filter(left_at__isnull=True).update(
+        left_at=now, shares=False, shares_changed_at=now
+    )
     couple.ended_at = now
     couple.report_ready_at = None
     couple.save(update_fields=["ended_at", "report_ready_at"])

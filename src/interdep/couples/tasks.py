@@ -13,7 +13,9 @@ def notify_couple_report_ready(couple_id: int) -> int:
     scores, no pattern, nothing that could reveal a private answer."""
     from interdep.couples.models import Membership
 
-    members = Membership.objects.select_related("person").filter(couple_id=couple_id, left_at__isnull=True)
+    members = Membership.objects.select_related("person").filter(
+        couple_id=couple_id, left_at__isnull=True
+    )
     sent = 0
     for member in members:
         sent += send_mail(

@@ -20,13 +20,17 @@ def couple_home(request):
     mine = permissions.active_membership(request.user)
     partner = permissions.partner_membership(mine)
     access = permissions.couple_report_access(request.user) if partner else None
-    return render(request, "couples/home.html", {
-        "mine": mine,
-        "partner": partner,
-        "access": access,
-        "invite": services.open_invite(request.user) if mine is None else None,
-        "join_code": request.GET.get("code", ""),
-    })
+    return render(
+        request,
+        "couples/home.html",
+        {
+            "mine": mine,
+            "partner": partner,
+            "access": access,
+            "invite": services.open_invite(request.user) if mine is None else None,
+            "join_code": request.GET.get("code", ""),
+        },
+    )
 
 
 @login_required
@@ -43,7 +47,9 @@ def invite(request):
 @require_http_methods(["GET", "POST"])
 def join(request):
     if request.method == "GET":  # the shareable link: /couple/join/?code=...
-        return redirect(f"{reverse('couple')}?code={services.normalise_code(request.GET.get('code', ''))}")
+        return redirect(
+            f"{reverse('couple')}?code={services.normalise_code(request.GET.get('code', ''))}"
+        )
     try:
         services.couple_join(person=request.user, code=request.POST.get("code", ""))
     except ServiceError as exc:
@@ -61,7 +67,9 @@ def unlink(request):
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "You are no longer linked. Your own assessments and reports are still here.")
+        messages.success(
+            request, "You are no longer linked. Your own assessments and reports are still here."
+        )
     return redirect("couple")
 
 
@@ -74,8 +82,12 @@ def consent(request):
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Thank you: you said yes to a couple report." if share else
-                         "Sharing is off. The couple report is gone for both of you.")
+        messages.success(
+            request,
+            "Thank you: you said yes to a couple report."
+            if share
+            else "Sharing is off. The couple report is gone for both of you.",
+        )
     return redirect("couple")
 
 
@@ -85,10 +97,17 @@ def couple_report(request, couple_id: int):
     access = permissions.couple_report_for_member_or_404(request.user, couple_id)
     partner_name = access.partner.person.display_name
     if not access.allowed:
-        return render(request, "couples/report_unavailable.html",
-                      {"access": access, "partner_name": partner_name}, status=403)
+        return render(
+            request,
+            "couples/report_unavailable.html",
+            {"access": access, "partner_name": partner_name},
+            status=403,
+        )
     report = reports.couple_report(
-        selectors.instrument_of(access.my_assessment), access.my_assessment, access.partner_assessment,
-        couple_id=str(access.couple.pk), partner_name=partner_name,
+        selectors.instrument_of(access.my_assessment),
+        access.my_assessment,
+        access.partner_assessment,
+        couple_id=str(access.couple.pk),
+        partner_name=partner_name,
     )
     return render(request, "couples/report.html", {"report": report, "access": access})

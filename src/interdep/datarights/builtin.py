@@ -22,15 +22,17 @@ def _iso(value):
 
 def export_account(person) -> dict:
     return {
-        "account": [{
-            "id": person.pk,
-            "email": person.email,
-            "display_name": person.display_name,
-            "date_joined": _iso(person.date_joined),
-            "last_login": _iso(person.last_login),
-            "research_consent": person.research_consent,
-            "research_consent_changed_at": _iso(person.research_consent_changed_at),
-        }]
+        "account": [
+            {
+                "id": person.pk,
+                "email": person.email,
+                "display_name": person.display_name,
+                "date_joined": _iso(person.date_joined),
+                "last_login": _iso(person.last_login),
+                "research_consent": person.research_consent,
+                "research_consent_changed_at": _iso(person.research_consent_changed_at),
+            }
+        ]
     }
 
 
@@ -42,7 +44,9 @@ def export_account(person) -> dict:
 def export_couples(person) -> dict:
     from interdep.couples.models import Invite, Membership
 
-    memberships = Membership.objects.filter(person=person).select_related("couple").order_by("joined_at")
+    memberships = (
+        Membership.objects.filter(person=person).select_related("couple").order_by("joined_at")
+    )
     return {
         "memberships": [
             {
@@ -56,8 +60,12 @@ def export_couples(person) -> dict:
             for m in memberships
         ],
         "invites": [
-            {"code": i.code, "created_at": _iso(i.created_at), "expires_at": _iso(i.expires_at),
-             "used_at": _iso(i.used_at)}
+            {
+                "code": i.code,
+                "created_at": _iso(i.created_at),
+                "expires_at": _iso(i.expires_at),
+                "used_at": _iso(i.used_at),
+            }
             for i in Invite.objects.filter(inviter=person).order_by("created_at")
         ],
     }
@@ -89,22 +97,33 @@ def export_assessments(person) -> dict:
     for a in assessments:
         if a.submitted:
             result = selectors.person_result(a).to_dict()
-            results.append({
-                "assessment_id": a.pk,
-                "dynamic": result.get("dynamic"),
-                "confidence": result.get("confidence"),
-                "scales": result.get("scales"),
-                "facets": result.get("facets"),
-            })
+            results.append(
+                {
+                    "assessment_id": a.pk,
+                    "dynamic": result.get("dynamic"),
+                    "confidence": result.get("confidence"),
+                    "scales": result.get("scales"),
+                    "facets": result.get("facets"),
+                }
+            )
     return {
         "assessments": [
-            {"id": a.pk, "instrument_version": a.instrument_version, "started_at": _iso(a.started_at),
-             "submitted_at": _iso(a.submitted_at), "support_suggested": a.safety_raised}
+            {
+                "id": a.pk,
+                "instrument_version": a.instrument_version,
+                "started_at": _iso(a.started_at),
+                "submitted_at": _iso(a.submitted_at),
+                "support_suggested": a.safety_raised,
+            }
             for a in assessments
         ],
         "answers": [
-            {"assessment_id": x.assessment_id, "item_id": x.item_id, "value": x.value,
-             "answered_at": _iso(x.answered_at)}
+            {
+                "assessment_id": x.assessment_id,
+                "item_id": x.item_id,
+                "value": x.value,
+                "answered_at": _iso(x.answered_at),
+            }
             for x in answers
         ],
         "results": results,
@@ -127,27 +146,46 @@ def export_clinic(person) -> dict:
     from interdep.couples.models import Membership
 
     couple_ids = list(Membership.objects.filter(person=person).values_list("couple_id", flat=True))
-    agreements = Agreement.objects.filter(person=person).select_related("grant__clinician").order_by("agreed_at")
+    agreements = (
+        Agreement.objects.filter(person=person)
+        .select_related("grant__clinician")
+        .order_by("agreed_at")
+    )
     profile = ClinicianProfile.objects.filter(person=person).first()
     tables = {
         "grants_agreed": [
-            {"grant_id": a.grant_id, "couple_id": a.grant.couple_id, "clinician": a.grant.clinician.professional_name,
-             "scope": ",".join(a.grant.scope_words), "agreed_at": _iso(a.agreed_at),
-             "active_since": _iso(a.grant.active_since), "revoked_at": _iso(a.grant.revoked_at)}
+            {
+                "grant_id": a.grant_id,
+                "couple_id": a.grant.couple_id,
+                "clinician": a.grant.clinician.professional_name,
+                "scope": ",".join(a.grant.scope_words),
+                "agreed_at": _iso(a.agreed_at),
+                "active_since": _iso(a.grant.active_since),
+                "revoked_at": _iso(a.grant.revoked_at),
+            }
             for a in agreements
         ],
         "audit_log": [
-            {"at": _iso(e.at), "couple_id": e.couple_id, "clinician": e.clinician_name, "action": e.action,
-             "by_you": e.actor_id == person.pk}
+            {
+                "at": _iso(e.at),
+                "couple_id": e.couple_id,
+                "clinician": e.clinician_name,
+                "action": e.action,
+                "by_you": e.actor_id == person.pk,
+            }
             for e in AuditEvent.objects.filter(couple_id__in=couple_ids).order_by("at", "pk")
         ],
     }
     if profile is not None:
-        tables["clinician_profile"] = [{
-            "professional_name": profile.professional_name, "registration": profile.registration,
-            "applied_at": _iso(profile.applied_at), "verified_at": _iso(profile.verified_at),
-            "code": profile.code,
-        }]
+        tables["clinician_profile"] = [
+            {
+                "professional_name": profile.professional_name,
+                "registration": profile.registration,
+                "applied_at": _iso(profile.applied_at),
+                "verified_at": _iso(profile.verified_at),
+                "code": profile.code,
+            }
+        ]
     return tables
 
 
@@ -162,8 +200,14 @@ def erase_clinic(person) -> None:
     now = timezone.now()
     # Every couple they were ever in: a couple that just ended (the account's unlink) included.
     couple_ids = Membership.objects.filter(person=person).values_list("couple_id", flat=True)
-    revoke_all(Grant.objects.filter(couple_id__in=list(couple_ids), revoked_at__isnull=True), at=now, actor=person)
-    revoke_all(Grant.objects.filter(clinician__person=person, revoked_at__isnull=True), at=now, actor=None)
+    revoke_all(
+        Grant.objects.filter(couple_id__in=list(couple_ids), revoked_at__isnull=True),
+        at=now,
+        actor=person,
+    )
+    revoke_all(
+        Grant.objects.filter(clinician__person=person, revoked_at__isnull=True), at=now, actor=None
+    )
     Agreement.objects.filter(person=person).delete()
     ClinicianProfile.objects.filter(person=person).delete()
 

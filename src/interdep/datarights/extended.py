@@ -18,20 +18,45 @@ def _iso(value):
 
 
 def _rows(queryset, fields):
-    return [{f: (_iso(v) if hasattr(v, "isoformat") else v) for f, v in ((f, getattr(o, f)) for f in fields)}
-            for o in queryset]
+    return [
+        {
+            f: (_iso(v) if hasattr(v, "isoformat") else v)
+            for f, v in ((f, getattr(o, f)) for f in fields)
+        }
+        for o in queryset
+    ]
 
 
 def export_checkins(person) -> dict:
     from interdep.checkins.models import CheckIn, Reminder, Schedule
 
     return {
-        "checkins": _rows(CheckIn.objects.filter(person=person).order_by("occurred_at"), [
-            "id", "occurred_at", "tz", "created_at", "valence", "arousal", "closeness", "felt_self", "bid_made",
-            "bid_answered", "no_choice", "conflict", "note"]),
-        "schedule": _rows(Schedule.objects.filter(person=person), ["times", "tz", "paused", "channel", "updated_at"]),
-        "reminders": _rows(Reminder.objects.filter(person=person).order_by("slot_at"),
-                           ["slot_at", "channel", "status", "created_at", "sent_at"]),
+        "checkins": _rows(
+            CheckIn.objects.filter(person=person).order_by("occurred_at"),
+            [
+                "id",
+                "occurred_at",
+                "tz",
+                "created_at",
+                "valence",
+                "arousal",
+                "closeness",
+                "felt_self",
+                "bid_made",
+                "bid_answered",
+                "no_choice",
+                "conflict",
+                "note",
+            ],
+        ),
+        "schedule": _rows(
+            Schedule.objects.filter(person=person),
+            ["times", "tz", "paused", "channel", "updated_at"],
+        ),
+        "reminders": _rows(
+            Reminder.objects.filter(person=person).order_by("slot_at"),
+            ["slot_at", "channel", "status", "created_at", "sent_at"],
+        ),
     }
 
 
@@ -46,17 +71,37 @@ def export_plans(person) -> dict:
     from interdep.plans.models import CheckOff, Encouragement, Plan, PlanItem
 
     return {
-        "plan": _rows(Plan.objects.filter(person=person), ["created_at", "updated_at", "built_at", "retake_weeks",
-                                                           "show_partner"]),
-        "items": _rows(PlanItem.objects.filter(plan__person=person).order_by("pk"), [
-            "id", "practice_id", "facet", "source", "position", "status", "started_at", "ended_at", "reflection",
-            "reflection_updated_at"]),
-        "checkoffs": _rows(CheckOff.objects.filter(item__plan__person=person).order_by("week"),
-                           ["item_id", "week", "created_at"]),
-        "encouragements_sent": _rows(Encouragement.objects.filter(sender=person).order_by("created_at"),
-                                     ["preset", "message", "created_at"]),
-        "encouragements_received": _rows(Encouragement.objects.filter(recipient=person).order_by("created_at"),
-                                         ["preset", "message", "created_at"]),
+        "plan": _rows(
+            Plan.objects.filter(person=person),
+            ["created_at", "updated_at", "built_at", "retake_weeks", "show_partner"],
+        ),
+        "items": _rows(
+            PlanItem.objects.filter(plan__person=person).order_by("pk"),
+            [
+                "id",
+                "practice_id",
+                "facet",
+                "source",
+                "position",
+                "status",
+                "started_at",
+                "ended_at",
+                "reflection",
+                "reflection_updated_at",
+            ],
+        ),
+        "checkoffs": _rows(
+            CheckOff.objects.filter(item__plan__person=person).order_by("week"),
+            ["item_id", "week", "created_at"],
+        ),
+        "encouragements_sent": _rows(
+            Encouragement.objects.filter(sender=person).order_by("created_at"),
+            ["preset", "message", "created_at"],
+        ),
+        "encouragements_received": _rows(
+            Encouragement.objects.filter(recipient=person).order_by("created_at"),
+            ["preset", "message", "created_at"],
+        ),
     }
 
 
@@ -74,10 +119,16 @@ def export_exercises(person) -> dict:
     from interdep.exercises.models import Exercise, ExerciseEntry
 
     return {
-        "exercises": _rows(Exercise.objects.filter(Q(started_by=person) | Q(partner=person)).order_by("created_at"), [
-            "id", "kind", "couple_id", "created_at", "revealed_at", "agreed_at", "outcome"]),
-        "entries": _rows(ExerciseEntry.objects.filter(person=person).order_by("pk"),
-                         ["exercise_id", "content", "submitted_at", "updated_at"]),
+        "exercises": _rows(
+            Exercise.objects.filter(Q(started_by=person) | Q(partner=person)).order_by(
+                "created_at"
+            ),
+            ["id", "kind", "couple_id", "created_at", "revealed_at", "agreed_at", "outcome"],
+        ),
+        "entries": _rows(
+            ExerciseEntry.objects.filter(person=person).order_by("pk"),
+            ["exercise_id", "content", "submitted_at", "updated_at"],
+        ),
     }
 
 
@@ -90,7 +141,10 @@ def erase_exercises(person) -> None:
 _EXTENDED = (
     ("interdep.checkins", DataHolder("checkins", export_checkins, erase_checkins, erase_order=40)),
     ("interdep.plans", DataHolder("plans", export_plans, erase_plans, erase_order=50)),
-    ("interdep.exercises", DataHolder("exercises", export_exercises, erase_exercises, erase_order=60)),
+    (
+        "interdep.exercises",
+        DataHolder("exercises", export_exercises, erase_exercises, erase_order=60),
+    ),
 )
 
 

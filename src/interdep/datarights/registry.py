@@ -53,4 +53,6 @@ def holders() -> list[DataHolder]:
 
 
 def erase_sequence() -> list[DataHolder]:
-    return sorted((h for h in _HOLDERS.values() if h.erase is not None), key=lambda h: h.erase_order)
+    return sorted(
+        (h for h in _HOLDERS.values() if h.erase is not None), key=lambda h: h.erase_order
+    )

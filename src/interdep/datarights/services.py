@@ -58,7 +58,9 @@ def export_zip(person) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.txt", README)
-        archive.writestr("data.json", json.dumps(document, ensure_ascii=False, indent=2, default=str))
+        archive.writestr(
+            "data.json", json.dumps(document, ensure_ascii=False, indent=2, default=str)
+        )
         for holder_name, tables in data.items():
             for table, rows in tables.items():
                 archive.writestr(f"{holder_name}/{table}.csv", table_csv(rows))

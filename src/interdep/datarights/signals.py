@@ -8,7 +8,9 @@ from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 
 
-@receiver(pre_delete, sender=get_user_model(), dispatch_uid="datarights-erase-before-account-delete")
+@receiver(
+    pre_delete, sender=get_user_model(), dispatch_uid="datarights-erase-before-account-delete"
+)
 def _erase_before_account_delete(sender, instance, **kwargs):
     from interdep.datarights.services import erase_person_data
 

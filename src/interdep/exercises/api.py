@@ -52,7 +52,9 @@ class ExerciseShareIn(Schema):
 
 
 def _out(request, exercise_id: int) -> dict:
-    return presenters.as_json(request.user, permissions.exercise_for_member_or_404(request.user, exercise_id))
+    return presenters.as_json(
+        request.user, permissions.exercise_for_member_or_404(request.user, exercise_id)
+    )
 
 
 @router.get("", response={200: list[ExerciseOut], **ERRORS})
@@ -63,8 +65,11 @@ def exercise_list(request):
         return []
     out = []
     for exercise in selectors.for_couple(mine.couple_id):
-        if not selectors.guide_of(exercise).together and request.user.pk != exercise.started_by_id \
-                and exercise.shared_at is None:
+        if (
+            not selectors.guide_of(exercise).together
+            and request.user.pk != exercise.started_by_id
+            and exercise.shared_at is None
+        ):
             continue
         out.append(presenters.as_json(request.user, exercise))
     return out
@@ -85,7 +90,9 @@ def exercise_get(request, exercise_id: int):
 @router.put("/{exercise_id}/entry", response={200: ExerciseOut, **ERRORS})
 def exercise_entry(request, exercise_id: int, payload: ExerciseEntryIn):
     """Save your entry as a private draft, or send it (``send``); after the reveal, an open edit."""
-    services.entry_save(person=request.user, exercise_id=exercise_id, content=payload.content, send=payload.send)
+    services.entry_save(
+        person=request.user, exercise_id=exercise_id, content=payload.content, send=payload.send
+    )
     return _out(request, exercise_id)
 
 
@@ -108,4 +115,3 @@ def exercise_share(request, exercise_id: int, payload: ExerciseShareIn):
     """Choose which parts of your preparation your partner may read (an empty list: none)."""
     services.preparation_share(person=request.user, exercise_id=exercise_id, fields=payload.fields)
     return _out(request, exercise_id)
-

@@ -20,9 +20,13 @@ class Exercise(models.Model):
     couple = models.ForeignKey("couples.Couple", on_delete=models.CASCADE, related_name="exercises")
     #: Who started it (for a "prepare" exercise: its owner, the only one who writes in it).
     #: SET_NULL, not CASCADE: one partner deleting their account must not delete the other's entry.
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     #: The other partner at the time it was started.
-    partner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    partner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     revealed_at = models.DateTimeField(null=True, blank=True)
@@ -48,11 +52,17 @@ class Exercise(models.Model):
 
 class ExerciseEntry(models.Model):
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="entries")
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exercise_entries")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exercise_entries"
+    )
     #: The entry as JSON text, encrypted at rest: private free text.
     content = EncryptedTextField(blank=True, default="")
     submitted_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["exercise", "person"], name="one_entry_per_exercise_and_person")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exercise", "person"], name="one_entry_per_exercise_and_person"
+            )
+        ]

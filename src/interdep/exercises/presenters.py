@@ -22,7 +22,11 @@ def status_words(viewer, exercise: Exercise, entries: dict, partner_name: str) -
     if state == "draft":
         return "Private to you" if viewer.pk == exercise.started_by_id else ""
     if state == "shared":
-        return f"Shared with {partner_name}" if viewer.pk == exercise.started_by_id else f"{partner_name} shared this with you"
+        return (
+            f"Shared with {partner_name}"
+            if viewer.pk == exercise.started_by_id
+            else f"{partner_name} shared this with you"
+        )
     if state == "agreed":
         return "Agreed together"
     if state == "revealed":
@@ -54,8 +58,14 @@ def _fields(guide, content: dict) -> list[dict]:
             form_value = "\n".join(value or [])
         else:
             form_value = "" if value is None else str(value)
-        out.append({"field": f, "value": value, "form_value": form_value,
-                    "filled": value not in (None, "", [])})
+        out.append(
+            {
+                "field": f,
+                "value": value,
+                "form_value": form_value,
+                "filled": value not in (None, "", []),
+            }
+        )
     return out
 
 
@@ -67,12 +77,16 @@ def _balance_words(split: dict, my_name: str, partner_name: str) -> str | None:
     if warning == "one_hands_over":
         who = my_name if not mine else partner_name
         verb = "have" if who == "You" else "has"
-        return (f"{who} {verb} not listed an action of {'your' if who == 'You' else 'their'} own yet. "
-                "It tends to go better when each of you keeps a part, even a small one, rather than handing it all over.")
+        return (
+            f"{who} {verb} not listed an action of {'your' if who == 'You' else 'their'} own yet. "
+            "It tends to go better when each of you keeps a part, even a small one, rather than handing it all over."
+        )
     who = my_name if len(mine) > len(theirs) else partner_name
     verb = "are" if who == "You" else "is"
-    return (f"{who} {verb} taking on most of the actions. Could the other take one more, so that "
-            "nobody carries this alone?")
+    return (
+        f"{who} {verb} taking on most of the actions. Could the other take one more, so that "
+        "nobody carries this alone?"
+    )
 
 
 def detail(viewer, exercise: Exercise) -> dict:
@@ -114,7 +128,9 @@ def as_json(viewer, exercise: Exercise) -> dict:
     """The API shape: entries keyed "me" and "partner" (the partner's only when visible)."""
     context = detail(viewer, exercise)
     entries = selectors.entries_of(exercise)
-    other_id = exercise.partner_id if viewer.pk == exercise.started_by_id else exercise.started_by_id
+    other_id = (
+        exercise.partner_id if viewer.pk == exercise.started_by_id else exercise.started_by_id
+    )
     visible = permissions.exercise_visible_entries(viewer, exercise, entries)
     return {
         "id": exercise.pk,
@@ -132,6 +148,8 @@ def as_json(viewer, exercise: Exercise) -> dict:
         "me": visible.get(viewer.pk),
         "partner": visible.get(other_id),
         "comparison": context["comparison"],
-        "balance_warning": (context["comparison"] or {}).get("balance_warning") if context["comparison"] else None,
+        "balance_warning": (context["comparison"] or {}).get("balance_warning")
+        if context["comparison"]
+        else None,
         "shared_fields": exercise.shared_fields if not context["guide"].together else [],
     }

@@ -19,7 +19,9 @@ def guide_of(exercise: Exercise) -> Guide:
 def entries_of(exercise: Exercise) -> dict[int, ExerciseEntry]:
     """The entries by person id (prefetched ones are used when present)."""
     cache = getattr(exercise, "_prefetched_objects_cache", {})
-    rows = cache["entries"] if "entries" in cache else ExerciseEntry.objects.filter(exercise=exercise)
+    rows = (
+        cache["entries"] if "entries" in cache else ExerciseEntry.objects.filter(exercise=exercise)
+    )
     return {e.person_id: e for e in rows}
 
 
@@ -36,7 +38,8 @@ def as_state(exercise: Exercise, entries: dict[int, ExerciseEntry]) -> science.E
         kind=exercise.kind,
         partners=(a, b),
         entries={
-            str(pid): science.Entry(content_of(e), submitted=e.submitted_at is not None) for pid, e in entries.items()
+            str(pid): science.Entry(content_of(e), submitted=e.submitted_at is not None)
+            for pid, e in entries.items()
         },
         revealed=exercise.revealed_at is not None,
         revision=exercise.revision,
@@ -55,7 +58,9 @@ def state_name(exercise: Exercise, entries: dict[int, ExerciseEntry]) -> str:
 
 def for_couple(couple_id: int) -> list[Exercise]:
     return list(
-        Exercise.objects.filter(couple_id=couple_id).select_related("started_by", "partner").prefetch_related("entries")
+        Exercise.objects.filter(couple_id=couple_id)
+        .select_related("started_by", "partner")
+        .prefetch_related("entries")
     )
 
 

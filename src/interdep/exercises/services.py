@@ -36,8 +36,12 @@ def exercise_start(*, person, kind: str) -> Exercise:
     mine = permissions.active_membership(person)
     theirs = permissions.partner_membership(mine)
     if mine is None or theirs is None:
-        raise ServiceError("not_linked", "Link with your partner first; these exercises are for two.", status=409)
-    return Exercise.objects.create(kind=kind, couple_id=mine.couple_id, started_by=person, partner=theirs.person)
+        raise ServiceError(
+            "not_linked", "Link with your partner first; these exercises are for two.", status=409
+        )
+    return Exercise.objects.create(
+        kind=kind, couple_id=mine.couple_id, started_by=person, partner=theirs.person
+    )
 
 
 def _locked(person, exercise_id: int) -> tuple[Exercise, dict[int, ExerciseEntry]]:
@@ -68,7 +72,9 @@ def _write(exercise: Exercise, entries: dict[int, ExerciseEntry], state: science
     if state.agreed_revision is not None and exercise.agreed_revision != state.agreed_revision:
         exercise.agreed_at = now
         contents = {pid: selectors.content_of(e) for pid, e in entries.items()}
-        exercise.outcome = json.dumps(selectors.comparison(exercise, contents), ensure_ascii=False, sort_keys=True)
+        exercise.outcome = json.dumps(
+            selectors.comparison(exercise, contents), ensure_ascii=False, sort_keys=True
+        )
     elif state.agreed_revision is None:
         exercise.agreed_at = None
         exercise.outcome = ""
@@ -85,27 +91,35 @@ def _clean(exercise: Exercise, content: Mapping[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def entry_save(*, person, exercise_id: int, content: Mapping[str, Any], send: bool = False) -> Exercise:
+def entry_save(
+    *, person, exercise_id: int, content: Mapping[str, Any], send: bool = False
+) -> Exercise:
     """Save one's entry: a private draft, sent (``send``), or an open edit after the reveal."""
     exercise, entries = _locked(person, exercise_id)
     cleaned = _clean(exercise, content)
     guide = selectors.guide_of(exercise)
     if not guide.together:
         if person.pk != exercise.started_by_id:
-            raise ServiceError("not_yours", "Only the partner who prepares this can change it.", status=403)
+            raise ServiceError(
+                "not_yours", "Only the partner who prepares this can change it.", status=403
+            )
         row = entries.get(person.pk) or ExerciseEntry(exercise=exercise, person=person)
         row.content = json.dumps(cleaned, ensure_ascii=False, sort_keys=True)
         row.save()
         exercise.save(update_fields=["updated_at"])
         return exercise
     if send and is_empty(cleaned):
-        raise ServiceError("empty_entry", "Write at least one thing before you send it.", status=422)
+        raise ServiceError(
+            "empty_entry", "Write at least one thing before you send it.", status=422
+        )
     state = selectors.as_state(exercise, entries)
     me = str(person.pk)
     try:
         if state.revealed:
             if is_empty(cleaned):
-                raise ServiceError("empty_entry", "Your entry cannot be empty once it is shared.", status=422)
+                raise ServiceError(
+                    "empty_entry", "Your entry cannot be empty once it is shared.", status=422
+                )
             state = science.edit(state, me, cleaned)
         elif send:
             state = science.submit(state, me, cleaned)
@@ -133,13 +147,17 @@ def _together_step(person, exercise_id: int, step, not_together: str) -> Exercis
 @transaction.atomic
 def entry_withdraw(*, person, exercise_id: int) -> Exercise:
     """Take back a sent entry before the reveal; it becomes a private draft again."""
-    return _together_step(person, exercise_id, science.withdraw, "There is nothing to withdraw in a preparation.")
+    return _together_step(
+        person, exercise_id, science.withdraw, "There is nothing to withdraw in a preparation."
+    )
 
 
 @transaction.atomic
 def exercise_agree(*, person, exercise_id: int) -> Exercise:
     """Say yes to the plan (or split) as it stands; it is saved once both have said yes."""
-    return _together_step(person, exercise_id, science.agree, "A preparation has nothing to agree on.")
+    return _together_step(
+        person, exercise_id, science.agree, "A preparation has nothing to agree on."
+    )
 
 
 @transaction.atomic
@@ -148,7 +166,9 @@ def preparation_share(*, person, exercise_id: int, fields: Sequence[str]) -> Exe
     exercise, entries = _locked(person, exercise_id)
     guide = selectors.guide_of(exercise)
     if guide.together or person.pk != exercise.started_by_id:
-        raise ServiceError("not_yours", "Only the partner who prepared this can share it.", status=403)
+        raise ServiceError(
+            "not_yours", "Only the partner who prepared this can share it.", status=403
+        )
     known = [f.id for f in guide.fields]
     unknown = [f for f in fields if f not in known]
     if unknown:
@@ -161,4 +181,3 @@ def preparation_share(*, person, exercise_id: int, fields: Sequence[str]) -> Exe
     exercise.shared_at = (exercise.shared_at or timezone.now()) if chosen else None
     exercise.save(update_fields=["shared_fields", "shared_at", "updated_at"])
     return exercise
-

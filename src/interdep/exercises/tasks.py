@@ -13,7 +13,9 @@ def notify_exercise_revealed(exercise_id: int) -> int:
     message, nor which exercise it is."""
     from interdep.exercises.models import Exercise
 
-    exercise = Exercise.objects.select_related("started_by", "partner").filter(pk=exercise_id).first()
+    exercise = (
+        Exercise.objects.select_related("started_by", "partner").filter(pk=exercise_id).first()
+    )
     if exercise is None:
         return 0
     sent = 0

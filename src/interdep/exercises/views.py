@@ -24,9 +24,15 @@ def exercise_list(request):
             row = presenters.list_row(request.user, exercise, partner.person)
             if row is not None:
                 rows.append(row)
-    return render(request, "exercises/list.html", {
-        "partner": partner, "guides": list(load_guides().values()), "rows": rows,
-    })
+    return render(
+        request,
+        "exercises/list.html",
+        {
+            "partner": partner,
+            "guides": list(load_guides().values()),
+            "rows": rows,
+        },
+    )
 
 
 @login_required
@@ -58,8 +64,12 @@ def exercise_entry(request, exercise_id: int):
     exercise = permissions.exercise_for_member_or_404(request.user, exercise_id)
     action = request.POST.get("action", "draft")
     try:
-        services.entry_save(person=request.user, exercise_id=exercise.pk, content=_form_content(request, exercise),
-                            send=action == "send")
+        services.entry_save(
+            person=request.user,
+            exercise_id=exercise.pk,
+            content=_form_content(request, exercise),
+            send=action == "send",
+        )
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
@@ -76,7 +86,9 @@ def exercise_withdraw(request, exercise_id: int):
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Taken back. It is a private draft again, and only you can see it.")
+        messages.success(
+            request, "Taken back. It is a private draft again, and only you can see it."
+        )
     return redirect("exercise_detail", exercise_id=exercise.pk)
 
 
@@ -101,5 +113,7 @@ def exercise_share(request, exercise_id: int):
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Shared the parts you chose." if fields else "Nothing of it is shared now.")
+        messages.success(
+            request, "Shared the parts you chose." if fields else "Nothing of it is shared now."
+        )
     return redirect("exercise_detail", exercise_id=exercise.pk)

@@ -106,15 +106,36 @@ def _plan(person) -> dict:
     items = []
     for v in selectors.item_views(plan):
         p = v.practice
-        items.append({
-            "id": v.item.pk, "status": v.item.status, "facet": v.item.facet, "source": v.item.source,
-            "practice": {"id": p.id, "kind": p.kind, "title": p.title, "summary": p.summary, "minutes": p.minutes,
-                         "cadence": p.cadence, "steps": list(p.steps), "went_well": p.went_well},
-            "done_this_week": v.done_this_week, "weeks": v.weeks, "weeks_done": v.weeks_done,
-            "reflection": v.item.reflection, "reflection_updated_at": v.item.reflection_updated_at,
-        })
-    return {"built_at": plan.built_at, "retake_weeks": plan.retake_weeks,
-            "retake_due": selectors.retake_due(person, plan), "show_partner": plan.show_partner, "items": items}
+        items.append(
+            {
+                "id": v.item.pk,
+                "status": v.item.status,
+                "facet": v.item.facet,
+                "source": v.item.source,
+                "practice": {
+                    "id": p.id,
+                    "kind": p.kind,
+                    "title": p.title,
+                    "summary": p.summary,
+                    "minutes": p.minutes,
+                    "cadence": p.cadence,
+                    "steps": list(p.steps),
+                    "went_well": p.went_well,
+                },
+                "done_this_week": v.done_this_week,
+                "weeks": v.weeks,
+                "weeks_done": v.weeks_done,
+                "reflection": v.item.reflection,
+                "reflection_updated_at": v.item.reflection_updated_at,
+            }
+        )
+    return {
+        "built_at": plan.built_at,
+        "retake_weeks": plan.retake_weeks,
+        "retake_due": selectors.retake_due(person, plan),
+        "show_partner": plan.show_partner,
+        "items": items,
+    }
 
 
 @router.get("", response={200: PlanOut, **ERRORS})
@@ -140,7 +161,9 @@ def plan_add(request):
 @router.put("/settings", response={200: PlanOut, **ERRORS})
 def plan_settings(request, payload: PlanSettingsIn):
     """When to suggest a retake (weeks), and whether your partner sees your practice titles."""
-    services.settings_set(person=request.user, retake_weeks=payload.retake_weeks, show_partner=payload.show_partner)
+    services.settings_set(
+        person=request.user, retake_weeks=payload.retake_weeks, show_partner=payload.show_partner
+    )
     return _plan(request.user)
 
 
@@ -182,7 +205,9 @@ def partner_plan(request):
     mine = permissions.active_membership(request.user)
     theirs = permissions.partner_membership(mine)
     if theirs is None:
-        return Status(404, {"detail": "You are not linked with a partner right now.", "code": "not_linked"})
+        return Status(
+            404, {"detail": "You are not linked with a partner right now.", "code": "not_linked"}
+        )
     ids = permissions.partner_practice_ids(request.user, theirs.person)
     by_id = selectors.practices_by_id()
     titles = [by_id[i].title for i in ids if i in by_id] if ids is not None else None
@@ -192,16 +217,32 @@ def partner_plan(request):
 @router.post("/encouragements", response={201: EncouragementOut, **ERRORS})
 def encourage(request, payload: EncouragementIn):
     """Send your partner a preset note or a few words of your own (280 characters at most)."""
-    e = services.encouragement_send(person=request.user, preset=payload.preset, message=payload.message)
-    return Status(201, {"id": e.pk, "from_display_name": request.user.display_name,
-                        "text": selectors.encouragement_text(e), "created_at": e.created_at})
+    e = services.encouragement_send(
+        person=request.user, preset=payload.preset, message=payload.message
+    )
+    return Status(
+        201,
+        {
+            "id": e.pk,
+            "from_display_name": request.user.display_name,
+            "text": selectors.encouragement_text(e),
+            "created_at": e.created_at,
+        },
+    )
 
 
 @router.get("/encouragements", response={200: list[EncouragementOut], **ERRORS})
 def encouragements(request):
     """Notes your partner sent you, newest first."""
-    return [{"id": e.pk, "from_display_name": e.sender.display_name, "text": selectors.encouragement_text(e),
-             "created_at": e.created_at} for e in selectors.received_encouragements(request.user, limit=50)]
+    return [
+        {
+            "id": e.pk,
+            "from_display_name": e.sender.display_name,
+            "text": selectors.encouragement_text(e),
+            "created_at": e.created_at,
+        }
+        for e in selectors.received_encouragements(request.user, limit=50)
+    ]
 
 
 @router.get("/progress", response={200: PlanProgressOut, **ERRORS})
@@ -214,13 +255,31 @@ def progress_get(request):
     if since:
         for row in since["scales"] + since["facets"]:
             c = row["change"]
-            rows.append({"name": row["name"], "label": row["label"], "before": row["before"], "after": row["after"],
-                         "rci": None if c is None else round(c.rci, 3), "reliable": row["reliable"],
-                         "words": row["words"]})
+            rows.append(
+                {
+                    "name": row["name"],
+                    "label": row["label"],
+                    "before": row["before"],
+                    "after": row["after"],
+                    "rci": None if c is None else round(c.rci, 3),
+                    "reliable": row["reliable"],
+                    "words": row["words"],
+                }
+            )
     completion = [
-        {"practice": v.practice.title, "status": v.item.status, "weeks": v.weeks, "weeks_done": v.weeks_done}
-        for v in view["items"] if v.item.status != PlanItem.RETIRED
+        {
+            "practice": v.practice.title,
+            "status": v.item.status,
+            "weeks": v.weeks,
+            "weeks_done": v.weeks_done,
+        }
+        for v in view["items"]
+        if v.item.status != PlanItem.RETIRED
     ]
-    return {"assessments": view["count"], "since_first": rows, "retake_due": view["retake_due"],
-            "plan_completion": completion, "checkin_days": view["adherence"]}
-
+    return {
+        "assessments": view["count"],
+        "since_first": rows,
+        "retake_due": view["retake_due"],
+        "plan_completion": completion,
+        "checkin_days": view["adherence"],
+    }

@@ -52,11 +52,28 @@ def _draw(ax, k: int, series: Series, *, marker_size: float = 7) -> None:
     xs = [x for x, v in enumerate(series.values) if v is not None]
     ys = [v for v in series.values if v is not None]
     colour = LINE_COLOURS[k % len(LINE_COLOURS)]
-    ax.plot(xs, ys, color=colour, ls=LINE_STYLES[k % 4], marker=MARKERS[k % 4], ms=marker_size, lw=2,
-            label=series.label, zorder=2)
+    ax.plot(
+        xs,
+        ys,
+        color=colour,
+        ls=LINE_STYLES[k % 4],
+        marker=MARKERS[k % 4],
+        ms=marker_size,
+        lw=2,
+        label=series.label,
+        zorder=2,
+    )
     for x, (v, flag) in enumerate(zip(series.values, series.reliable, strict=True)):
         if flag and v is not None:
-            ax.scatter([x], [v], s=(marker_size * 3.2) ** 2, facecolor="none", edgecolor=RING, linewidth=2.2, zorder=3)
+            ax.scatter(
+                [x],
+                [v],
+                s=(marker_size * 3.2) ** 2,
+                facecolor="none",
+                edgecolor=RING,
+                linewidth=2.2,
+                zorder=3,
+            )
 
 
 def lines_svg(series: Sequence[Series], dates: Sequence[str]) -> str:
@@ -103,10 +120,30 @@ def map_path_svg(paths: Sequence[Path]) -> str:
         xs, ys = zip(*path.points, strict=True)
         ax.plot(xs, ys, color=colour, lw=1.8, ls="-" if k == 0 else "--", zorder=2)
         for x0, y0, x1, y1 in zip(xs, ys, xs[1:], ys[1:], strict=False):
-            ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
-                        arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 1.8, "shrinkA": 3, "shrinkB": 8}, zorder=2)
+            ax.annotate(
+                "",
+                xy=(x1, y1),
+                xytext=(x0, y0),
+                arrowprops={
+                    "arrowstyle": "-|>",
+                    "color": colour,
+                    "lw": 1.8,
+                    "shrinkA": 3,
+                    "shrinkB": 8,
+                },
+                zorder=2,
+            )
         ax.scatter(xs[:-1], ys[:-1], s=40, color=colour, edgecolor="white", linewidth=1, zorder=3)
-        ax.scatter([xs[-1]], [ys[-1]], s=170, color=colour, marker="o" if k == 0 else "D", edgecolor="white",
-                   linewidth=2, zorder=4, label=f"{path.label} (now)")
+        ax.scatter(
+            [xs[-1]],
+            [ys[-1]],
+            s=170,
+            color=colour,
+            marker="o" if k == 0 else "D",
+            edgecolor="white",
+            linewidth=2,
+            zorder=4,
+            label=f"{path.label} (now)",
+        )
     ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, frameon=False, fontsize=10.5)
     return svg_text(fig)

@@ -17,7 +17,9 @@ DEFAULT_RETAKE_WEEKS = 6
 
 
 class Plan(models.Model):
-    person = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plan")
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plan"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     #: When the plan was last built from results (a refresh after a retake rebuilds it).
@@ -29,7 +31,12 @@ class Plan(models.Model):
 
 class PlanItem(models.Model):
     ACTIVE, PAUSED, SWAPPED, RETIRED = "active", "paused", "swapped", "retired"
-    STATUSES = [(ACTIVE, "Doing now"), (PAUSED, "Paused"), (SWAPPED, "Swapped out"), (RETIRED, "From an earlier plan")]
+    STATUSES = [
+        (ACTIVE, "Doing now"),
+        (PAUSED, "Paused"),
+        (SWAPPED, "Swapped out"),
+        (RETIRED, "From an earlier plan"),
+    ]
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="items")
     practice_id = models.CharField(max_length=64)
@@ -57,17 +64,23 @@ class CheckOff(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["item", "week"], name="one_checkoff_per_item_and_week")]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "week"], name="one_checkoff_per_item_and_week")
+        ]
 
 
 class Encouragement(models.Model):
     """A short note or a preset from one partner to the other about their practice."""
 
-    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="encouragements_sent")
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="encouragements_sent"
+    )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="encouragements_received"
     )
-    couple = models.ForeignKey("couples.Couple", on_delete=models.CASCADE, related_name="encouragements")
+    couple = models.ForeignKey(
+        "couples.Couple", on_delete=models.CASCADE, related_name="encouragements"
+    )
     preset = models.CharField(max_length=32, blank=True, default="")
     message = EncryptedTextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -44,8 +44,9 @@ def _answers(assessments: list[Assessment]) -> dict[int, dict[str, int]]:
     return by_assessment
 
 
-def _results(assessments: list[Assessment], by_assessment: dict[int, dict[str, int]], *,
-             shared: bool) -> list[PersonResult]:
+def _results(
+    assessments: list[Assessment], by_assessment: dict[int, dict[str, int]], *, shared: bool
+) -> list[PersonResult]:
     """Score each assessment (without the safety items when ``shared``: the partner's results
     that may appear beside one's own)."""
     out = []
@@ -53,7 +54,11 @@ def _results(assessments: list[Assessment], by_assessment: dict[int, dict[str, i
         instrument = load_instrument(a.instrument_version)
         answers = by_assessment[a.pk]
         if shared:
-            answers = {k: v for k, v in answers.items() if instrument.has_item(k) and not instrument.item(k).safety}
+            answers = {
+                k: v
+                for k, v in answers.items()
+                if instrument.has_item(k) and not instrument.item(k).safety
+            }
         out.append(score_answers(instrument, answers, person_id=str(a.person_id)))
     return out
 
@@ -66,7 +71,9 @@ def change_words(name: str, change) -> str:
     up = change.difference > 0
     good = change.direction == "improved"
     if name in LOWER_IS_BETTER:
-        return "Reliably lower: a good sign here" if good else "Reliably higher: worth a gentle look"
+        return (
+            "Reliably lower: a good sign here" if good else "Reliably higher: worth a gentle look"
+        )
     return "Reliably higher" if up else "Reliably lower: worth a gentle look, not a verdict"
 
 
@@ -75,13 +82,17 @@ def _change_rows(labels: dict[str, str], before: PersonResult, after: PersonResu
     rows = []
     for name, label in labels.items():
         change = changes.get(name)
-        rows.append({
-            "name": name, "label": label, "change": change,
-            "before": None if change is None else change.before,
-            "after": None if change is None else change.after,
-            "reliable": bool(change and change.reliable),
-            "words": change_words(name, change),
-        })
+        rows.append(
+            {
+                "name": name,
+                "label": label,
+                "change": change,
+                "before": None if change is None else change.before,
+                "after": None if change is None else change.after,
+                "reliable": bool(change and change.reliable),
+                "words": change_words(name, change),
+            }
+        )
     return rows
 
 
@@ -125,11 +136,18 @@ def progress_view(person, *, draw: bool = True) -> dict:
     if partner is not None:
         people.append(partner.pk)
     assessments = list(
-        Assessment.objects.filter(person_id__in=people, submitted_at__isnull=False).order_by("submitted_at", "pk")
+        Assessment.objects.filter(person_id__in=people, submitted_at__isnull=False).order_by(
+            "submitted_at", "pk"
+        )
     )
     mine = [a for a in assessments if a.person_id == person.pk]
-    theirs = [a for a in assessments if partner is not None and a.person_id == partner.pk
-              and a.submitted_at >= access.couple.created_at]
+    theirs = [
+        a
+        for a in assessments
+        if partner is not None
+        and a.person_id == partner.pk
+        and a.submitted_at >= access.couple.created_at
+    ]
     answers = _answers(mine + theirs)
     results = _results(mine, answers, shared=False)
     partner_results = _results(theirs, answers, shared=True)
@@ -141,9 +159,13 @@ def progress_view(person, *, draw: bool = True) -> dict:
     context: dict = {"count": len(mine), "latest": mine[-1] if mine else None, "partner": partner}
     if len(results) >= 2 and draw:
         flags = _reliable_steps(results, [*SCALES, *facet_labels])
-        scale_series = [figures.Series(scale_labels[n], [r.scales.get(n) for r in results], flags[n]) for n in SCALES]
+        scale_series = [
+            figures.Series(scale_labels[n], [r.scales.get(n) for r in results], flags[n])
+            for n in SCALES
+        ]
         facet_series = [
-            figures.Series(label, [r.facets.get(f) for r in results], flags[f]) for f, label in facet_labels.items()
+            figures.Series(label, [r.facets.get(f) for r in results], flags[f])
+            for f, label in facet_labels.items()
         ]
         context["scales_uri"] = svg_data_uri(figures.lines_svg(scale_series, dates))
         context["facets_uri"] = svg_data_uri(figures.small_multiples_svg(facet_series, dates))
@@ -160,12 +182,16 @@ def progress_view(person, *, draw: bool = True) -> dict:
                 "from": mine[-2].submitted_at,
             }
         context["reliable_count"] = sum(
-            row["reliable"] for row in context["since_first"]["scales"] + context["since_first"]["facets"]
+            row["reliable"]
+            for row in context["since_first"]["scales"] + context["since_first"]["facets"]
         )
     paths = []
     for label, rs in (("You", results), (partner.display_name if partner else "", partner_results)):
-        points = [(r.scales["connection"], r.scales["self"]) for r in rs
-                  if r.scales.get("connection") is not None and r.scales.get("self") is not None]
+        points = [
+            (r.scales["connection"], r.scales["self"])
+            for r in rs
+            if r.scales.get("connection") is not None and r.scales.get("self") is not None
+        ]
         if points:
             paths.append(figures.Path(label, points))
     if paths and draw:
@@ -174,11 +200,19 @@ def progress_view(person, *, draw: bool = True) -> dict:
 
     plan = Plan.objects.filter(person=person).first()
     context["plan"] = plan
-    context["items"] = selectors.item_views(plan, statuses=(PlanItem.ACTIVE, PlanItem.PAUSED, PlanItem.SWAPPED,
-                                                            PlanItem.RETIRED)) if plan else []
+    context["items"] = (
+        selectors.item_views(
+            plan, statuses=(PlanItem.ACTIVE, PlanItem.PAUSED, PlanItem.SWAPPED, PlanItem.RETIRED)
+        )
+        if plan
+        else []
+    )
     context["adherence"] = checkin_adherence(person)
     context["retake_due"] = (
-        timezone.localdate(mine[-1].submitted_at) + timedelta(weeks=plan.retake_weeks if plan else 6) if mine else None
+        timezone.localdate(mine[-1].submitted_at)
+        + timedelta(weeks=plan.retake_weeks if plan else 6)
+        if mine
+        else None
     )
     context["retake_weeks"] = plan.retake_weeks if plan else 6
     return context

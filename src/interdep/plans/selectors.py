@@ -68,8 +68,10 @@ def growth_edges(person) -> Edges:
     access = permissions.couple_report_access(person)
     if access.allowed:
         _, _, result = couple_result(
-            assessment_selectors.instrument_of(access.my_assessment), access.my_assessment,
-            access.partner_assessment, couple_id=str(access.couple.pk),
+            assessment_selectors.instrument_of(access.my_assessment),
+            access.my_assessment,
+            access.partner_assessment,
+            couple_id=str(access.couple.pk),
         )
         couple = [e["facet"] for e in result.growth_edges]
     return Edges(mine, couple)
@@ -104,15 +106,26 @@ def item_views(plan: Plan, *, statuses=(PlanItem.ACTIVE, PlanItem.PAUSED)) -> li
             continue
         weeks = {c.week for c in item.checkoffs.all()}
         total = weeks_since(item.started_at)
-        out.append(ItemView(item, practice, this_week in weeks, total, len(weeks), completion(len(weeks), total),
-                            labels.get(item.facet, item.facet.replace("_", " "))))
+        out.append(
+            ItemView(
+                item,
+                practice,
+                this_week in weeks,
+                total,
+                len(weeks),
+                completion(len(weeks), total),
+                labels.get(item.facet, item.facet.replace("_", " ")),
+            )
+        )
     return out
 
 
 def received_encouragements(person, *, limit: int = 5) -> list[Encouragement]:
     """Notes from the current partner (an ended couple's notes are not shown any more)."""
     return list(
-        Encouragement.objects.filter(recipient=person, couple__ended_at__isnull=True).select_related("sender")[:limit]
+        Encouragement.objects.filter(
+            recipient=person, couple__ended_at__isnull=True
+        ).select_related("sender")[:limit]
     )
 
 

@@ -24,7 +24,11 @@ def _locked_plan(person) -> Plan:
 def _edges_or_error(person) -> selectors.Edges:
     edges = selectors.growth_edges(person)
     if not edges:
-        raise ServiceError("no_results", "Finish an assessment first: your plan grows from your results.", status=409)
+        raise ServiceError(
+            "no_results",
+            "Finish an assessment first: your plan grows from your results.",
+            status=409,
+        )
     return edges
 
 
@@ -64,11 +68,15 @@ def item_swap(*, person, item_id: int) -> PlanItem | None:
     left (the practice is then simply taken out)."""
     plan, item = _own_item_locked(person, item_id)
     if item.status != PlanItem.ACTIVE:
-        raise ServiceError("not_active", "Only a practice you are doing now can be swapped.", status=409)
+        raise ServiceError(
+            "not_active", "Only a practice you are doing now can be swapped.", status=409
+        )
     active = list(PlanItem.objects.filter(plan=plan, status=PlanItem.ACTIVE))
     set_aside = PlanItem.objects.filter(plan=plan, status__in=[PlanItem.PAUSED, PlanItem.SWAPPED])
     new = science.swap_practice(
-        _as_science(active), item.practice_id, exclude=list(set_aside.values_list("practice_id", flat=True))
+        _as_science(active),
+        item.practice_id,
+        exclude=list(set_aside.values_list("practice_id", flat=True)),
     )
     item.status, item.ended_at = PlanItem.SWAPPED, timezone.now()
     item.save(update_fields=["status", "ended_at"])
@@ -78,7 +86,11 @@ def item_swap(*, person, item_id: int) -> PlanItem | None:
         return None
     pick = added[0]
     return PlanItem.objects.create(
-        plan=plan, practice_id=pick.practice_id, facet=pick.facet, source=pick.source, position=item.position
+        plan=plan,
+        practice_id=pick.practice_id,
+        facet=pick.facet,
+        source=pick.source,
+        position=item.position,
     )
 
 
@@ -99,7 +111,9 @@ def item_resume(*, person, item_id: int) -> PlanItem:
         raise ServiceError("not_paused", "This practice is not paused.", status=409)
     if PlanItem.objects.filter(plan=plan, status=PlanItem.ACTIVE).count() >= science.MAX_PLAN_SIZE:
         raise ServiceError(
-            "plan_full", f"You are doing {science.MAX_PLAN_SIZE} practices already; pause one first.", status=409
+            "plan_full",
+            f"You are doing {science.MAX_PLAN_SIZE} practices already; pause one first.",
+            status=409,
         )
     item.status, item.ended_at = PlanItem.ACTIVE, None
     item.save(update_fields=["status", "ended_at"])
@@ -113,16 +127,35 @@ def plan_add(*, person) -> PlanItem:
     plan = _locked_plan(person)
     active = list(PlanItem.objects.filter(plan=plan, status=PlanItem.ACTIVE))
     if len(active) >= science.MAX_PLAN_SIZE:
-        raise ServiceError("plan_full", f"A plan holds {science.MAX_PLAN_SIZE} practices at a time.", status=409)
-    used = PlanItem.objects.filter(plan=plan).exclude(status=PlanItem.RETIRED).values_list("practice_id", flat=True)
-    picks = science.build_plan(person_edges=edges.person, couple_edges=edges.couple,
-                               size=science.MAX_PLAN_SIZE, exclude=list(used))
+        raise ServiceError(
+            "plan_full", f"A plan holds {science.MAX_PLAN_SIZE} practices at a time.", status=409
+        )
+    used = (
+        PlanItem.objects.filter(plan=plan)
+        .exclude(status=PlanItem.RETIRED)
+        .values_list("practice_id", flat=True)
+    )
+    picks = science.build_plan(
+        person_edges=edges.person,
+        couple_edges=edges.couple,
+        size=science.MAX_PLAN_SIZE,
+        exclude=list(used),
+    )
     if not picks:
-        raise ServiceError("nothing_left", "There is no other practice for your growth edges right now.", status=409)
+        raise ServiceError(
+            "nothing_left",
+            "There is no other practice for your growth edges right now.",
+            status=409,
+        )
     pick = picks[0]
     position = max((i.position for i in active), default=-1) + 1
-    return PlanItem.objects.create(plan=plan, practice_id=pick.practice_id, facet=pick.facet, source=pick.source,
-                                   position=position)
+    return PlanItem.objects.create(
+        plan=plan,
+        practice_id=pick.practice_id,
+        facet=pick.facet,
+        source=pick.source,
+        position=position,
+    )
 
 
 @transaction.atomic
@@ -143,7 +176,9 @@ def reflection_save(*, person, item_id: int, text: str) -> PlanItem:
     _, item = _own_item_locked(person, item_id)
     text = (text or "").strip()
     if len(text) > MAX_REFLECTION:
-        raise ServiceError("too_long", f"Keep a reflection under {MAX_REFLECTION} characters.", status=422)
+        raise ServiceError(
+            "too_long", f"Keep a reflection under {MAX_REFLECTION} characters.", status=422
+        )
     item.reflection = text
     item.reflection_updated_at = timezone.now()
     item.save(update_fields=["reflection", "reflection_updated_at"])
@@ -151,7 +186,9 @@ def reflection_save(*, person, item_id: int, text: str) -> PlanItem:
 
 
 @transaction.atomic
-def settings_set(*, person, retake_weeks: int | None = None, show_partner: bool | None = None) -> Plan:
+def settings_set(
+    *, person, retake_weeks: int | None = None, show_partner: bool | None = None
+) -> Plan:
     plan = _locked_plan(person)
     if retake_weeks is not None:
         low, high = RETAKE_WEEKS_RANGE
@@ -170,15 +207,22 @@ def encouragement_send(*, person, preset: str = "", message: str = "") -> Encour
     mine = permissions.active_membership(person)
     theirs = permissions.partner_membership(mine)
     if theirs is None:
-        raise ServiceError("not_linked", "Link with your partner to send encouragement.", status=409)
+        raise ServiceError(
+            "not_linked", "Link with your partner to send encouragement.", status=409
+        )
     message = (message or "").strip()
     if preset and preset not in selectors.PRESETS:
         raise ServiceError("bad_preset", "Choose one of the suggested notes.", status=422)
     if not preset and not message:
         raise ServiceError("empty", "Choose a note or write a few words.", status=422)
     if len(message) > selectors.MAX_MESSAGE:
-        raise ServiceError("too_long", f"Keep it under {selectors.MAX_MESSAGE} characters.", status=422)
+        raise ServiceError(
+            "too_long", f"Keep it under {selectors.MAX_MESSAGE} characters.", status=422
+        )
     return Encouragement.objects.create(
-        sender=person, recipient=theirs.person, couple_id=mine.couple_id, preset="" if message else preset,
+        sender=person,
+        recipient=theirs.person,
+        couple_id=mine.couple_id,
+        preset="" if message else preset,
         message=message,
     )

@@ -11,7 +11,9 @@ urlpatterns = [
     path("practice/settings/", views.practice_settings, name="practice_settings"),
     path("practice/encourage/", views.practice_encourage, name="practice_encourage"),
     path("practice/<int:item_id>/check/", views.practice_check, name="practice_check"),
-    path("practice/<int:item_id>/reflection/", views.practice_reflection, name="practice_reflection"),
+    path(
+        "practice/<int:item_id>/reflection/", views.practice_reflection, name="practice_reflection"
+    ),
     path("practice/<int:item_id>/swap/", views.practice_swap, name="practice_swap"),
     path("practice/<int:item_id>/pause/", views.practice_pause, name="practice_pause"),
     path("practice/<int:item_id>/resume/", views.practice_resume, name="practice_resume"),

@@ -21,21 +21,32 @@ def practice_home(request):
     mine = permissions.active_membership(request.user)
     partner = permissions.partner_membership(mine)
     by_id = selectors.practices_by_id()
-    partner_ids = permissions.partner_practice_ids(request.user, partner.person) if partner else None
+    partner_ids = (
+        permissions.partner_practice_ids(request.user, partner.person) if partner else None
+    )
     latest = permissions.latest_submitted(request.user)
-    return render(request, "plans/home.html", {
-        "plan": plan,
-        "active": [v for v in views if v.item.status == PlanItem.ACTIVE],
-        "paused": [v for v in views if v.item.status == PlanItem.PAUSED],
-        "has_results": latest is not None,
-        "partner": partner,
-        "partner_practices": [by_id[p] for p in partner_ids if p in by_id] if partner_ids is not None else None,
-        "encouragements": [(e, selectors.encouragement_text(e)) for e in selectors.received_encouragements(request.user)],
-        "presets": selectors.PRESETS,
-        "retake_due": selectors.retake_due(request.user, plan) if latest else None,
-        "retake_weeks": plan.retake_weeks if plan else 6,
-        "max_message": selectors.MAX_MESSAGE,
-    })
+    return render(
+        request,
+        "plans/home.html",
+        {
+            "plan": plan,
+            "active": [v for v in views if v.item.status == PlanItem.ACTIVE],
+            "paused": [v for v in views if v.item.status == PlanItem.PAUSED],
+            "has_results": latest is not None,
+            "partner": partner,
+            "partner_practices": [by_id[p] for p in partner_ids if p in by_id]
+            if partner_ids is not None
+            else None,
+            "encouragements": [
+                (e, selectors.encouragement_text(e))
+                for e in selectors.received_encouragements(request.user)
+            ],
+            "presets": selectors.PRESETS,
+            "retake_due": selectors.retake_due(request.user, plan) if latest else None,
+            "retake_weeks": plan.retake_weeks if plan else 6,
+            "max_message": selectors.MAX_MESSAGE,
+        },
+    )
 
 
 def _run(request, action, success: str | None = None):
@@ -52,8 +63,11 @@ def _run(request, action, success: str | None = None):
 @login_required
 @require_POST
 def practice_build(request):
-    _run(request, lambda: services.plan_build(person=request.user),
-         "Your plan is ready. Start with whichever practice feels easiest.")
+    _run(
+        request,
+        lambda: services.plan_build(person=request.user),
+        "Your plan is ready. Start with whichever practice feels easiest.",
+    )
     return redirect("practice_home")
 
 
@@ -68,17 +82,24 @@ def practice_add(request):
 @require_POST
 def practice_check(request, item_id: int):
     done = request.POST.get("done") == "yes"
-    _run(request, lambda: services.checkoff_set(person=request.user, item_id=item_id, done=done),
-         "Marked as done this week. Nicely done." if done else "Unmarked for this week.")
+    _run(
+        request,
+        lambda: services.checkoff_set(person=request.user, item_id=item_id, done=done),
+        "Marked as done this week. Nicely done." if done else "Unmarked for this week.",
+    )
     return redirect(f"{_home()}#item-{item_id}")
 
 
 @login_required
 @require_POST
 def practice_reflection(request, item_id: int):
-    _run(request, lambda: services.reflection_save(person=request.user, item_id=item_id,
-                                                   text=request.POST.get("reflection", "")),
-         "Reflection saved. Only you can read it.")
+    _run(
+        request,
+        lambda: services.reflection_save(
+            person=request.user, item_id=item_id, text=request.POST.get("reflection", "")
+        ),
+        "Reflection saved. Only you can read it.",
+    )
     return redirect(f"{_home()}#item-{item_id}")
 
 
@@ -91,23 +112,34 @@ def practice_swap(request, item_id: int):
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Swapped for another practice." if new else
-                         "Taken out: there is no other practice for this area just now.")
+        messages.success(
+            request,
+            "Swapped for another practice."
+            if new
+            else "Taken out: there is no other practice for this area just now.",
+        )
     return redirect("practice_home")
 
 
 @login_required
 @require_POST
 def practice_pause(request, item_id: int):
-    _run(request, lambda: services.item_pause(person=request.user, item_id=item_id),
-         "Paused. It will wait for you below, with your reflection.")
+    _run(
+        request,
+        lambda: services.item_pause(person=request.user, item_id=item_id),
+        "Paused. It will wait for you below, with your reflection.",
+    )
     return redirect("practice_home")
 
 
 @login_required
 @require_POST
 def practice_resume(request, item_id: int):
-    _run(request, lambda: services.item_resume(person=request.user, item_id=item_id), "Welcome back to it.")
+    _run(
+        request,
+        lambda: services.item_resume(person=request.user, item_id=item_id),
+        "Welcome back to it.",
+    )
     return redirect("practice_home")
 
 
@@ -121,19 +153,30 @@ def practice_settings(request):
     except ValueError:
         messages.error(request, "Choose a number of weeks.")
         return redirect("practice_home")
-    _run(request, lambda: services.settings_set(
-        person=request.user, retake_weeks=weeks_value,
-        show_partner=None if show is None else show == "yes",
-    ), "Saved.")
+    _run(
+        request,
+        lambda: services.settings_set(
+            person=request.user,
+            retake_weeks=weeks_value,
+            show_partner=None if show is None else show == "yes",
+        ),
+        "Saved.",
+    )
     return redirect("progress" if request.POST.get("next") == "progress" else "practice_home")
 
 
 @login_required
 @require_POST
 def practice_encourage(request):
-    _run(request, lambda: services.encouragement_send(
-        person=request.user, preset=request.POST.get("preset", ""), message=request.POST.get("message", ""),
-    ), "Sent. A few kind words go a long way.")
+    _run(
+        request,
+        lambda: services.encouragement_send(
+            person=request.user,
+            preset=request.POST.get("preset", ""),
+            message=request.POST.get("message", ""),
+        ),
+        "Sent. A few kind words go a long way.",
+    )
     return redirect("practice_home")
 
 

@@ -45,7 +45,9 @@ def pooled_answers(version: str = CURRENT_VERSION) -> tuple[np.ndarray, tuple[st
     row_of = {assessment_id: k for k, assessment_id in enumerate(latest.values())}
     column = {item_id: j for j, item_id in enumerate(item_ids)}
     matrix = np.full((len(row_of), len(item_ids)), np.nan)
-    answers = Answer.objects.filter(assessment_id__in=list(row_of)).values_list("assessment_id", "item_id", "value")
+    answers = Answer.objects.filter(assessment_id__in=list(row_of)).values_list(
+        "assessment_id", "item_id", "value"
+    )
     for assessment_id, item_id, value in answers:
         j = column.get(item_id)
         if j is not None:  # partner-report items are not part of the self-report pool
@@ -53,7 +55,9 @@ def pooled_answers(version: str = CURRENT_VERSION) -> tuple[np.ndarray, tuple[st
     return matrix, item_ids
 
 
-def pool_reliability(instrument: Instrument, matrix: np.ndarray, item_ids: tuple[str, ...]) -> list[dict]:
+def pool_reliability(
+    instrument: Instrument, matrix: np.ndarray, item_ids: tuple[str, ...]
+) -> list[dict]:
     """Alpha and omega per facet and scale; None where this pool cannot support an estimate."""
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)  # a small pool's degenerate correlations
@@ -108,9 +112,13 @@ def psychometrics(version: str = CURRENT_VERSION) -> Psychometrics:
         values = scores.scale(name)
         values = values[~np.isnan(values)]
         sd = float(np.std(values, ddof=1)) if values.size >= 2 else None
-        errors.append(ScaleError(name, int(values.size), sd, alpha_of.get(name), PROVISIONAL_NORMS[name]))
+        errors.append(
+            ScaleError(name, int(values.size), sd, alpha_of.get(name), PROVISIONAL_NORMS[name])
+        )
     return Psychometrics(
-        version, n, True,
+        version,
+        n,
+        True,
         facets=[r for r in rows if r["kind"] == "facet"],
         scales=[r for r in rows if r["kind"] == "scale"],
         errors=errors,

@@ -89,14 +89,18 @@ def read_answer_frame(
         couple_column = DEFAULT_COUPLE_COLUMN
     require_columns(frame, [person_column] + ([couple_column] if couple_column else []))
     for column in sorted(frame.attrs.get("duplicate_columns", ())):
-        raise InputError("this column name appears more than once in the header", row=1, column=column)
+        raise InputError(
+            "this column name appears more than once in the header", row=1, column=column
+        )
     instrument = _instrument_for(frame, default_version)
     known = set(instrument.item_ids) | {person_column, VERSION_COLUMN}
     if couple_column:
         known.add(couple_column)
     for column in frame.columns:
         if column not in known:
-            raise InputError(f"unknown item id for instrument {instrument.version}", row=1, column=str(column))
+            raise InputError(
+                f"unknown item id for instrument {instrument.version}", row=1, column=str(column)
+            )
 
     persons = key_column(frame, person_column)
     duplicated = persons.duplicated()

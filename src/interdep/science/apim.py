@@ -102,7 +102,9 @@ def dyads_from_table(
     if layout == "dyad":
         return _from_dyad_layout(frame, outcome, predictors, covariates, dyad_column, role_column)
     if layout == "pairwise":
-        predictors = [_strip(_strip(p, dyadic.ACTOR_SUFFIX), dyadic.PARTNER_SUFFIX) for p in predictors]
+        predictors = [
+            _strip(_strip(p, dyadic.ACTOR_SUFFIX), dyadic.PARTNER_SUFFIX) for p in predictors
+        ]
         y_col = outcome if outcome in frame.columns else outcome + dyadic.ACTOR_SUFFIX
         own = [p + dyadic.ACTOR_SUFFIX for p in predictors]
         partner = [p + dyadic.PARTNER_SUFFIX for p in predictors]
@@ -112,7 +114,9 @@ def dyads_from_table(
         y_col, own, partner, cov_cols = outcome, list(predictors), [], list(covariates)
         require_columns(frame, [y_col, *own, *cov_cols])
     pairing = dyadic.pair_rows(frame, dyad_column, role_column)
-    values = {c: numeric_column(frame, c) for c in dict.fromkeys([y_col, *own, *partner, *cov_cols])}
+    values = {
+        c: numeric_column(frame, c) for c in dict.fromkeys([y_col, *own, *partner, *cov_cols])
+    }
     if layout == "pairwise":
         dyadic.check_pairwise_consistency(frame, pairing, predictors)
     r = pairing.rows
@@ -149,7 +153,11 @@ def _from_dyad_layout(frame, outcome, predictors, covariates, dyad_column, role_
         return np.column_stack([numeric_column(frame, c) for c in cols])
 
     y = pair(outcome)
-    x = np.stack([pair(p) for p in predictors], axis=-1) if predictors else np.zeros((len(frame), 2, 0))
+    x = (
+        np.stack([pair(p) for p in predictors], axis=-1)
+        if predictors
+        else np.zeros((len(frame), 2, 0))
+    )
     cov = (
         np.stack([pair(c, allow_shared=True) for c in covariates], axis=-1)
         if covariates
@@ -180,7 +188,9 @@ class Term:
 
     @property
     def label(self) -> str:
-        what = {"intercept": "Intercept", "role": "Role"}.get(self.effect, self.effect.replace("_x_", " x ").capitalize())
+        what = {"intercept": "Intercept", "role": "Role"}.get(
+            self.effect, self.effect.replace("_x_", " x ").capitalize()
+        )
         name = f"{what} {self.predictor}" if self.predictor else what
         return f"{name} [{self.role}]" if self.role else name
 
@@ -307,7 +317,11 @@ def _evaluate(st: _Stats, rho: float, ratio: float, reml: bool) -> _Eval:
 
 
 def _optimise(
-    st: _Stats, distinguishable: bool, reml: bool, start: tuple[float, float] | None, precise: bool = True
+    st: _Stats,
+    distinguishable: bool,
+    reml: bool,
+    start: tuple[float, float] | None,
+    precise: bool = True,
 ) -> _Eval:
     """Maximise the profile likelihood over rho (and the role SD ratio when distinguishable)."""
     if st.n_c < 1:
@@ -315,7 +329,9 @@ def _optimise(
         if not distinguishable:
             return _evaluate(st, 0.0, 1.0, reml)
         res = optimize.minimize_scalar(
-            lambda t: _evaluate(st, 0.0, math.exp(t), reml).nll, bounds=(-20, 20), method="bounded",
+            lambda t: _evaluate(st, 0.0, math.exp(t), reml).nll,
+            bounds=(-20, 20),
+            method="bounded",
             options={"xatol": 1e-11},
         )
         return _evaluate(st, 0.0, math.exp(res.x), reml)
@@ -352,7 +368,10 @@ def _newton_polish(f, v: np.ndarray, h: float = 1e-4, steps: int = 6) -> np.ndar
             H[i, i] = (f(v + e[i]) - 2 * f0 + f(v - e[i])) / h**2
             for j in range(i):
                 H[i, j] = H[j, i] = (
-                    f(v + e[i] + e[j]) - f(v + e[i] - e[j]) - f(v - e[i] + e[j]) + f(v - e[i] - e[j])
+                    f(v + e[i] + e[j])
+                    - f(v + e[i] - e[j])
+                    - f(v - e[i] + e[j])
+                    + f(v - e[i] - e[j])
                 ) / (4 * h * h)
         try:
             step = np.linalg.solve(H, g)
@@ -432,7 +451,9 @@ class ApimResult:
     alpha: float = 0.05
     notes: list[str] = field(default_factory=list)
 
-    def coefficient(self, effect: str, predictor: str | None = None, role: str | None = None) -> Coefficient:
+    def coefficient(
+        self, effect: str, predictor: str | None = None, role: str | None = None
+    ) -> Coefficient:
         for c in self.coefficients:
             if (c.term.effect, c.term.predictor, c.term.role) == (effect, predictor, role):
                 return c
@@ -440,7 +461,9 @@ class ApimResult:
 
     def to_dict(self) -> dict:
         def num(v):
-            return None if v is None or (isinstance(v, float) and not math.isfinite(v)) else float(v)
+            return (
+                None if v is None or (isinstance(v, float) and not math.isfinite(v)) else float(v)
+            )
 
         return {
             "model": self.model,
@@ -560,8 +583,13 @@ def _prepare_xy(X: np.ndarray, y: np.ndarray, terms: list[Term]) -> _Prepared:
     only0 = used[:, 0] & ~used[:, 1]
     only1 = used[:, 1] & ~used[:, 0]
     blocks = _Blocks(
-        c0=Z[comp, 0], c1=Z[comp, 1], s0=Z[only0, 0], s1=Z[only1, 1],
-        dyad_c=index[comp], dyad_s0=index[only0], dyad_s1=index[only1],
+        c0=Z[comp, 0],
+        c1=Z[comp, 1],
+        s0=Z[only0, 0],
+        s1=Z[only1, 1],
+        dyad_c=index[comp],
+        dyad_s0=index[only0],
+        dyad_s1=index[only1],
         n_used=int(dyad_used.sum()),
     )
     return _Prepared(X=X, terms=terms, blocks=blocks, offset=offset, used=used, counts=counts)
@@ -577,7 +605,9 @@ def _start(prep: _Prepared) -> tuple[float, float]:
     return (rho if math.isfinite(rho) else 0.0, float(sd1 / sd0))
 
 
-def _k_values(beta: np.ndarray, terms: list[Term], data: DyadData) -> list[tuple[str, str | None, float]]:
+def _k_values(
+    beta: np.ndarray, terms: list[Term], data: DyadData
+) -> list[tuple[str, str | None, float]]:
     index = {(t.effect, t.predictor, t.role): i for i, t in enumerate(terms)}
     out = []
     for pred in data.predictors:
@@ -630,7 +660,9 @@ def _resampled_k(prep, data, distinguishable, reml, start, weights) -> np.ndarra
     return np.array([v for *_, v in _k_values(ev.beta + prep.offset, prep.terms, data)])
 
 
-def _bootstrap_k(prep, data, distinguishable, reml, start, replicates, seed, jackknife_groups, progress):
+def _bootstrap_k(
+    prep, data, distinguishable, reml, start, replicates, seed, jackknife_groups, progress
+):
     rng = np.random.default_rng(seed)
     n = prep.blocks.n_used
     boot = np.empty((replicates, len(data.predictors) * (2 if distinguishable else 1)))
@@ -681,7 +713,9 @@ def fit_apim(
     if method not in METHODS:
         raise InputError(f"unknown method {method!r}; use REML or ML")
     if parametrisation not in PARAMETRISATIONS:
-        raise InputError(f"unknown parametrisation {parametrisation!r}; use {' or '.join(PARAMETRISATIONS)}")
+        raise InputError(
+            f"unknown parametrisation {parametrisation!r}; use {' or '.join(PARAMETRISATIONS)}"
+        )
     if distinguishable is None:
         distinguishable = data.roles is not None
     if distinguishable and data.roles is None:
@@ -709,7 +743,15 @@ def fit_apim(
     boot = jack = None
     if bootstrap > 0:
         boot, jack, groups = _bootstrap_k(
-            prep, data, distinguishable, reml, (ev.rho, ev.ratio), bootstrap, seed, jackknife_groups, progress
+            prep,
+            data,
+            distinguishable,
+            reml,
+            (ev.rho, ev.ratio),
+            bootstrap,
+            seed,
+            jackknife_groups,
+            progress,
         )
         boot_info = {
             "replicates": int(bootstrap),
@@ -733,7 +775,9 @@ def fit_apim(
                 if not (math.isfinite(lo) and math.isfinite(hi)):
                     lo, hi, kind = plo, phi, "percentile"
         pattern = _pattern(lo, hi, by_term[("actor", pred, role)], by_term[("partner", pred, role)])
-        ks.append(KRatio(pred, role, kv, lo, hi, plo, phi, kind, pattern if boot is not None else None))
+        ks.append(
+            KRatio(pred, role, kv, lo, hi, plo, phi, kind, pattern if boot is not None else None)
+        )
 
     if distinguishable and parametrisation == "interaction":
         beta, cov, terms, log_det = _to_interaction(beta, cov, terms, data.roles)

@@ -45,7 +45,9 @@ def reliable_change(
         return None
     norm = norm_for(score)
     rci = reliable_change_index(
-        before, after, sd=sd if sd is not None else norm.sd,
+        before,
+        after,
+        sd=sd if sd is not None else norm.sd,
         reliability=reliability if reliability is not None else norm.reliability,
     )
     reliable = abs(rci) > RCI_CRITERION
@@ -62,7 +64,12 @@ def profile_change(before: dict, after: dict) -> dict[str, Change | None]:
     """Reliable change of every scale and facet between two `PersonResult.to_dict()` profiles."""
     out: dict[str, Change | None] = {}
     for name, value in before["scales"].items():
-        out[name] = reliable_change(value, after["scales"].get(name), score=name, higher_is_better=name not in LOWER_IS_BETTER)
+        out[name] = reliable_change(
+            value,
+            after["scales"].get(name),
+            score=name,
+            higher_is_better=name not in LOWER_IS_BETTER,
+        )
     for facet, value in before["facets"].items():
         out[facet] = reliable_change(value, after["facets"].get(facet), score=facet)
     return out

@@ -19,7 +19,12 @@ import pandas as pd
 
 VARIABLES = ("valence", "arousal", "closeness", "self")
 # Person-level mean and within-person SD of each item's scale (slider 0-100 or 1-7).
-SCALES = {"valence": (62.0, 14.0), "arousal": (48.0, 15.0), "closeness": (4.8, 1.1), "self": (3.9, 1.3)}
+SCALES = {
+    "valence": (62.0, 14.0),
+    "arousal": (48.0, 15.0),
+    "closeness": (4.8, 1.1),
+    "self": (3.9, 1.3),
+}
 OFFSETS_MINUTES = (60, 120, 0, -300, -480, 600, 330)
 
 
@@ -56,7 +61,9 @@ class SimulatedCheckins:
         sign = np.where(off < 0, "-", "+")
         hh = np.abs(off) // 60
         mm = np.abs(off) % 60
-        suffix = pd.Series(sign).str.cat([pd.Series(hh).map("{:02d}".format), pd.Series(mm).map("{:02d}".format)], sep="")
+        suffix = pd.Series(sign).str.cat(
+            [pd.Series(hh).map("{:02d}".format), pd.Series(mm).map("{:02d}".format)], sep=""
+        )
         suffix = suffix.str.slice(0, 3) + ":" + suffix.str.slice(3)
         stamps = pd.Series(local.strftime("%Y-%m-%dT%H:%M:%S")) + suffix
         ids = np.array(self.couple_ids, dtype=object)
@@ -112,7 +119,9 @@ def simulate_checkins(
 
     truth_rows = []
     values = {}
-    answered = (rng.random((C, 2, T)) >= p_miss) & np.repeat(rng.random((C, 2, D)) >= p_day_off, K, axis=2)
+    answered = (rng.random((C, 2, T)) >= p_miss) & np.repeat(
+        rng.random((C, 2, D)) >= p_day_off, K, axis=2
+    )
     late = answered & (rng.random((C, 2, T)) < p_late)
     # A late entry never reaches the next signal (it would collide with or pass the next prompt).
     room = np.full((C, T), np.inf)
@@ -130,10 +139,14 @@ def simulate_checkins(
         L[:, 1, 1] = np.sqrt(1 - rho**2) * sig[:, 1]
         y = np.zeros((C, 2))
         for _ in range(50):  # burn-in towards the stationary distribution
-            y = np.einsum("cij,cj->ci", A, y) + np.einsum("cij,cj->ci", L, rng.standard_normal((C, 2)))
+            y = np.einsum("cij,cj->ci", A, y) + np.einsum(
+                "cij,cj->ci", L, rng.standard_normal((C, 2))
+            )
         series = np.empty((C, 2, T))
         for t in range(T):
-            y = np.einsum("cij,cj->ci", A, y) + np.einsum("cij,cj->ci", L, rng.standard_normal((C, 2)))
+            y = np.einsum("cij,cj->ci", A, y) + np.einsum(
+                "cij,cj->ci", L, rng.standard_normal((C, 2))
+            )
             series[:, :, t] = y
         vals = series + person_mean[:, :, None]
         vals[rng.random((C, 2, T)) < p_item_missing] = np.nan
@@ -160,7 +173,9 @@ def simulate_checkins(
 
     cc, ss, tt = np.nonzero(answered)
     seconds = utc_seconds[cc, tt] + late_minutes[cc, ss, tt] * 60.0
-    local_day = day_ordinal[tt] + ((minute_in_day.reshape(C, T)[cc, tt] + late_minutes[cc, ss, tt]) >= 1440)
+    local_day = day_ordinal[tt] + (
+        (minute_in_day.reshape(C, T)[cc, tt] + late_minutes[cc, ss, tt]) >= 1440
+    )
     return SimulatedCheckins(
         couple=cc.astype(np.int64),
         slot=ss.astype(np.int64),

@@ -17,7 +17,11 @@ from interdep.science.results import HIGHLIGHTS, PersonResult
 
 #: Each person's lean, from their observed quadrant: where the disconnected quadrant leans is
 #: decided by which unhealthy pole carries more of their agreement.
-_LEAN = {"interdependent": "interdependent", "codependent": "fused", "extreme_independence": "distant"}
+_LEAN = {
+    "interdependent": "interdependent",
+    "codependent": "fused",
+    "extreme_independence": "distant",
+}
 
 #: Unordered pair of leans -> couple pattern (MODEL.md section 4), plus "mixed" for the pairs the
 #: model does not name (one partner interdependent, the other not).
@@ -97,7 +101,15 @@ def perception_gaps(instrument: Instrument, a: PersonResult, b: PersonResult) ->
         for facet in instrument.partner_facets:
             own, seen = about.facets.get(facet), seer.partner_view.get(facet)
             gap = None if own is None or seen is None else round(seen - own, 4)
-            gaps.append({"facet": facet, "about": about.person_id, "self_view": own, "partner_view": seen, "gap": gap})
+            gaps.append(
+                {
+                    "facet": facet,
+                    "about": about.person_id,
+                    "self_view": own,
+                    "partner_view": seen,
+                    "gap": gap,
+                }
+            )
     return gaps
 
 
@@ -142,7 +154,9 @@ def edge_practices(facet: str) -> tuple[str, ...]:
     return tuple(p.id for p in practices_for_facets([facet], limit=PRACTICES_PER_EDGE))
 
 
-def analyse_couple(instrument: Instrument, a: PersonResult, b: PersonResult, *, couple_id: str | None = None) -> CoupleResult:
+def analyse_couple(
+    instrument: Instrument, a: PersonResult, b: PersonResult, *, couple_id: str | None = None
+) -> CoupleResult:
     """Read two results together. Symmetric: swapping a and b swaps only who is who."""
     rows = _couple_facets(a, b)
     top = sorted(rows, key=lambda r: (-r[1], r[0]))[:HIGHLIGHTS]

@@ -61,7 +61,9 @@ def pair_rows(frame: pd.DataFrame, dyad_column: str, role_column: str | None = N
     wrong = np.flatnonzero(counts != 2)
     if wrong.size:
         details = [
-            f"{uniques[i]} (1 row: the partner's row is missing)" if counts[i] == 1 else f"{uniques[i]} ({counts[i]} rows)"
+            f"{uniques[i]} (1 row: the partner's row is missing)"
+            if counts[i] == 1
+            else f"{uniques[i]} ({counts[i]} rows)"
             for i in wrong
         ]
         raise InputError(
@@ -87,8 +89,7 @@ def pair_rows(frame: pd.DataFrame, dyad_column: str, role_column: str | None = N
         if same.any():
             bad = np.flatnonzero(same)
             raise InputError(
-                "both members of a dyad have the same role; dyad(s): "
-                f"{_name_ids(uniques[bad])}",
+                f"both members of a dyad have the same role; dyad(s): {_name_ids(uniques[bad])}",
                 row=file_row(int(rows[bad[0], 1])),
                 column=role_column,
             )
@@ -125,9 +126,10 @@ def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
             xf, yf = x.astype(float), y.astype(float)
             equal[both] = np.isclose(xf, yf, rtol=1e-9, atol=1e-12)
         except (TypeError, ValueError):
-            equal[both] = pd.Series(x).astype(str).str.strip().to_numpy() == pd.Series(
-                y
-            ).astype(str).str.strip().to_numpy()
+            equal[both] = (
+                pd.Series(x).astype(str).str.strip().to_numpy()
+                == pd.Series(y).astype(str).str.strip().to_numpy()
+            )
     return equal | (a_missing & b_missing)
 
 
@@ -150,7 +152,9 @@ def check_pairwise_consistency(frame: pd.DataFrame, pairing: Pairing, stems) -> 
                 )
 
 
-def dyad_suffixes(frame: pd.DataFrame, dyad_column: str, required: str | None = None) -> tuple[str, str]:
+def dyad_suffixes(
+    frame: pd.DataFrame, dyad_column: str, required: str | None = None
+) -> tuple[str, str]:
     """The two member suffixes of a dyad-layout table (``_1``/``_2``, ``_Wife``/``_Husband``).
 
     With ``required`` (a variable name), the suffixes are read from that variable's columns;
@@ -192,13 +196,19 @@ def _dyad_stems(frame: pd.DataFrame, dyad_column: str, suffixes: tuple[str, str]
         for s in suffixes:
             if f"{stem}_{s}" not in names:
                 raise InputError(
-                    f"{stem!r} has no column for member {s!r} (expected {stem}_{s})", row=1, column=stem
+                    f"{stem!r} has no column for member {s!r} (expected {stem}_{s})",
+                    row=1,
+                    column=stem,
                 )
     return stems
 
 
 def individual_to_pairwise(
-    frame: pd.DataFrame, *, dyad_column: str, person_column: str | None = None, role_column: str | None = None
+    frame: pd.DataFrame,
+    *,
+    dyad_column: str,
+    person_column: str | None = None,
+    role_column: str | None = None,
 ) -> pd.DataFrame:
     """Each person's row gains the partner's values: ``X`` becomes ``X_A`` (own) and ``X_P``."""
     pairing = pair_rows(frame, dyad_column, role_column)
@@ -235,7 +245,9 @@ def pairwise_to_individual(
             continue
         name = actor.get(c, c)
         if name in out:
-            raise InputError(f"both {name!r} and {name + ACTOR_SUFFIX!r} are present", row=1, column=name)
+            raise InputError(
+                f"both {name!r} and {name + ACTOR_SUFFIX!r} are present", row=1, column=name
+            )
         out[name] = frame[c].to_numpy()
     result = pd.DataFrame(out)
     if SOURCE_ROW not in result.columns:
@@ -329,7 +341,11 @@ def to_individual(
         return pairwise_to_individual(frame, dyad_column=dyad_column, role_column=role_column)
     if layout == "dyad":
         return dyad_to_individual(
-            frame, dyad_column=dyad_column, person_column=person_column, role_column=role_column, required=required
+            frame,
+            dyad_column=dyad_column,
+            person_column=person_column,
+            role_column=role_column,
+            required=required,
         )
     raise InputError(f"unknown layout {layout!r}; use one of: {', '.join(LAYOUTS)}")
 
@@ -357,6 +373,9 @@ def reshape(
         if person_column:
             require_columns(individual, [person_column])
         return individual_to_pairwise(
-            individual, dyad_column=dyad_column, person_column=person_column, role_column=role_column
+            individual,
+            dyad_column=dyad_column,
+            person_column=person_column,
+            role_column=role_column,
         )
     return individual_to_dyad(individual, dyad_column=dyad_column, role_column=role_column)

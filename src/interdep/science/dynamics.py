@@ -83,7 +83,9 @@ _K = 3
 # --------------------------------------------------------------------------- max gap parsing
 
 
-_GAP_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(days?|d|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)(?![a-z])", re.I)
+_GAP_PART = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(days?|d|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)(?![a-z])", re.I
+)
 _UNIT_SECONDS = {"d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0}
 
 
@@ -114,11 +116,15 @@ def parse_max_gap(text: str | float | int | timedelta, *, numeric_time: bool = F
                 ) from None
             parts = _GAP_PART.findall(raw)
             if not parts or _GAP_PART.sub("", raw).strip():
-                raise InputError(f"cannot read --max-gap {raw!r}; use e.g. 3h, 90min, 1d, 2h30m") from None
+                raise InputError(
+                    f"cannot read --max-gap {raw!r}; use e.g. 3h, 90min, 1d, 2h30m"
+                ) from None
             value = sum(float(n) * _UNIT_SECONDS[u[0].lower()] for n, u in parts)
         else:
             if not numeric_time:
-                raise InputError(f"--max-gap {raw!r} needs a unit with time stamps, e.g. 3h or 90min")
+                raise InputError(
+                    f"--max-gap {raw!r} needs a unit with time stamps, e.g. 3h or 90min"
+                )
     if not math.isfinite(value) or value <= 0:
         raise InputError(f"--max-gap must be positive (got {text!r})")
     return value
@@ -146,13 +152,17 @@ class PromptSequence:
     day_of_prompt: np.ndarray | None = None
 
 
-def _order_by_couple_time_slot(couple: np.ndarray, time: np.ndarray, slot: np.ndarray) -> np.ndarray:
+def _order_by_couple_time_slot(
+    couple: np.ndarray, time: np.ndarray, slot: np.ndarray
+) -> np.ndarray:
     """The permutation sorting by (couple, time, slot): one int64 sort of a composite key built
     from the times' dense ranks (exact, unlike a float key), several times faster than lexsort."""
     by_time = np.argsort(time)
     sorted_time = time[by_time]
     rank = np.empty(len(time), dtype=np.int64)
-    rank[by_time] = np.cumsum(np.concatenate(([0], (sorted_time[1:] != sorted_time[:-1]).astype(np.int64))))
+    rank[by_time] = np.cumsum(
+        np.concatenate(([0], (sorted_time[1:] != sorted_time[:-1]).astype(np.int64)))
+    )
     n_ranks = int(rank.max()) + 1 if len(rank) else 1
     key = (couple * n_ranks + rank) * 2 + slot
     return np.argsort(key, kind="stable")  # stable: equal keys (a duplicate entry) keep file order
@@ -249,6 +259,7 @@ class BatchEstimates:
 
 def _grouped_moments(group: np.ndarray, x0, x1, y, n_groups: int):
     """X'X (n,3,3), X'y (n,3) and counts for X = [1, x0, x1], summed by group."""
+
     def s(w=None):
         return np.bincount(group, weights=w, minlength=n_groups)
 
@@ -276,7 +287,9 @@ def _well_conditioned(xtx: np.ndarray) -> np.ndarray:
     return eig[:, 0] > 1e-10 * np.maximum(eig[:, -1], 1e-300)
 
 
-def _fit_wide(Y: np.ndarray, couple_of_prompt: np.ndarray, lag_ok: np.ndarray, C: int, min_pairs: int) -> dict:
+def _fit_wide(
+    Y: np.ndarray, couple_of_prompt: np.ndarray, lag_ok: np.ndarray, C: int, min_pairs: int
+) -> dict:
     """The batched fit on a wide (prompt x person) matrix: all couples, both equations."""
     idx = np.flatnonzero(lag_ok)
     cur = Y[idx]
@@ -338,7 +351,11 @@ def _fit_wide(Y: np.ndarray, couple_of_prompt: np.ndarray, lag_ok: np.ndarray, C
     eA, eB = resid[both, 0], resid[both, 1]
     xtx_c, _, n_c = _grouped_moments(g, prev[both, 0], prev[both, 1], None, C)
     sA, sB = np.bincount(g, eA, C), np.bincount(g, eB, C)
-    sAA, sBB, sAB = np.bincount(g, eA * eA, C), np.bincount(g, eB * eB, C), np.bincount(g, eA * eB, C)
+    sAA, sBB, sAB = (
+        np.bincount(g, eA * eA, C),
+        np.bincount(g, eB * eB, C),
+        np.bincount(g, eA * eB, C),
+    )
     with np.errstate(invalid="ignore", divide="ignore"):
         cAB = sAB - sA * sB / n_c
         cAA = sAA - sA * sA / n_c
@@ -364,9 +381,19 @@ def _fit_wide(Y: np.ndarray, couple_of_prompt: np.ndarray, lag_ok: np.ndarray, C
     n_pairs = np.bincount(cpl[n_pairs], minlength=C).astype(np.int64)
 
     return {
-        "coef": coef, "se": se, "cov": cov, "df": df, "n_eq": n_eq, "n_c": n_c, "fitted": fitted,
-        "sigma": sigma, "co_movement": co_movement, "asym": asym, "asym_se": asym_se,
-        "asym_df": asym_df, "n_pairs": n_pairs,
+        "coef": coef,
+        "se": se,
+        "cov": cov,
+        "df": df,
+        "n_eq": n_eq,
+        "n_c": n_c,
+        "fitted": fitted,
+        "sigma": sigma,
+        "co_movement": co_movement,
+        "asym": asym,
+        "asym_se": asym_se,
+        "asym_df": asym_df,
+        "n_pairs": n_pairs,
     }
 
 
@@ -405,8 +432,20 @@ def estimate_sequence(
     Y = Y - means[seq.couple_of_prompt]
 
     fit = _fit_wide(Y, seq.couple_of_prompt, seq.lag_ok, C, min_pairs)
-    coef, se, df, n_eq, n_c, fitted = fit["coef"], fit["se"], fit["df"], fit["n_eq"], fit["n_c"], fit["fitted"]
-    sigma, co_movement, asym, asym_se = fit["sigma"], fit["co_movement"], fit["asym"], fit["asym_se"]
+    coef, se, df, n_eq, n_c, fitted = (
+        fit["coef"],
+        fit["se"],
+        fit["df"],
+        fit["n_eq"],
+        fit["n_c"],
+        fit["fitted"],
+    )
+    sigma, co_movement, asym, asym_se = (
+        fit["sigma"],
+        fit["co_movement"],
+        fit["asym"],
+        fit["asym_se"],
+    )
     asym_df, n_pairs = fit["asym_df"], fit["n_pairs"]
 
     reason: list[str | None] = [None] * C
@@ -416,7 +455,9 @@ def estimate_sequence(
     ok = fitted.copy()
     bad = np.flatnonzero(~fitted | (overlap < min_overlap_days if overlap is not None else False))
     for c in bad:
-        reason[c] = _reason(n_eq[c], min_pairs, None if overlap is None else int(overlap[c]), min_overlap_days)
+        reason[c] = _reason(
+            n_eq[c], min_pairs, None if overlap is None else int(overlap[c]), min_overlap_days
+        )
         ok[c] = False
     for arr in (coef, se, co_movement, asym, asym_se, sigma):
         arr[~ok] = np.nan
@@ -431,16 +472,33 @@ def estimate_sequence(
             recode = np.full(C, -1)
             recode[sel] = np.arange(len(sel))
             bias = bootstrap_bias(
-                Y[sub], recode[seq.couple_of_prompt[sub]], seq.lag_ok[sub], slopes[ok], sigma[ok],
-                keys, replicates=bias_replicates,
+                Y[sub],
+                recode[seq.couple_of_prompt[sub]],
+                seq.lag_ok[sub],
+                slopes[ok],
+                sigma[ok],
+                keys,
+                replicates=bias_replicates,
             )
             slopes_bc[ok] = corrected_slopes(slopes[ok], bias)
         else:
             slopes_bc[ok] = slopes[ok]
     return BatchEstimates(
-        coef=coef, se=se, df=df, n_pairs=n_pairs, n_eq=n_eq, n_common=n_c.astype(np.int64),
-        sigma=sigma, co_movement=co_movement, asym=asym, asym_se=asym_se, asym_df=asym_df,
-        slopes_bc=slopes_bc, ok=ok, reason=reason, overlap_days=overlap,
+        coef=coef,
+        se=se,
+        df=df,
+        n_pairs=n_pairs,
+        n_eq=n_eq,
+        n_common=n_c.astype(np.int64),
+        sigma=sigma,
+        co_movement=co_movement,
+        asym=asym,
+        asym_se=asym_se,
+        asym_df=asym_df,
+        slopes_bc=slopes_bc,
+        ok=ok,
+        reason=reason,
+        overlap_days=overlap,
     )
 
 
@@ -466,7 +524,9 @@ def _overlap_days(seq: PromptSequence, v: np.ndarray, C: int) -> np.ndarray:
 def _reason(n_eq, min_pairs, overlap, min_overlap) -> str:
     if overlap is not None and overlap < min_overlap:
         return f"{overlap} days answered by both partners; at least {min_overlap} are needed"
-    short = [f"{int(n)} usable pairs for {{{i}}}'s equation" for i, n in enumerate(n_eq) if n < min_pairs]
+    short = [
+        f"{int(n)} usable pairs for {{{i}}}'s equation" for i, n in enumerate(n_eq) if n < min_pairs
+    ]
     if short:
         return "; ".join(short) + f" (at least {min_pairs} are needed)"
     return "the answers do not vary enough to estimate the model (e.g. always the same answer)"
@@ -491,7 +551,10 @@ def couple_keys(couple_ids: Sequence[str], seed: int = 0) -> np.ndarray:
     """
     import hashlib
 
-    raw = [int.from_bytes(hashlib.blake2b(f"{seed}:{c}".encode(), digest_size=8).digest(), "little") for c in couple_ids]
+    raw = [
+        int.from_bytes(hashlib.blake2b(f"{seed}:{c}".encode(), digest_size=8).digest(), "little")
+        for c in couple_ids
+    ]
     return np.array(raw, dtype=np.uint64)
 
 
@@ -499,7 +562,11 @@ def _normals(keys: np.ndarray, reps: np.ndarray, step: int) -> np.ndarray:
     """Standard normals (couples, replicates, 2) for one step of the bootstrap recursion."""
     from scipy.special import ndtri
 
-    counter = (reps.astype(np.uint64)[None, :, None] << np.uint64(32)) + np.uint64(step * 2) + np.arange(2, dtype=np.uint64)
+    counter = (
+        (reps.astype(np.uint64)[None, :, None] << np.uint64(32))
+        + np.uint64(step * 2)
+        + np.arange(2, dtype=np.uint64)
+    )
     z = _splitmix64(keys[:, None, None] ^ _splitmix64(counter))
     u = ((z >> np.uint64(11)).astype(float) + 0.5) * 2.0**-53
     return ndtri(u)
@@ -660,7 +727,9 @@ def _num(x) -> float | None:
     return x if math.isfinite(x) else None
 
 
-def _not_estimable(couple_id: str, persons: Sequence[str], variable: str, reason: str) -> CoupleDynamics:
+def _not_estimable(
+    couple_id: str, persons: Sequence[str], variable: str, reason: str
+) -> CoupleDynamics:
     persons = [str(p) for p in persons]
     if len(persons) == 2:
         a, b = persons
@@ -668,11 +737,20 @@ def _not_estimable(couple_id: str, persons: Sequence[str], variable: str, reason
     else:
         keys_t = []
     return CoupleDynamics(
-        couple_id=str(couple_id), persons=persons, variable=variable, status=STATUS_INSUFFICIENT,
-        n_pairs=0, inertia={p: None for p in persons}, transmission={k: None for k in keys_t},
-        se={k: None for k in [*persons, *keys_t]}, intervals={k: None for k in [*persons, *keys_t]},
-        asymmetry={"estimate": None, "interval": None}, co_movement=None, reason=reason,
-        n_pairs_by_person={p: 0 for p in persons}, bias_corrected={k: None for k in [*persons, *keys_t]},
+        couple_id=str(couple_id),
+        persons=persons,
+        variable=variable,
+        status=STATUS_INSUFFICIENT,
+        n_pairs=0,
+        inertia={p: None for p in persons},
+        transmission={k: None for k in keys_t},
+        se={k: None for k in [*persons, *keys_t]},
+        intervals={k: None for k in [*persons, *keys_t]},
+        asymmetry={"estimate": None, "interval": None},
+        co_movement=None,
+        reason=reason,
+        n_pairs_by_person={p: 0 for p in persons},
+        bias_corrected={k: None for k in [*persons, *keys_t]},
     )
 
 
@@ -694,7 +772,9 @@ def couple_results(
         ab, ba = f"{a}->{b}", f"{b}->{a}"
         n_by = {a: int(est.n_eq[c, 0]), b: int(est.n_eq[c, 1])}
         if not est.ok[c]:
-            item = _not_estimable(couple_ids[c], (a, b), variable, (est.reason[c] or "not estimable").format(a, b))
+            item = _not_estimable(
+                couple_ids[c], (a, b), variable, (est.reason[c] or "not estimable").format(a, b)
+            )
             item.n_pairs = int(est.n_pairs[c])
             item.n_pairs_by_person = n_by
             item.n_pairs_both = int(est.n_common[c])
@@ -702,7 +782,12 @@ def couple_results(
             continue
         # (eq, k) of each reported coefficient
         where = {a: (0, 1), b: (1, 2), ab: (1, 1), ba: (0, 2)}
-        bc = {a: est.slopes_bc[c, 0, 0], b: est.slopes_bc[c, 1, 1], ab: est.slopes_bc[c, 1, 0], ba: est.slopes_bc[c, 0, 1]}
+        bc = {
+            a: est.slopes_bc[c, 0, 0],
+            b: est.slopes_bc[c, 1, 1],
+            ab: est.slopes_bc[c, 1, 0],
+            ba: est.slopes_bc[c, 0, 1],
+        }
         se = {k: _num(est.se[c, eq, j]) for k, (eq, j) in where.items()}
         intervals = {}
         for k, (eq, j) in where.items():
@@ -711,11 +796,15 @@ def couple_results(
         d, ds = est.asym[c], est.asym_se[c]
         out.append(
             CoupleDynamics(
-                couple_id=str(couple_ids[c]), persons=[a, b], variable=variable, status=STATUS_OK,
+                couple_id=str(couple_ids[c]),
+                persons=[a, b],
+                variable=variable,
+                status=STATUS_OK,
                 n_pairs=int(est.n_pairs[c]),
                 inertia={a: float(est.coef[c, 0, 1]), b: float(est.coef[c, 1, 2])},
                 transmission={ab: float(est.coef[c, 1, 1]), ba: float(est.coef[c, 0, 2])},
-                se=se, intervals=intervals,
+                se=se,
+                intervals=intervals,
                 asymmetry={
                     "estimate": float(d),
                     "interval": [float(d - q_asym[c] * ds), float(d + q_asym[c] * ds)],
@@ -749,7 +838,9 @@ class DynamicsInput:
     keep: np.ndarray  # observation positions (in the caller's frame) used
 
 
-def code_couples(couple: Sequence, person: Sequence, rows: np.ndarray | None = None) -> DynamicsInput:
+def code_couples(
+    couple: Sequence, person: Sequence, rows: np.ndarray | None = None
+) -> DynamicsInput:
     """Code couples and their two persons; couples with one or three+ persons are set aside.
 
     Persons are ordered by their id as text so results do not depend on row order.
@@ -760,7 +851,11 @@ def code_couples(couple: Sequence, person: Sequence, rows: np.ndarray | None = N
     person = pd.Series(np.asarray(person, dtype=object)).astype(str)
     n = len(couple)
     rows = np.arange(n) + 2 if rows is None else np.asarray(rows)
-    pairs = pd.DataFrame({"c": couple, "p": person}).drop_duplicates().sort_values(["c", "p"], kind="stable")
+    pairs = (
+        pd.DataFrame({"c": couple, "p": person})
+        .drop_duplicates()
+        .sort_values(["c", "p"], kind="stable")
+    )
     sizes = pairs.groupby("c", sort=True)["p"].agg(list)
     good = sizes[sizes.map(len) == 2]
     invalid = [(str(c), [str(x) for x in ps]) for c, ps in sizes[sizes.map(len) != 2].items()]
@@ -812,22 +907,35 @@ def analyse(
     keys = couple_keys(coded.couple_ids, seed)
     if coded.couple_ids:
         seq = build_sequence(
-            coded.couple, coded.slot, time[coded.keep], n_couples=len(coded.couple_ids),
-            max_gap=max_gap, day=None if day is None else np.asarray(day)[coded.keep],
-            overnight=overnight, rows=coded.rows,
+            coded.couple,
+            coded.slot,
+            time[coded.keep],
+            n_couples=len(coded.couple_ids),
+            max_gap=max_gap,
+            day=None if day is None else np.asarray(day)[coded.keep],
+            overnight=overnight,
+            rows=coded.rows,
         )
     for name, vals in values.items():
         results: list[CoupleDynamics] = []
         if seq is not None:
             est = estimate_sequence(
-                seq, np.asarray(vals, dtype=float)[coded.keep], min_pairs=min_pairs,
-                min_overlap_days=min_overlap_days, bias_replicates=bias_replicates,
+                seq,
+                np.asarray(vals, dtype=float)[coded.keep],
+                min_pairs=min_pairs,
+                min_overlap_days=min_overlap_days,
+                bias_replicates=bias_replicates,
                 couple_keys_=keys,
             )
             results = couple_results(est, coded.couple_ids, coded.persons, name, level=level)
         for cid, ps in coded.invalid:
             results.append(
-                _not_estimable(cid, ps, name, f"couple has {len(ps)} person(s) ({', '.join(ps)}); the model needs exactly two")
+                _not_estimable(
+                    cid,
+                    ps,
+                    name,
+                    f"couple has {len(ps)} person(s) ({', '.join(ps)}); the model needs exactly two",
+                )
             )
         results.sort(key=lambda r: r.couple_id)
         out[name] = results
@@ -872,17 +980,33 @@ def couple_dynamics(
     a = list(series_a)
     b = list(series_b)
     if not a or not b:
-        return _not_estimable(couple_id, persons, variable, "no check-ins yet from " + " and ".join(
-            p for p, s in zip(persons, (a, b), strict=True) if not s))
+        return _not_estimable(
+            couple_id,
+            persons,
+            variable,
+            "no check-ins yet from "
+            + " and ".join(p for p, s in zip(persons, (a, b), strict=True) if not s),
+        )
     t, day = _as_seconds_and_day([s for s, _ in a] + [s for s, _ in b])
     gap = max_gap.total_seconds() if isinstance(max_gap, timedelta) else float(max_gap)
     if day is None and min_overlap_days is not None:
         min_overlap_days = None  # numeric times carry no calendar days
-    vals = np.array([np.nan if v is None else float(v) for _, v in a] + [np.nan if v is None else float(v) for _, v in b])
+    vals = np.array(
+        [np.nan if v is None else float(v) for _, v in a]
+        + [np.nan if v is None else float(v) for _, v in b]
+    )
     slot_person = [persons[0]] * len(a) + [persons[1]] * len(b)
     res = analyse(
-        [couple_id] * len(vals), slot_person, t, {variable: vals}, max_gap=gap, day=day,
-        overnight=overnight, min_pairs=min_pairs, min_overlap_days=min_overlap_days, level=level,
+        [couple_id] * len(vals),
+        slot_person,
+        t,
+        {variable: vals},
+        max_gap=gap,
+        day=day,
+        overnight=overnight,
+        min_pairs=min_pairs,
+        min_overlap_days=min_overlap_days,
+        level=level,
     )[variable]
     return res[0]
 
@@ -906,13 +1030,20 @@ class Pooled:
 
     def to_dict(self) -> dict:
         return {
-            "estimate": _num(self.estimate), "se": _num(self.se),
-            "interval": [_num(x) for x in self.interval], "tau": _num(self.tau),
-            "tau2": _num(self.tau2), "i2": _num(self.i2), "q": _num(self.q), "k": self.k,
+            "estimate": _num(self.estimate),
+            "se": _num(self.se),
+            "interval": [_num(x) for x in self.interval],
+            "tau": _num(self.tau),
+            "tau2": _num(self.tau2),
+            "i2": _num(self.i2),
+            "q": _num(self.q),
+            "k": self.k,
         }
 
 
-def pool_random_effects(estimates, ses, *, method: str = "DL", level: float = DEFAULT_LEVEL) -> Pooled:
+def pool_random_effects(
+    estimates, ses, *, method: str = "DL", level: float = DEFAULT_LEVEL
+) -> Pooled:
     """Precision-weighted random-effects pooling (DerSimonian-Laird or REML tau^2).
 
     Each couple's estimate is weighted by 1 / (se^2 + tau^2), so couples with little data
@@ -948,11 +1079,24 @@ def pool_random_effects(estimates, ses, *, method: str = "DL", level: float = DE
     se = float(np.sqrt(1 / np.sum(ws)))
     z = stats.norm.ppf(0.5 + level / 2)
     i2 = max(0.0, (q - (k - 1)) / q) if q > 0 else 0.0
-    return Pooled(mu, se, [mu - z * se, mu + z * se], math.sqrt(tau2), float(tau2), float(i2), q, k, method.upper())
+    return Pooled(
+        mu,
+        se,
+        [mu - z * se, mu + z * se],
+        math.sqrt(tau2),
+        float(tau2),
+        float(i2),
+        q,
+        k,
+        method.upper(),
+    )
 
 
 def pool_couples(
-    results: Sequence[CoupleDynamics], *, method: str = "DL", bias_corrected: bool = True,
+    results: Sequence[CoupleDynamics],
+    *,
+    method: str = "DL",
+    bias_corrected: bool = True,
     level: float = DEFAULT_LEVEL,
 ) -> dict:
     """The multilevel summary of one variable across couples.
@@ -976,11 +1120,21 @@ def pool_couples(
 
     if len(label_sets) == 1:
         a, b = next(iter(label_sets))
-        for kind, key in (("inertia", a), ("inertia", b), ("transmission", f"{a}->{b}"), ("transmission", f"{b}->{a}")):
+        for kind, key in (
+            ("inertia", a),
+            ("inertia", b),
+            ("transmission", f"{a}->{b}"),
+            ("transmission", f"{b}->{a}"),
+        ):
             params[f"{kind}[{key}]"] = pool_random_effects(
-                [val(r, key, kind) for r in ok], [r.se[key] for r in ok], method=method, level=level)
+                [val(r, key, kind) for r in ok], [r.se[key] for r in ok], method=method, level=level
+            )
         params[f"asymmetry[{a}->{b} minus {b}->{a}]"] = pool_random_effects(
-            [r.asymmetry["estimate"] for r in ok], [r.asymmetry["se"] for r in ok], method=method, level=level)
+            [r.asymmetry["estimate"] for r in ok],
+            [r.asymmetry["se"] for r in ok],
+            method=method,
+            level=level,
+        )
     elif ok:
         ys, ss, yt, st = [], [], [], []
         for r in ok:
@@ -993,11 +1147,17 @@ def pool_couples(
                 st.append(r.se[key])
         params["inertia"] = pool_random_effects(ys, ss, method=method, level=level)
         params["transmission"] = pool_random_effects(yt, st, method=method, level=level)
-    z = [math.atanh(max(min(r.co_movement, 0.999999), -0.999999)) for r in ok if r.co_movement is not None]
+    z = [
+        math.atanh(max(min(r.co_movement, 0.999999), -0.999999))
+        for r in ok
+        if r.co_movement is not None
+    ]
     zse = [1 / math.sqrt(max(r.n_pairs_both - 3, 1)) for r in ok if r.co_movement is not None]
     co = pool_random_effects(z, zse, method=method, level=level) if z else None
     out = {
-        "method": "DerSimonian-Laird random effects" if method.upper() == "DL" else "REML random effects",
+        "method": "DerSimonian-Laird random effects"
+        if method.upper() == "DL"
+        else "REML random effects",
         "bias_corrected": bool(bias_corrected),
         "n_couples": len(results),
         "n_couples_ok": len(ok),
@@ -1006,14 +1166,17 @@ def pool_couples(
     if co is not None:
         cd = co.to_dict()
         cd.update(
-            estimate=math.tanh(co.estimate), interval=[math.tanh(x) for x in co.interval],
+            estimate=math.tanh(co.estimate),
+            interval=[math.tanh(x) for x in co.interval],
             scale="correlation (pooled on Fisher z; se and tau on the z scale)",
         )
         out["parameters"]["co_movement"] = cd
     return out
 
 
-def result_document(variable: str, max_gap_text: str, results: Sequence[CoupleDynamics], pooled: dict) -> dict:
+def result_document(
+    variable: str, max_gap_text: str, results: Sequence[CoupleDynamics], pooled: dict
+) -> dict:
     """The JSON object of one variable: variable, max_gap, couples, pooled."""
     return {
         "variable": variable,

@@ -98,18 +98,27 @@ def parse_guides(text: str) -> dict[str, Guide]:
             raise ContentError(f"{where}: flow must be one of {FLOWS}, got {flow!r}")
         compare = entry.get("compare")
         if flow == "together" and compare not in COMPARE_NEEDS:
-            raise ContentError(f"{where}: a 'together' flow needs compare = one of {tuple(COMPARE_NEEDS)}")
+            raise ContentError(
+                f"{where}: a 'together' flow needs compare = one of {tuple(COMPARE_NEEDS)}"
+            )
         if flow == "prepare" and compare is not None:
             raise ContentError(f"{where}: a 'prepare' flow has nothing to compare")
         fields = _fields(entry.get("fields"), where)
         by_id = {f.id: f.type for f in fields}
         for need, kind in COMPARE_NEEDS.get(compare, {}).items():
             if by_id.get(need) != kind:
-                raise ContentError(f"{where}: compare = {compare!r} needs a {kind!r} field {need!r}")
+                raise ContentError(
+                    f"{where}: compare = {compare!r} needs a {kind!r} field {need!r}"
+                )
         guides[gid] = Guide(
-            id=gid, flow=flow, compare=compare, title=_text(entry, "title", where),
-            summary=_text(entry, "summary", where), intro=_text(entry, "intro", where),
-            after=_text(entry, "after", where), fields=fields,
+            id=gid,
+            flow=flow,
+            compare=compare,
+            title=_text(entry, "title", where),
+            summary=_text(entry, "summary", where),
+            intro=_text(entry, "intro", where),
+            after=_text(entry, "after", where),
+            fields=fields,
         )
     return guides
 

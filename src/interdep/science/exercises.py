@@ -28,7 +28,9 @@ class Exercise:
     partners: tuple[str, str]
     entries: Mapping[str, Entry] = field(default_factory=dict)
     revealed: bool = False
-    revision: int = 0  # bumps on every edit after the reveal, so an agreement names what it agreed to
+    revision: int = (
+        0  # bumps on every edit after the reveal, so an agreement names what it agreed to
+    )
     agreed: frozenset[str] = frozenset()
     agreed_revision: int | None = None
 
@@ -82,11 +84,15 @@ def withdraw(exercise: Exercise, person: str) -> Exercise:
     """Take back a submitted entry before the reveal (it goes back to a private draft)."""
     _check_partner(exercise, person)
     if exercise.revealed:
-        raise ExerciseError("both entries are already shared and cannot be taken back; you can edit yours")
+        raise ExerciseError(
+            "both entries are already shared and cannot be taken back; you can edit yours"
+        )
     entry = exercise.entries.get(person)
     if entry is None or not entry.submitted:
         raise ExerciseError("you have not submitted anything to withdraw")
-    return replace(exercise, entries={**exercise.entries, person: Entry(entry.content, submitted=False)})
+    return replace(
+        exercise, entries={**exercise.entries, person: Entry(entry.content, submitted=False)}
+    )
 
 
 def edit(exercise: Exercise, person: str, content: Mapping[str, Any]) -> Exercise:
@@ -145,7 +151,7 @@ def compare_plans(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict:
     # Alternate each partner's own wishes, so neither's list is dropped in favour of the other's.
     alternated = [x for pair in zip(only_a, only_b, strict=False) for x in pair]
     longer = only_a if len(only_a) > len(only_b) else only_b
-    alternated += longer[min(len(only_a), len(only_b)):]
+    alternated += longer[min(len(only_a), len(only_b)) :]
     budgets = [x for x in (a.get("budget"), b.get("budget")) if isinstance(x, int | float)]
     return {
         "overlap": shared,

@@ -29,7 +29,9 @@ def stars(p: float) -> str:
 def figure_format(path: str | Path) -> str:
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
-        raise InputError(f"figure format {suffix or '(none)'!r} not supported; use .svg, .png or .pdf")
+        raise InputError(
+            f"figure format {suffix or '(none)'!r} not supported; use .svg, .png or .pdf"
+        )
     return FORMATS[suffix]
 
 
@@ -65,8 +67,13 @@ def apim_diagram(result: ApimResult, predictor: str | None = None) -> Figure:
     for (kind, s), (cx, cy) in centres.items():
         ax.add_patch(
             FancyBboxPatch(
-                (cx - box_w / 2, cy - box_h / 2), box_w, box_h,
-                boxstyle="round,pad=0.05", facecolor="#f4f6fb", edgecolor="#334", linewidth=1.2,
+                (cx - box_w / 2, cy - box_h / 2),
+                box_w,
+                box_h,
+                boxstyle="round,pad=0.05",
+                facecolor="#f4f6fb",
+                edgecolor="#334",
+                linewidth=1.2,
             )
         )
         name = predictor if kind == "x" else result.outcome
@@ -77,40 +84,88 @@ def apim_diagram(result: ApimResult, predictor: str | None = None) -> Figure:
         (x0, y0), (x1, y1) = a, b
         ax.add_patch(
             FancyArrowPatch(
-                (x0, y0), (x1, y1), arrowstyle=style, mutation_scale=14, color=colour,
-                linewidth=1.6, connectionstyle=f"arc3,rad={rad}", shrinkA=0, shrinkB=0,
+                (x0, y0),
+                (x1, y1),
+                arrowstyle=style,
+                mutation_scale=14,
+                color=colour,
+                linewidth=1.6,
+                connectionstyle=f"arc3,rad={rad}",
+                shrinkA=0,
+                shrinkB=0,
             )
         )
         if text:
             tx, ty = x0 + (x1 - x0) * where + offset[0], y0 + (y1 - y0) * where + offset[1]
-            ax.text(tx, ty, text, ha="center", va="center", fontsize=10, color=colour,
-                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5})
+            ax.text(
+                tx,
+                ty,
+                text,
+                ha="center",
+                va="center",
+                fontsize=10,
+                color=colour,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5},
+            )
 
     left, right = 1.8 + box_w / 2 + 0.05, 7.8 - box_w / 2 - 0.05
     actor, partner = "#1f4e9a", "#b3541e"
     for s in (0, 1):
         y = centres[("x", s)][1]
-        arrow((left, y), (right, y), "actor " + _label(result, "actor", predictor, role_key[s]), actor,
-              offset=(0, 0.25 if s == 0 else -0.25))
+        arrow(
+            (left, y),
+            (right, y),
+            "actor " + _label(result, "actor", predictor, role_key[s]),
+            actor,
+            offset=(0, 0.25 if s == 0 else -0.25),
+        )
     # partner arrows: X of member s -> Y of the other member (the other member's partner effect)
-    arrow((left, 4.6 - 0.3), (right, 1.4 + 0.3),
-          "partner " + _label(result, "partner", predictor, role_key[1]), partner, where=0.25, offset=(0, 0))
-    arrow((left, 1.4 + 0.3), (right, 4.6 - 0.3),
-          "partner " + _label(result, "partner", predictor, role_key[0]), partner, where=0.25, offset=(0, 0))
+    arrow(
+        (left, 4.6 - 0.3),
+        (right, 1.4 + 0.3),
+        "partner " + _label(result, "partner", predictor, role_key[1]),
+        partner,
+        where=0.25,
+        offset=(0, 0),
+    )
+    arrow(
+        (left, 1.4 + 0.3),
+        (right, 4.6 - 0.3),
+        "partner " + _label(result, "partner", predictor, role_key[0]),
+        partner,
+        where=0.25,
+        offset=(0, 0),
+    )
     # residual correlation of the two outcomes (partial ICC)
     ax.add_patch(
-        FancyArrowPatch((9.05, 4.3), (9.05, 1.7), arrowstyle="<|-|>", mutation_scale=12,
-                        color="#444", linewidth=1.2, connectionstyle="arc3,rad=-0.45")
+        FancyArrowPatch(
+            (9.05, 4.3),
+            (9.05, 1.7),
+            arrowstyle="<|-|>",
+            mutation_scale=12,
+            color="#444",
+            linewidth=1.2,
+            connectionstyle="arc3,rad=-0.45",
+        )
     )
     ax.text(9.75, 3.0, f"ρ = {result.rho:.2f}", ha="center", va="center", fontsize=9.5, rotation=90)
     title = f"APIM, {result.model} dyads ({result.method}); n = {result.n_dyads} dyads"
     ax.text(5.0, 5.75, title, ha="center", va="center", fontsize=10.5)
-    ax.text(5.0, 0.25, "* p < .05   ** p < .01   *** p < .001", ha="center", va="center",
-            fontsize=8, color="#555")
+    ax.text(
+        5.0,
+        0.25,
+        "* p < .05   ** p < .01   *** p < .001",
+        ha="center",
+        va="center",
+        fontsize=8,
+        color="#555",
+    )
     return fig
 
 
-def render_apim_diagram(result: ApimResult, path: str | Path, predictor: str | None = None) -> bytes:
+def render_apim_diagram(
+    result: ApimResult, path: str | Path, predictor: str | None = None
+) -> bytes:
     """The diagram's bytes in the format the file extension asks for (svg, png, pdf)."""
     fmt = figure_format(path)
     fig = apim_diagram(result, predictor)

@@ -39,7 +39,9 @@ def _label(effect: float | None, interval) -> str:
     return f"{effect:+.2f}\n[{interval[0]:+.2f}, {interval[1]:+.2f}]"
 
 
-def dynamics_figure(result: CoupleDynamics, *, fmt: str = "svg", title: str | None = None, compact: bool = False) -> bytes:
+def dynamics_figure(
+    result: CoupleDynamics, *, fmt: str = "svg", title: str | None = None, compact: bool = False
+) -> bytes:
     """Draw one couple's dynamics; returns the file contents in ``fmt`` (svg, png or pdf).
 
     ``compact`` is for a phone-width page that states the intervals in words beside the figure:
@@ -54,7 +56,15 @@ def dynamics_figure(result: CoupleDynamics, *, fmt: str = "svg", title: str | No
     persons = list(result.persons)
     heading = title or f"{result.variable}: couple {result.couple_id}"
     if not result.ok or len(persons) != 2:
-        ax.text(5, 2.8, f"Not yet: {result.reason or 'not enough data'}", ha="center", va="center", wrap=True, fontsize=10)
+        ax.text(
+            5,
+            2.8,
+            f"Not yet: {result.reason or 'not enough data'}",
+            ha="center",
+            va="center",
+            wrap=True,
+            fontsize=10,
+        )
         ax.set_title(heading, fontsize=11)
         return _render(fig, fmt)
     a, b = persons
@@ -62,19 +72,36 @@ def dynamics_figure(result: CoupleDynamics, *, fmt: str = "svg", title: str | No
     radius = 0.9
     for person, (x, y) in centres.items():
         ax.add_patch(Circle((x, y), radius, facecolor="#eef3f8", edgecolor=_SOLID, linewidth=1.5))
-        ax.text(x, y, person, ha="center", va="center", fontsize=11 * scale if len(person) < 8 else 9 * scale, fontweight="bold")
+        ax.text(
+            x,
+            y,
+            person,
+            ha="center",
+            va="center",
+            fontsize=11 * scale if len(person) < 8 else 9 * scale,
+            fontweight="bold",
+        )
     # Inertia: loops above each node.
     for person, (x, y) in centres.items():
         eff, iv = result.inertia[person], result.intervals[person]
         faded = _uncertain(iv)
         loop = FancyArrowPatch(
-            (x - 0.45, y + radius - 0.1), (x + 0.45, y + radius - 0.1),
-            connectionstyle="arc3,rad=-1.6", arrowstyle="-|>,head_length=6,head_width=4",
-            linewidth=_width(eff) * 0.6, color=_FADED if faded else _SOLID,
-            alpha=0.45 if faded else 1.0, linestyle="--" if faded else "-", mutation_scale=1.5,
+            (x - 0.45, y + radius - 0.1),
+            (x + 0.45, y + radius - 0.1),
+            connectionstyle="arc3,rad=-1.6",
+            arrowstyle="-|>,head_length=6,head_width=4",
+            linewidth=_width(eff) * 0.6,
+            color=_FADED if faded else _SOLID,
+            alpha=0.45 if faded else 1.0,
+            linestyle="--" if faded else "-",
+            mutation_scale=1.5,
         )
         ax.add_patch(loop)
-        text = f"{eff:+.2f}" if compact and eff is not None else "inertia " + _label(eff, iv).replace("\n", " ")
+        text = (
+            f"{eff:+.2f}"
+            if compact and eff is not None
+            else "inertia " + _label(eff, iv).replace("\n", " ")
+        )
         ax.text(x, y + radius + 1.45, text, ha="center", fontsize=8 * scale)
     # Transmission: curved arrows between the nodes (A->B above, B->A below).
     for src, dst, rad, dy in ((a, b, -0.35, 1.0), (b, a, -0.35, -1.0)):
@@ -84,24 +111,43 @@ def dynamics_figure(result: CoupleDynamics, *, fmt: str = "svg", title: str | No
         (x0, y0), (x1, y1) = centres[src], centres[dst]
         sign = 1 if x1 > x0 else -1
         arrow = FancyArrowPatch(
-            (x0 + sign * radius, y0 + 0.25 * dy), (x1 - sign * radius, y1 + 0.25 * dy),
-            connectionstyle=f"arc3,rad={rad}", arrowstyle="-|>,head_length=8,head_width=5",
-            linewidth=_width(eff) * 0.5, color=_FADED if faded else _SOLID,
-            alpha=0.45 if faded else 1.0, linestyle="--" if faded else "-", mutation_scale=1.5,
+            (x0 + sign * radius, y0 + 0.25 * dy),
+            (x1 - sign * radius, y1 + 0.25 * dy),
+            connectionstyle=f"arc3,rad={rad}",
+            arrowstyle="-|>,head_length=8,head_width=5",
+            linewidth=_width(eff) * 0.5,
+            color=_FADED if faded else _SOLID,
+            alpha=0.45 if faded else 1.0,
+            linestyle="--" if faded else "-",
+            mutation_scale=1.5,
         )
         ax.add_patch(arrow)
-        text = f"{eff:+.2f}" if compact and eff is not None else f"{key} " + _label(eff, iv).replace("\n", " ")
+        text = (
+            f"{eff:+.2f}"
+            if compact and eff is not None
+            else f"{key} " + _label(eff, iv).replace("\n", " ")
+        )
         ax.text(5, y0 + 1.15 * dy, text, ha="center", va="center", fontsize=8 * scale)
     notes = []
     if compact:
-        ax.text(5, 0.1, "dashed = not sure yet", ha="center", va="bottom", fontsize=8 * scale, color="#333333")
+        ax.text(
+            5,
+            0.1,
+            "dashed = not sure yet",
+            ha="center",
+            va="bottom",
+            fontsize=8 * scale,
+            color="#333333",
+        )
         ax.set_title(heading, fontsize=10 * scale, wrap=True)
         return _render(fig, fmt)
     if result.co_movement is not None:
         notes.append(f"moving together at the same moment: r = {result.co_movement:+.2f}")
     asym = result.asymmetry
     if asym.get("estimate") is not None:
-        notes.append(f"asymmetry ({asym.get('contrast', '')}): {_label(asym['estimate'], asym['interval']).replace(chr(10), ' ')}")
+        notes.append(
+            f"asymmetry ({asym.get('contrast', '')}): {_label(asym['estimate'], asym['interval']).replace(chr(10), ' ')}"
+        )
     notes.append("faded, dashed = interval includes 0")
     ax.text(5, 0.1, "\n".join(notes), ha="center", va="bottom", fontsize=7.5, color="#333333")
     ax.set_title(heading, fontsize=11)

@@ -106,7 +106,9 @@ class Instrument:
         return tuple(f.id for f in self.facets)
 
     def items_of(self, *, kind: Kind, facet: str | None = None) -> tuple[Item, ...]:
-        return tuple(i for i in self.items if i.kind == kind and (facet is None or i.facet == facet))
+        return tuple(
+            i for i in self.items if i.kind == kind and (facet is None or i.facet == facet)
+        )
 
     @functools.cached_property
     def self_items(self) -> tuple[Item, ...]:
@@ -229,8 +231,14 @@ def parse_instrument(text: str, *, expected_version: str | None = None) -> Instr
     if not isinstance(safety, dict):
         raise ContentError("instrument: 'safety' must be a table, e.g. [safety] threshold = 4")
     threshold = safety.get("threshold", scale.max - 1)
-    if not isinstance(threshold, int) or isinstance(threshold, bool) or not scale.min < threshold <= scale.max:
-        raise ContentError(f"safety.threshold must be an integer within the scale, got {threshold!r}")
+    if (
+        not isinstance(threshold, int)
+        or isinstance(threshold, bool)
+        or not scale.min < threshold <= scale.max
+    ):
+        raise ContentError(
+            f"safety.threshold must be an integer within the scale, got {threshold!r}"
+        )
     instrument = Instrument(version, name, scale, facets, items, threshold)
     _check_coverage(instrument)
     return instrument
@@ -242,7 +250,11 @@ def _required(table: dict, key: str, kind: type, *, where: str):
     if key not in table:
         raise ContentError(f"{where}: missing field {key!r}")
     value = table[key]
-    if not isinstance(value, kind) or isinstance(value, bool) is not (kind is bool) or (kind is str and not value.strip()):
+    if (
+        not isinstance(value, kind)
+        or isinstance(value, bool) is not (kind is bool)
+        or (kind is str and not value.strip())
+    ):
         raise ContentError(f"{where}: field {key!r} must be a non-empty {kind.__name__}")
     return value.strip() if kind is str else value
 
@@ -305,7 +317,9 @@ def _parse_items(raw, facet_by_id: dict[str, Facet]) -> tuple[Item, ...]:
         if item_id in seen:
             raise ContentError(f"{where}: duplicate item id")
         if not item_id.replace("_", "").isalnum():
-            raise ContentError(f"{where}: ids use letters, digits and '_' only (they are column names)")
+            raise ContentError(
+                f"{where}: ids use letters, digits and '_' only (they are column names)"
+            )
         seen.add(item_id)
         text = _required(entry, "text", str, where=where)
         facet_id = _required(entry, "facet", str, where=where)
@@ -318,7 +332,11 @@ def _parse_items(raw, facet_by_id: dict[str, Facet]) -> tuple[Item, ...]:
         if pole not in POLES:
             raise ContentError(f"{where}: pole must be one of {POLES}, got {pole!r}")
         capacity = facet_by_id[facet_id].capacity
-        allowed = POLES if facet_id in BOTH_WAYS_FACETS else ("healthy", *UNHEALTHY_POLES_BY_CAPACITY[capacity])
+        allowed = (
+            POLES
+            if facet_id in BOTH_WAYS_FACETS
+            else ("healthy", *UNHEALTHY_POLES_BY_CAPACITY[capacity])
+        )
         if pole not in allowed:
             raise ContentError(
                 f"{where}: pole {pole!r} does not fit facet {facet_id!r} ({capacity} facet: {', '.join(allowed)})"
@@ -326,7 +344,9 @@ def _parse_items(raw, facet_by_id: dict[str, Facet]) -> tuple[Item, ...]:
         if kind == "partner" and not text.startswith(PARTNER_ITEM_PREFIX):
             raise ContentError(f"{where}: partner-report items start with {PARTNER_ITEM_PREFIX!r}")
         if kind == "self" and text.startswith(PARTNER_ITEM_PREFIX):
-            raise ContentError(f"{where}: a self-report item cannot be about 'my partner' as its subject")
+            raise ContentError(
+                f"{where}: a self-report item cannot be about 'my partner' as its subject"
+            )
         safety = entry.get("safety", False)
         if not isinstance(safety, bool):
             raise ContentError(f"{where}: safety must be true or false")
@@ -345,12 +365,18 @@ def _check_coverage(instrument: Instrument) -> None:
                 f"facet {facet.id!r}: needs at least {MIN_SELF_ITEMS_PER_FACET} self-report items, has {len(own)}"
             )
         if not any(i.reverse_keyed for i in own):
-            raise ContentError(f"facet {facet.id!r}: needs at least one reverse-keyed (unhealthy-pole) self-report item")
+            raise ContentError(
+                f"facet {facet.id!r}: needs at least one reverse-keyed (unhealthy-pole) self-report item"
+            )
         if not any(not i.reverse_keyed for i in own):
-            raise ContentError(f"facet {facet.id!r}: needs at least one healthy-pole self-report item")
+            raise ContentError(
+                f"facet {facet.id!r}: needs at least one healthy-pole self-report item"
+            )
     partner = instrument.partner_items
     if len(partner) < MIN_PARTNER_ITEMS:
-        raise ContentError(f"instrument: needs at least {MIN_PARTNER_ITEMS} partner-report items, has {len(partner)}")
+        raise ContentError(
+            f"instrument: needs at least {MIN_PARTNER_ITEMS} partner-report items, has {len(partner)}"
+        )
     if len(instrument.partner_facets) < MIN_PARTNER_FACETS:
         raise ContentError(
             f"instrument: partner-report items must cover at least {MIN_PARTNER_FACETS} facets, "

@@ -55,7 +55,9 @@ def build_plan(
             if rounds == 0 and any(item.facet == facet for item in chosen):
                 continue
             preferred = "self" if source == "personal" else "couple"
-            candidates = practices_for_facets([facet], kind=preferred, practices=pool) if rounds == 0 else []
+            candidates = (
+                practices_for_facets([facet], kind=preferred, practices=pool) if rounds == 0 else []
+            )
             candidates += practices_for_facets([facet], practices=pool)
             pick = next((p for p in candidates if p.id not in taken), None)
             if pick is not None:
@@ -65,7 +67,11 @@ def build_plan(
 
 
 def swap_practice(
-    plan: Sequence[PlanItem], practice_id: str, *, exclude: Sequence[str] = (), practices: tuple[Practice, ...] | None = None
+    plan: Sequence[PlanItem],
+    practice_id: str,
+    *,
+    exclude: Sequence[str] = (),
+    practices: tuple[Practice, ...] | None = None,
 ) -> list[PlanItem]:
     """Replace one practice by the next best for the same edge (never one already in the plan)."""
     index = next((k for k, item in enumerate(plan) if item.practice_id == practice_id), None)
@@ -73,7 +79,9 @@ def swap_practice(
         raise ValueError(f"practice {practice_id!r} is not in this plan")
     old = plan[index]
     taken = {item.practice_id for item in plan} | set(exclude) | {practice_id}
-    candidates = practices_for_facets([old.facet], practices=practices if practices is not None else load_practices())
+    candidates = practices_for_facets(
+        [old.facet], practices=practices if practices is not None else load_practices()
+    )
     pick = next((p for p in candidates if p.id not in taken), None)
     new = list(plan)
     if pick is None:

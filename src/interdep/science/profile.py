@@ -36,7 +36,9 @@ DYNAMIC_LABELS = {
 BALANCE_BANDS = ((0.0, "unbalanced"), (1.0, "balanced"), (2.0, "very balanced"))
 
 
-def balance_ratio(connection, self_, fusion, distance, *, scale_min: float = 1, scale_max: float = 5):
+def balance_ratio(
+    connection, self_, fusion, distance, *, scale_min: float = 1, scale_max: float = 5
+):
     """Balanced / unbalanced evidence, both on the response-scale metric so the ratio never
     divides by zero (FACES IV computes its ratios on positive scores for the same reason)."""
     span = scale_max - scale_min
@@ -83,7 +85,13 @@ def classify(scores: ScoreTable, *, cutoff: float = CUTOFF) -> Dynamics:
     with np.errstate(invalid="ignore"):
         conf = _normal.cdf(np.abs(zc)) * _normal.cdf(np.abs(zs))
         c_high, s_high = zc >= 0, zs >= 0
-    names = np.array([[_QUADRANT[(False, False)], _QUADRANT[(False, True)]], [_QUADRANT[(True, False)], _QUADRANT[(True, True)]]], dtype=object)
+    names = np.array(
+        [
+            [_QUADRANT[(False, False)], _QUADRANT[(False, True)]],
+            [_QUADRANT[(True, False)], _QUADRANT[(True, True)]],
+        ],
+        dtype=object,
+    )
     idx = np.flatnonzero(present)
     quadrant[idx] = names[c_high[idx].astype(int), s_high[idx].astype(int)]
     label[idx] = quadrant[idx]
@@ -94,9 +102,18 @@ def classify(scores: ScoreTable, *, cutoff: float = CUTOFF) -> Dynamics:
     near[flip_c] = names[(~c_high[flip_c]).astype(int), s_high[flip_c].astype(int)]
     near[flip_s] = names[c_high[flip_s].astype(int), (~s_high[flip_s]).astype(int)]
     between = flip_c | flip_s
-    label[between] = np.array([f"between:{q}:{b}" for q, b in zip(quadrant[between], near[between], strict=True)], dtype=object)
+    label[between] = np.array(
+        [f"between:{q}:{b}" for q, b in zip(quadrant[between], near[between], strict=True)],
+        dtype=object,
+    )
     balance = balance_ratio(scores.connection, scores.self, scores.fusion, scores.distance)
-    return Dynamics(quadrant=quadrant, label=label, confidence=np.where(present, conf, np.nan), near=near, balance=balance)
+    return Dynamics(
+        quadrant=quadrant,
+        label=label,
+        confidence=np.where(present, conf, np.nan),
+        near=near,
+        balance=balance,
+    )
 
 
 def dynamic_note(label: str | None, confidence: float | None) -> str:

@@ -65,7 +65,14 @@ def one_factor(data: np.ndarray, *, nan_policy: str = "listwise") -> OneFactor:
     sd = np.sqrt(np.diag(cov))
     corr = cov / np.outer(sd, sd)
     start = (1.0 - 0.5 / np.diag(np.linalg.inv(corr))).clip(0.005, 1.0)
-    fit = minimize(_ml_objective, start, args=(corr,), jac=True, method="L-BFGS-B", bounds=[(0.005, 1.0)] * len(start))
+    fit = minimize(
+        _ml_objective,
+        start,
+        args=(corr,),
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[(0.005, 1.0)] * len(start),
+    )
     psi = fit.x
     scale = 1.0 / np.sqrt(psi)
     values, vectors = np.linalg.eigh(corr * np.outer(scale, scale))
@@ -98,13 +105,17 @@ def _finite(value: float) -> float | None:
     return value if np.isfinite(value) else None
 
 
-def keyed_items(instrument: Instrument, answers: np.ndarray, item_ids: tuple[str, ...]) -> np.ndarray:
+def keyed_items(
+    instrument: Instrument, answers: np.ndarray, item_ids: tuple[str, ...]
+) -> np.ndarray:
     """Answers with unhealthy-pole items reversed, so every column points the healthy way."""
     reverse = np.array([instrument.item(i).reverse_keyed for i in item_ids])
     return np.where(reverse, instrument.scale.min + instrument.scale.max - answers, answers)
 
 
-def reliability_table(instrument: Instrument, answers: np.ndarray, item_ids: tuple[str, ...]) -> list[dict]:
+def reliability_table(
+    instrument: Instrument, answers: np.ndarray, item_ids: tuple[str, ...]
+) -> list[dict]:
     """Alpha and omega per facet and per scale (Connection, Self) from a pool of self-report answers."""
     keyed = keyed_items(instrument, np.asarray(answers, dtype=float), item_ids)
     column = {item_id: k for k, item_id in enumerate(item_ids)}
@@ -113,19 +124,25 @@ def reliability_table(instrument: Instrument, answers: np.ndarray, item_ids: tup
         cols = [column[i.id] for i in instrument.items_of(kind="self", facet=facet.id)]
         groups.append(("facet", facet.id, cols))
     for capacity in ("connection", "self"):
-        cols = [column[i.id] for i in instrument.self_items if instrument.facet(i.facet).capacity == capacity]
+        cols = [
+            column[i.id]
+            for i in instrument.self_items
+            if instrument.facet(i.facet).capacity == capacity
+        ]
         groups.append(("scale", capacity, cols))
     rows = []
     for kind, name, cols in groups:
         block = keyed[:, cols]
         complete = int((~np.isnan(block).any(axis=1)).sum())
         enough = complete > len(cols)
-        rows.append({
-            "kind": kind,
-            "name": name,
-            "items": len(cols),
-            "n_complete": complete,
-            "alpha": _finite(cronbach_alpha(block)) if enough else None,
-            "omega": _finite(mcdonald_omega(block)) if enough else None,
-        })
+        rows.append(
+            {
+                "kind": kind,
+                "name": name,
+                "items": len(cols),
+                "n_complete": complete,
+                "alpha": _finite(cronbach_alpha(block)) if enough else None,
+                "omega": _finite(mcdonald_omega(block)) if enough else None,
+            }
+        )
     return rows

@@ -109,7 +109,9 @@ def score_persons(
                 dynamic=label,
                 dynamic_note=dynamic_note(label, confidence),
                 confidence=confidence,
-                partner_view={f: _num(views[k, j]) for j, f in enumerate(instrument.partner_facets)},
+                partner_view={
+                    f: _num(views[k, j]) for j, f in enumerate(instrument.partner_facets)
+                },
             )
         )
     return results

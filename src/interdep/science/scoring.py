@@ -43,7 +43,9 @@ def min_answered(n_parts: int, share: float = MIN_ANSWERED_SHARE) -> int:
     return max(1, math.ceil(n_parts * share - 1e-9))
 
 
-def _plan_for(items: tuple[Item, ...], instrument: Instrument, facet_ids: tuple[str, ...]) -> ScoringPlan:
+def _plan_for(
+    items: tuple[Item, ...], instrument: Instrument, facet_ids: tuple[str, ...]
+) -> ScoringPlan:
     membership = np.zeros((len(items), len(facet_ids)))
     index = {f: k for k, f in enumerate(facet_ids)}
     for row, item in enumerate(items):
@@ -99,7 +101,9 @@ def _to_0_100(mean: np.ndarray, low: float, high: float) -> np.ndarray:
     return (mean - low) / (high - low) * 100.0
 
 
-def _masked_mean(values: np.ndarray, answered: np.ndarray, weights: np.ndarray, need: np.ndarray) -> np.ndarray:
+def _masked_mean(
+    values: np.ndarray, answered: np.ndarray, weights: np.ndarray, need: np.ndarray
+) -> np.ndarray:
     """Row-wise mean of the answered values over each column group of ``weights``; NaN below ``need``."""
     counts = answered.astype(np.float64) @ weights
     sums = np.where(answered, values, 0.0) @ weights
@@ -139,7 +143,9 @@ def validate_answer_values(plan: ScoringPlan, answers: np.ndarray) -> None:
     """Refuse values outside the scale or between its points (callers report row and column)."""
     present = answers[~np.isnan(answers)]
     if present.size and (
-        present.min() < plan.scale_min or present.max() > plan.scale_max or np.any(present != np.round(present))
+        present.min() < plan.scale_min
+        or present.max() > plan.scale_max
+        or np.any(present != np.round(present))
     ):
         raise ValueError("answers must be whole points of the response scale")
 
@@ -150,7 +156,9 @@ def score_matrix(instrument: Instrument, answers: np.ndarray) -> ScoreTable:
     plan = self_report_plan(instrument)
     answers = np.asarray(answers, dtype=np.float64)
     if answers.ndim != 2 or answers.shape[1] != len(plan.item_ids):
-        raise ValueError(f"expected an (n, {len(plan.item_ids)}) answer matrix, got {answers.shape}")
+        raise ValueError(
+            f"expected an (n, {len(plan.item_ids)}) answer matrix, got {answers.shape}"
+        )
     facets = facet_scores(plan, answers)
     return ScoreTable(
         facet_ids=plan.facet_ids,

@@ -58,9 +58,24 @@ def _latents(rng: np.random.Generator, couples: int, s: SimulationSettings) -> n
     return draws.reshape(couples, 2, 2)
 
 
-def _respond(rng, capacity_latent, facet_of_item, facet_effects, reverse, style_shift, style_scale, s, low, high):
+def _respond(
+    rng,
+    capacity_latent,
+    facet_of_item,
+    facet_effects,
+    reverse,
+    style_shift,
+    style_scale,
+    s,
+    low,
+    high,
+):
     """Answers on the response scale: midpoint plus keyed latent signal, styled, rounded, clipped."""
-    signal = s.loading * capacity_latent + facet_effects[:, facet_of_item] + rng.normal(0, s.item_noise_sd, capacity_latent.shape)
+    signal = (
+        s.loading * capacity_latent
+        + facet_effects[:, facet_of_item]
+        + rng.normal(0, s.item_noise_sd, capacity_latent.shape)
+    )
     keyed = np.where(reverse, -signal, signal)
     mid, half = (low + high) / 2, (high - low) / 2
     raw = mid + half * 0.6 * keyed * style_scale[:, None] + half * style_shift[:, None]
@@ -68,7 +83,11 @@ def _respond(rng, capacity_latent, facet_of_item, facet_effects, reverse, style_
 
 
 def simulate_couples(
-    instrument: Instrument, couples: int, *, seed: int = 0, settings: SimulationSettings | None = None
+    instrument: Instrument,
+    couples: int,
+    *,
+    seed: int = 0,
+    settings: SimulationSettings | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Answers (one row per person: person_id, couple_id, item columns) and the latent truth."""
     s = settings or SimulationSettings()
@@ -97,7 +116,18 @@ def simulate_couples(
         if perceived:  # the reporter sees the partner through noise and some generosity
             capacity = capacity + rng.normal(0, s.perception_sd, capacity.shape) + s.positivity_bias
         reverse = np.array([i.reverse_keyed for i in items])
-        answers = _respond(rng, capacity, facet_of_item, facet_effects[about], reverse, acquiescence, extremity, s, low, high)
+        answers = _respond(
+            rng,
+            capacity,
+            facet_of_item,
+            facet_effects[about],
+            reverse,
+            acquiescence,
+            extremity,
+            s,
+            low,
+            high,
+        )
         columns.update({item.id: answers[:, k] for k, item in enumerate(items)})
 
     frame = pd.DataFrame(columns)

@@ -39,7 +39,10 @@ def read_table(path: str | Path) -> pd.DataFrame:
     frame.attrs["duplicate_columns"] = {
         c.rsplit(".", 1)[0]
         for c in frame.columns
-        if isinstance(c, str) and "." in c and c.rsplit(".", 1)[0] in frame.columns and c.rsplit(".", 1)[1].isdigit()
+        if isinstance(c, str)
+        and "." in c
+        and c.rsplit(".", 1)[0] in frame.columns
+        and c.rsplit(".", 1)[1].isdigit()
     }
     return frame.reset_index(drop=True)
 
@@ -49,9 +52,17 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str]) -> None:
     duplicates = frame.attrs.get("duplicate_columns", set())
     for column in columns:
         if column in duplicates:
-            raise InputError("this column name appears more than once in the header; rename one", row=1, column=column)
+            raise InputError(
+                "this column name appears more than once in the header; rename one",
+                row=1,
+                column=column,
+            )
         if column not in frame.columns:
-            raise InputError(f"column not found (have: {', '.join(map(str, frame.columns))})", row=1, column=column)
+            raise InputError(
+                f"column not found (have: {', '.join(map(str, frame.columns))})",
+                row=1,
+                column=column,
+            )
 
 
 def numeric_column(frame: pd.DataFrame, column: str, *, allow_missing: bool = True) -> np.ndarray:

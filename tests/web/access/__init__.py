@@ -11,9 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 ROLES = (
-    "anonymous", "self", "partner", "former", "stranger", "staff",
+    "anonymous",
+    "self",
+    "partner",
+    "former",
+    "stranger",
+    "staff",
     # issue 7: a clinician both partners granted, one they revoked, and another couple's
-    "clinician", "clinician_revoked", "clinician_other",
+    "clinician",
+    "clinician_revoked",
+    "clinician_other",
 )
 #: Roles that, unless a case says otherwise, get what a stranger gets (a clinician is nobody's
 #: partner; only the clinic routes give them more).
@@ -45,5 +52,3 @@ def signed_in(status: int, **overrides: int) -> dict[str, int]:
 
 def api_auth(status: int, **overrides: int) -> dict[str, int]:
     return every(status, anonymous=401, **overrides)
-
-

@@ -18,18 +18,33 @@ ADMIN_STAFF_ONLY = every(302, staff=200)
 CASES: dict[str, Case] = {
     # the clinician's workspace
     "clinic_home": Case("GET", "/clinic/", signed_in(200)),
-    "clinic_apply": Case("POST", "/clinic/apply/", signed_in(302),
-                         {"professional_name": "Dr New", "registration": "HCPC PYL99999"}),
-    "clinic_new_code": Case("POST", "/clinic/code/", signed_in(
-        404, clinician=302, clinician_revoked=302, clinician_other=302)),
+    "clinic_apply": Case(
+        "POST",
+        "/clinic/apply/",
+        signed_in(302),
+        {"professional_name": "Dr New", "registration": "HCPC PYL99999"},
+    ),
+    "clinic_new_code": Case(
+        "POST",
+        "/clinic/code/",
+        signed_in(404, clinician=302, clinician_revoked=302, clinician_other=302),
+    ),
     "clinic_couple": Case("GET", "/clinic/couples/{couple}/", signed_in(404, **GRANTED)),
-    "clinic_couple_pdf": Case("GET", "/clinic/couples/{couple}/report.pdf", signed_in(404, **GRANTED)),
-    "clinic_couple_csv": Case("GET", "/clinic/couples/{couple}/scores.csv", signed_in(404, **GRANTED)),
+    "clinic_couple_pdf": Case(
+        "GET", "/clinic/couples/{couple}/report.pdf", signed_in(404, **GRANTED)
+    ),
+    "clinic_couple_csv": Case(
+        "GET", "/clinic/couples/{couple}/scores.csv", signed_in(404, **GRANTED)
+    ),
     # the couple's side
     "clinic_access": Case("GET", "/clinic/access/", signed_in(200)),
     "clinic_grant": Case("POST", "/clinic/access/grant/", signed_in(302), {"code": "DR-ABCDEFGH"}),
-    "clinic_grant_agree": Case("POST", "/clinic/access/{grant}/agree/", signed_in(404, self=302, partner=302)),
-    "clinic_grant_revoke": Case("POST", "/clinic/access/{grant}/revoke/", signed_in(404, self=302, partner=302)),
+    "clinic_grant_agree": Case(
+        "POST", "/clinic/access/{grant}/agree/", signed_in(404, self=302, partner=302)
+    ),
+    "clinic_grant_revoke": Case(
+        "POST", "/clinic/access/{grant}/revoke/", signed_in(404, self=302, partner=302)
+    ),
     # the staff admin: verifying clinicians only ("login" and "logout" share their names with the
     # site's own pages, which core.py lists)
     "index": Case("GET", "/{admin}/", ADMIN_STAFF_ONLY),
@@ -39,14 +54,21 @@ CASES: dict[str, Case] = {
     "autocomplete": Case("GET", "/{admin}/autocomplete/", every(302, staff=403)),
     "jsi18n": Case("GET", "/{admin}/jsi18n/", ADMIN_STAFF_ONLY),
     "view_on_site": Case("GET", "/{admin}/r/{profile_type}/{profile}/", every(302, staff=404)),
-    "clinic_clinicianprofile_changelist": Case("GET", "/{admin}/clinic/clinicianprofile/", ADMIN_STAFF_ONLY),
-    "clinic_clinicianprofile_add": Case("GET", "/{admin}/clinic/clinicianprofile/add/", every(302, staff=403)),
+    "clinic_clinicianprofile_changelist": Case(
+        "GET", "/{admin}/clinic/clinicianprofile/", ADMIN_STAFF_ONLY
+    ),
+    "clinic_clinicianprofile_add": Case(
+        "GET", "/{admin}/clinic/clinicianprofile/add/", every(302, staff=403)
+    ),
     "clinic_clinicianprofile_change": Case(
-        "GET", "/{admin}/clinic/clinicianprofile/{profile}/change/", ADMIN_STAFF_ONLY),
+        "GET", "/{admin}/clinic/clinicianprofile/{profile}/change/", ADMIN_STAFF_ONLY
+    ),
     "clinic_clinicianprofile_history": Case(
-        "GET", "/{admin}/clinic/clinicianprofile/{profile}/history/", ADMIN_STAFF_ONLY),
+        "GET", "/{admin}/clinic/clinicianprofile/{profile}/history/", ADMIN_STAFF_ONLY
+    ),
     "clinic_clinicianprofile_delete": Case(
-        "GET", "/{admin}/clinic/clinicianprofile/{profile}/delete/", every(302, staff=403)),
+        "GET", "/{admin}/clinic/clinicianprofile/{profile}/delete/", every(302, staff=403)
+    ),
 }
 
 
@@ -64,7 +86,9 @@ def extend_world(world):
 
     def clinician(name):
         person = make_person(name)
-        profile = services.clinician_apply(person=person, professional_name=name, registration="HCPC PYL12345")
+        profile = services.clinician_apply(
+            person=person, professional_name=name, registration="HCPC PYL12345"
+        )
         return person, services.clinician_verify(profile=profile, staff=staff)
 
     granted, granted_profile = clinician("Clinician Quoll")
@@ -86,14 +110,21 @@ def extend_world(world):
     services.grant_agree(person=frank, grant_id=other_grant.pk)
 
     people.update({"clinician": granted, "clinician_revoked": revoked, "clinician_other": other})
-    world["codes"].update({
-        "clinician": granted_profile.code, "clinician_revoked": revoked_profile.code,
-        "clinician_other": other_profile.code,
-    })
-    world["ids"].update({
-        "grant": grant.pk, "admin": settings.ADMIN_PATH, "profile": granted_profile.pk,
-        "profile_type": ContentType.objects.get_for_model(ClinicianProfile).pk,
-    })
+    world["codes"].update(
+        {
+            "clinician": granted_profile.code,
+            "clinician_revoked": revoked_profile.code,
+            "clinician_other": other_profile.code,
+        }
+    )
+    world["ids"].update(
+        {
+            "grant": grant.pk,
+            "admin": settings.ADMIN_PATH,
+            "profile": granted_profile.pk,
+            "profile_type": ContentType.objects.get_for_model(ClinicianProfile).pk,
+        }
+    )
     couple_names = ("clinician", "clinician_revoked")
     visible = world.setdefault("names_visible", {})
     visible.setdefault("self", set()).update(couple_names)

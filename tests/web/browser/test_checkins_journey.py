@@ -26,7 +26,9 @@ class Phone:
         self.page = self.context.new_page()
         self.base_url, self.artifacts, self.axe = base_url, artifacts, axe
         self.csp: list[str] = []
-        self.page.on("console", lambda m: "Content Security Policy" in m.text and self.csp.append(m.text))
+        self.page.on(
+            "console", lambda m: "Content Security Policy" in m.text and self.csp.append(m.text)
+        )
 
     def go(self, path):
         response = self.page.goto(self.base_url + path)
@@ -43,18 +45,28 @@ class Phone:
     def check(self, label):
         for kind, width in WIDTHS.items():
             self.page.set_viewport_size({"width": width, "height": 900})
-            self.page.screenshot(path=str(self.artifacts / f"checkins-{label}-{kind}.png"), full_page=True)
+            self.page.screenshot(
+                path=str(self.artifacts / f"checkins-{label}-{kind}.png"), full_page=True
+            )
             # nothing sticks out sideways on a phone (the figure scrolls inside its own box)
-            assert self.page.evaluate("document.documentElement.scrollWidth") <= width + 1, (label, kind)
+            assert self.page.evaluate("document.documentElement.scrollWidth") <= width + 1, (
+                label,
+                kind,
+            )
         violations = self.axe.run(self.page).response["violations"]
-        bad = [(v["id"], v["impact"], len(v["nodes"])) for v in violations if v["impact"] in ("serious", "critical")]
+        bad = [
+            (v["id"], v["impact"], len(v["nodes"]))
+            for v in violations
+            if v["impact"] in ("serious", "critical")
+        ]
         assert not bad, f"{label}: {bad}"
         assert not self.csp, f"{label}: {self.csp}"
         self.page.set_viewport_size({"width": 390, "height": 844})
 
 
 def test_a_check_in_on_a_phone_by_keyboard_and_by_mouse_then_the_timeline_and_the_couple_view(
-        live_server, chromium, artifacts, alice, bob, shared_couple):
+    live_server, chromium, artifacts, alice, bob, shared_couple
+):
     axe = Axe()
     phone = Phone(chromium, live_server.url, artifacts, axe)
     phone.log_in(alice.email)
@@ -82,7 +94,13 @@ def test_a_check_in_on_a_phone_by_keyboard_and_by_mouse_then_the_timeline_and_th
     page.keyboard.press("Enter")
     page.wait_for_url(live_server.url + "/checkins/timeline/")
     entry = CheckIn.objects.get(person=alice)
-    assert (entry.valence, entry.arousal, entry.closeness, entry.felt_self, entry.bid_made) == (90, 0, 6, 4, True)
+    assert (entry.valence, entry.arousal, entry.closeness, entry.felt_self, entry.bid_made) == (
+        90,
+        0,
+        6,
+        4,
+        True,
+    )
 
     # By mouse (a tap on a phone): the slider track, a choice, the note, the button.
     phone.go("/checkins/")
@@ -94,7 +112,9 @@ def test_a_check_in_on_a_phone_by_keyboard_and_by_mouse_then_the_timeline_and_th
     page.get_by_text("I held back a no").click()
     page.get_by_text("We had a conflict").click()
     page.get_by_text("Add a private note").click()
-    page.get_by_label("Note (only you will ever see it, not even your partner)").fill("just for me - wren")
+    page.get_by_label("Note (only you will ever see it, not even your partner)").fill(
+        "just for me - wren"
+    )
     page.get_by_role("button", name="Save check-in").click()
     page.wait_for_url(live_server.url + "/checkins/timeline/")
     latest = CheckIn.objects.filter(person=alice).order_by("-pk").first()
@@ -107,7 +127,13 @@ def test_a_check_in_on_a_phone_by_keyboard_and_by_mouse_then_the_timeline_and_th
     phone.check("together-not-yet")
 
     now = timezone.now()
-    couple_checkins(alice, bob, first_day=(now - timedelta(days=20)).date(), days=21, until=now - timedelta(minutes=30))
+    couple_checkins(
+        alice,
+        bob,
+        first_day=(now - timedelta(days=20)).date(),
+        days=21,
+        until=now - timedelta(minutes=30),
+    )
     phone.go("/checkins/together/")
     assert "How your moods move between you and Bob" in page.content()
     assert "wren" not in page.content()

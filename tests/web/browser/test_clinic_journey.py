@@ -24,7 +24,9 @@ def _login(person: Person, email: str) -> None:
     person.page.wait_for_url(person.base_url + "/")
 
 
-def test_a_verified_clinician_granted_by_both_partners_views_and_exports(live_server, chromium, artifacts):
+def test_a_verified_clinician_granted_by_both_partners_views_and_exports(
+    live_server, chromium, artifacts
+):
     axe, base = Axe(), live_server.url
     alice, bob = make_person("Alice"), make_person("Bob")
     link(alice, bob)
@@ -86,7 +88,11 @@ def test_a_verified_clinician_granted_by_both_partners_views_and_exports(live_se
 
     second.go("/clinic/access/")
     log = second.page.locator("table.audit").inner_text()
-    assert "Exported your report as PDF" in log and "Opened your couple page" in log and "Dr Quoll" in log
+    assert (
+        "Exported your report as PDF" in log
+        and "Opened your couple page" in log
+        and "Dr Quoll" in log
+    )
     second.check("clinic-access")
     second.page.get_by_role("button", name="Revoke access").click()
     clinician.go("/clinic/")

@@ -27,7 +27,10 @@ class Person:
         self.base_url, self.name, self.artifacts, self.axe = base_url, name, artifacts, axe
         self.csp_violations: list[str] = []
         self.safety_raised = False
-        self.page.on("console", lambda m: "Content Security Policy" in m.text and self.csp_violations.append(m.text))
+        self.page.on(
+            "console",
+            lambda m: "Content Security Policy" in m.text and self.csp_violations.append(m.text),
+        )
 
     def go(self, path: str):
         response = self.page.goto(self.base_url + path)
@@ -41,7 +44,11 @@ class Person:
             self.page.screenshot(path=str(self.artifacts / f"{label}-{kind}.png"), full_page=True)
         self.page.set_viewport_size({"width": 1280, "height": 900})
         violations = self.axe.run(self.page).response["violations"]
-        bad = [(v["id"], v["impact"], len(v["nodes"])) for v in violations if v["impact"] in ("serious", "critical")]
+        bad = [
+            (v["id"], v["impact"], len(v["nodes"]))
+            for v in violations
+            if v["impact"] in ("serious", "critical")
+        ]
         assert not bad, f"{label}: {bad}"
         assert not self.csp_violations, f"{label}: {self.csp_violations}"
 
@@ -88,7 +95,9 @@ class Person:
             self.go("/report/")
 
 
-def test_two_partners_share_a_couple_report_and_a_stranger_cannot_see_it(live_server, chromium, artifacts):
+def test_two_partners_share_a_couple_report_and_a_stranger_cannot_see_it(
+    live_server, chromium, artifacts
+):
     axe = Axe()
     base = live_server.url
     ana = Person(chromium, base, "Ana", artifacts, axe)

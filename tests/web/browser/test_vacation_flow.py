@@ -23,7 +23,9 @@ class Partner:
         self.page = self.context.new_page()
         self.base_url, self.artifacts, self.axe = base_url, artifacts, axe
         self.csp: list[str] = []
-        self.page.on("console", lambda m: "Content Security Policy" in m.text and self.csp.append(m.text))
+        self.page.on(
+            "console", lambda m: "Content Security Policy" in m.text and self.csp.append(m.text)
+        )
         self.go("/accounts/login/")
         self.page.get_by_label("Email").fill(email)
         self.page.get_by_label("Password").fill(PASSWORD)
@@ -38,11 +40,20 @@ class Partner:
     def check(self, label):
         for kind, width in WIDTHS.items():
             self.page.set_viewport_size({"width": width, "height": 900})
-            self.page.screenshot(path=str(self.artifacts / f"practice-{label}-{kind}.png"), full_page=True)
-            assert self.page.evaluate("document.documentElement.scrollWidth") <= width + 1, (label, kind)
+            self.page.screenshot(
+                path=str(self.artifacts / f"practice-{label}-{kind}.png"), full_page=True
+            )
+            assert self.page.evaluate("document.documentElement.scrollWidth") <= width + 1, (
+                label,
+                kind,
+            )
         self.page.set_viewport_size({"width": 1280, "height": 900})
         violations = self.axe.run(self.page).response["violations"]
-        bad = [(v["id"], v["impact"], len(v["nodes"])) for v in violations if v["impact"] in ("serious", "critical")]
+        bad = [
+            (v["id"], v["impact"], len(v["nodes"]))
+            for v in violations
+            if v["impact"] in ("serious", "critical")
+        ]
         assert not bad, f"{label}: {bad}"
         assert not self.csp, f"{label}: {self.csp}"
 
@@ -54,7 +65,8 @@ class Partner:
 
 
 def test_two_partners_plan_a_trip_with_a_mutual_reveal_then_practise_and_see_progress(
-        live_server, chromium, artifacts, alice, bob, shared_couple):
+    live_server, chromium, artifacts, alice, bob, shared_couple
+):
     axe = Axe()
     ana = Partner(chromium, live_server.url, artifacts, axe, alice.email)
     ben = Partner(chromium, live_server.url, artifacts, axe, bob.email)
@@ -67,7 +79,9 @@ def test_two_partners_plan_a_trip_with_a_mutual_reveal_then_practise_and_see_pro
     ana.page.wait_for_load_state("networkidle")
     exercise_url = ana.page.url
     ana.check("vacation-form")
-    ana.write_wishes(f"{ALICE_WISH}\nthe night market", "a slow morning with a book", "no flights", "1500")
+    ana.write_wishes(
+        f"{ALICE_WISH}\nthe night market", "a slow morning with a book", "no flights", "1500"
+    )
     ana.page.get_by_role("button", name="Send my part").click()
     ana.page.get_by_text("Waiting for Bob").first.wait_for()
     ana.check("vacation-waiting")
@@ -120,8 +134,12 @@ def test_two_partners_plan_a_trip_with_a_mutual_reveal_then_practise_and_see_pro
     ana.go("/exercises/")
     ana.page.get_by_role("button", name='Start: Rehearse a kind "no"').click()
     ana.page.wait_for_load_state("networkidle")
-    ana.page.get_by_role("textbox", name="My no, in one or two sentences").fill("Not this weekend, thank you.")
-    ana.page.get_by_role("textbox", name="The request I find hard to turn down").fill("Covering a colleague's shift")
+    ana.page.get_by_role("textbox", name="My no, in one or two sentences").fill(
+        "Not this weekend, thank you."
+    )
+    ana.page.get_by_role("textbox", name="The request I find hard to turn down").fill(
+        "Covering a colleague's shift"
+    )
     ana.page.get_by_role("button", name="Save", exact=True).click()
     ana.page.wait_for_load_state("networkidle")
     ana.page.get_by_role("checkbox", name="My no, in one or two sentences").check()

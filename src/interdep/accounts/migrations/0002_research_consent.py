@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='research_consent',
+            model_name="user",
+            name="research_consent",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='user',
-            name='research_consent_changed_at',
+            model_name="user",
+            name="research_consent_changed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

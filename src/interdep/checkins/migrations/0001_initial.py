@@ -9,7 +9,6 @@ import interdep.crypto
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,54 +17,162 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Schedule',
+            name="Schedule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('times', models.JSONField(default=list)),
-                ('tz', models.CharField(default='UTC', max_length=64)),
-                ('paused', models.BooleanField(default=False)),
-                ('channel', models.CharField(default='email', max_length=20)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('person', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='checkin_schedule', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("times", models.JSONField(default=list)),
+                ("tz", models.CharField(default="UTC", max_length=64)),
+                ("paused", models.BooleanField(default=False)),
+                ("channel", models.CharField(default="email", max_length=20)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="checkin_schedule",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CheckIn',
+            name="CheckIn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField()),
-                ('tz', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('valence', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)])),
-                ('arousal', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)])),
-                ('closeness', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(7)])),
-                ('felt_self', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(7)])),
-                ('bid_made', models.BooleanField(default=False)),
-                ('bid_answered', models.CharField(blank=True, choices=[('', 'No bid to answer'), ('yes', 'Yes, it was answered'), ('no', 'No, it was missed')], default='', max_length=4)),
-                ('no_choice', models.CharField(choices=[('none', 'Neither'), ('said', 'I said a no I needed to say'), ('held_back', 'I held back a no')], default='none', max_length=10)),
-                ('conflict', models.BooleanField(default=False)),
-                ('note', interdep.crypto.EncryptedTextField(blank=True, default='')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checkins', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField()),
+                ("tz", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "valence",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ]
+                    ),
+                ),
+                (
+                    "arousal",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ]
+                    ),
+                ),
+                (
+                    "closeness",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(7),
+                        ]
+                    ),
+                ),
+                (
+                    "felt_self",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(7),
+                        ]
+                    ),
+                ),
+                ("bid_made", models.BooleanField(default=False)),
+                (
+                    "bid_answered",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "No bid to answer"),
+                            ("yes", "Yes, it was answered"),
+                            ("no", "No, it was missed"),
+                        ],
+                        default="",
+                        max_length=4,
+                    ),
+                ),
+                (
+                    "no_choice",
+                    models.CharField(
+                        choices=[
+                            ("none", "Neither"),
+                            ("said", "I said a no I needed to say"),
+                            ("held_back", "I held back a no"),
+                        ],
+                        default="none",
+                        max_length=10,
+                    ),
+                ),
+                ("conflict", models.BooleanField(default=False)),
+                ("note", interdep.crypto.EncryptedTextField(blank=True, default="")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="checkins",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-occurred_at', '-pk'],
-                'indexes': [models.Index(fields=['person', 'occurred_at'], name='checkin_person_time')],
-                'constraints': [models.UniqueConstraint(fields=('person', 'occurred_at'), name='one_checkin_per_person_and_moment')],
+                "ordering": ["-occurred_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["person", "occurred_at"], name="checkin_person_time")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("person", "occurred_at"), name="one_checkin_per_person_and_moment"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Reminder',
+            name="Reminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slot_at', models.DateTimeField()),
-                ('channel', models.CharField(max_length=20)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('sent', 'Sent'), ('skipped', 'Skipped')], default='pending', max_length=8)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checkin_reminders', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slot_at", models.DateTimeField()),
+                ("channel", models.CharField(max_length=20)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Pending"), ("sent", "Sent"), ("skipped", "Skipped")],
+                        default="pending",
+                        max_length=8,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="checkin_reminders",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('person', 'slot_at'), name='one_reminder_per_person_and_slot')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("person", "slot_at"), name="one_reminder_per_person_and_slot"
+                    )
+                ],
             },
         ),
     ]

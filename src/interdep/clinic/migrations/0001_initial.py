@@ -6,75 +6,186 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('couples', '0001_initial'),
+        ("couples", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ClinicianProfile',
+            name="ClinicianProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('professional_name', models.CharField(max_length=120)),
-                ('registration', models.CharField(max_length=120, verbose_name='registration body and number')),
-                ('applied_at', models.DateTimeField(auto_now_add=True)),
-                ('verified_at', models.DateTimeField(blank=True, null=True)),
-                ('code', models.CharField(blank=True, max_length=16, null=True, unique=True)),
-                ('person', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='clinician', to=settings.AUTH_USER_MODEL)),
-                ('verified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("professional_name", models.CharField(max_length=120)),
+                (
+                    "registration",
+                    models.CharField(max_length=120, verbose_name="registration body and number"),
+                ),
+                ("applied_at", models.DateTimeField(auto_now_add=True)),
+                ("verified_at", models.DateTimeField(blank=True, null=True)),
+                ("code", models.CharField(blank=True, max_length=16, null=True, unique=True)),
+                (
+                    "person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="clinician",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "verified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'clinician',
+                "verbose_name": "clinician",
             },
         ),
         migrations.CreateModel(
-            name='Grant',
+            name="Grant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('reports', models.BooleanField(default=True, help_text='Scores, pattern, map and history')),
-                ('dynamics', models.BooleanField(default=True, help_text='Check-in trends and adherence')),
-                ('active_since', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('clinician', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grants', to='clinic.clinicianprofile')),
-                ('couple', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='clinician_grants', to='couples.couple')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "reports",
+                    models.BooleanField(default=True, help_text="Scores, pattern, map and history"),
+                ),
+                (
+                    "dynamics",
+                    models.BooleanField(default=True, help_text="Check-in trends and adherence"),
+                ),
+                ("active_since", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "clinician",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="grants",
+                        to="clinic.clinicianprofile",
+                    ),
+                ),
+                (
+                    "couple",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="clinician_grants",
+                        to="couples.couple",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Agreement',
+            name="Agreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('agreed_at', models.DateTimeField(auto_now_add=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('grant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agreements', to='clinic.grant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("agreed_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "grant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="agreements",
+                        to="clinic.grant",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('clinician_name', models.CharField(max_length=120)),
-                ('actor_id', models.BigIntegerField(blank=True, null=True)),
-                ('action', models.CharField(choices=[('view_caseload', 'saw your current pattern in their caseload'), ('view_couple', 'opened your couple page (reports and history)'), ('export_pdf', 'exported your report as PDF'), ('export_csv', 'exported your scores as CSV'), ('grant_proposed', 'access proposed'), ('grant_agreed', 'access agreed'), ('grant_revoked', 'access revoked')], max_length=20)),
-                ('couple', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='couples.couple')),
-                ('clinician', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='clinic.clinicianprofile')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("clinician_name", models.CharField(max_length=120)),
+                ("actor_id", models.BigIntegerField(blank=True, null=True)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("view_caseload", "saw your current pattern in their caseload"),
+                            ("view_couple", "opened your couple page (reports and history)"),
+                            ("export_pdf", "exported your report as PDF"),
+                            ("export_csv", "exported your scores as CSV"),
+                            ("grant_proposed", "access proposed"),
+                            ("grant_agreed", "access agreed"),
+                            ("grant_revoked", "access revoked"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "couple",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="couples.couple",
+                    ),
+                ),
+                (
+                    "clinician",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clinic.clinicianprofile",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-pk'],
-                'indexes': [models.Index(fields=['couple', '-at'], name='clinic_audi_couple__29514e_idx')],
+                "ordering": ["-at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["couple", "-at"], name="clinic_audi_couple__29514e_idx")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='grant',
-            constraint=models.UniqueConstraint(condition=models.Q(('revoked_at__isnull', True)), fields=('couple', 'clinician'), name='one_open_grant_per_clinician'),
+            model_name="grant",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("revoked_at__isnull", True)),
+                fields=("couple", "clinician"),
+                name="one_open_grant_per_clinician",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agreement',
-            constraint=models.UniqueConstraint(fields=('grant', 'person'), name='one_agreement_per_partner'),
+            model_name="agreement",
+            constraint=models.UniqueConstraint(
+                fields=("grant", "person"), name="one_agreement_per_partner"
+            ),
         ),
     ]

@@ -8,55 +8,103 @@ import interdep.crypto
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('couples', '0001_initial'),
+        ("couples", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Exercise',
+            name="Exercise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=32)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('revealed_at', models.DateTimeField(blank=True, null=True)),
-                ('revision', models.PositiveIntegerField(default=0)),
-                ('agreed_by', models.JSONField(blank=True, default=list)),
-                ('agreed_revision', models.PositiveIntegerField(blank=True, null=True)),
-                ('agreed_at', models.DateTimeField(blank=True, null=True)),
-                ('outcome', interdep.crypto.EncryptedTextField(blank=True, default='')),
-                ('shared_fields', models.JSONField(blank=True, default=list)),
-                ('shared_at', models.DateTimeField(blank=True, null=True)),
-                ('couple', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='exercises', to='couples.couple')),
-                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('started_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=32)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("revealed_at", models.DateTimeField(blank=True, null=True)),
+                ("revision", models.PositiveIntegerField(default=0)),
+                ("agreed_by", models.JSONField(blank=True, default=list)),
+                ("agreed_revision", models.PositiveIntegerField(blank=True, null=True)),
+                ("agreed_at", models.DateTimeField(blank=True, null=True)),
+                ("outcome", interdep.crypto.EncryptedTextField(blank=True, default="")),
+                ("shared_fields", models.JSONField(blank=True, default=list)),
+                ("shared_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "couple",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="exercises",
+                        to="couples.couple",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ExerciseEntry',
+            name="ExerciseEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content', interdep.crypto.EncryptedTextField(blank=True, default='')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='exercises.exercise')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='exercise_entries', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("content", interdep.crypto.EncryptedTextField(blank=True, default="")),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "exercise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="entries",
+                        to="exercises.exercise",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="exercise_entries",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='exercise',
-            index=models.Index(fields=['couple', '-created_at'], name='exercises_e_couple__85b4a4_idx'),
+            model_name="exercise",
+            index=models.Index(
+                fields=["couple", "-created_at"], name="exercises_e_couple__85b4a4_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='exerciseentry',
-            constraint=models.UniqueConstraint(fields=('exercise', 'person'), name='one_entry_per_exercise_and_person'),
+            model_name="exerciseentry",
+            constraint=models.UniqueConstraint(
+                fields=("exercise", "person"), name="one_entry_per_exercise_and_person"
+            ),
         ),
     ]

@@ -8,77 +8,156 @@ import interdep.crypto
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('couples', '0001_initial'),
+        ("couples", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('built_at', models.DateTimeField(blank=True, null=True)),
-                ('retake_weeks', models.PositiveSmallIntegerField(default=6)),
-                ('show_partner', models.BooleanField(default=False)),
-                ('person', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='plan', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("built_at", models.DateTimeField(blank=True, null=True)),
+                ("retake_weeks", models.PositiveSmallIntegerField(default=6)),
+                ("show_partner", models.BooleanField(default=False)),
+                (
+                    "person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="plan",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PlanItem',
+            name="PlanItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('practice_id', models.CharField(max_length=64)),
-                ('facet', models.CharField(max_length=32)),
-                ('source', models.CharField(max_length=16)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('status', models.CharField(choices=[('active', 'Doing now'), ('paused', 'Paused'), ('swapped', 'Swapped out'), ('retired', 'From an earlier plan')], default='active', max_length=16)),
-                ('started_at', models.DateTimeField(auto_now_add=True)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('reflection', interdep.crypto.EncryptedTextField(blank=True, default='')),
-                ('reflection_updated_at', models.DateTimeField(blank=True, null=True)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='plans.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("practice_id", models.CharField(max_length=64)),
+                ("facet", models.CharField(max_length=32)),
+                ("source", models.CharField(max_length=16)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Doing now"),
+                            ("paused", "Paused"),
+                            ("swapped", "Swapped out"),
+                            ("retired", "From an earlier plan"),
+                        ],
+                        default="active",
+                        max_length=16,
+                    ),
+                ),
+                ("started_at", models.DateTimeField(auto_now_add=True)),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                ("reflection", interdep.crypto.EncryptedTextField(blank=True, default="")),
+                ("reflection_updated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="plans.plan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'pk'],
+                "ordering": ["position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='CheckOff',
+            name="CheckOff",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('week', models.DateField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checkoffs', to='plans.planitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("week", models.DateField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="checkoffs",
+                        to="plans.planitem",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Encouragement',
+            name="Encouragement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('preset', models.CharField(blank=True, default='', max_length=32)),
-                ('message', interdep.crypto.EncryptedTextField(blank=True, default='')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('couple', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='encouragements', to='couples.couple')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='encouragements_received', to=settings.AUTH_USER_MODEL)),
-                ('sender', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='encouragements_sent', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("preset", models.CharField(blank=True, default="", max_length=32)),
+                ("message", interdep.crypto.EncryptedTextField(blank=True, default="")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "couple",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="encouragements",
+                        to="couples.couple",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="encouragements_received",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "sender",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="encouragements_sent",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['recipient', '-created_at'], name='plans_encou_recipie_6144d6_idx')],
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["recipient", "-created_at"], name="plans_encou_recipie_6144d6_idx"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='planitem',
-            index=models.Index(fields=['plan', 'status'], name='plans_plani_plan_id_08befc_idx'),
+            model_name="planitem",
+            index=models.Index(fields=["plan", "status"], name="plans_plani_plan_id_08befc_idx"),
         ),
         migrations.AddConstraint(
-            model_name='checkoff',
-            constraint=models.UniqueConstraint(fields=('item', 'week'), name='one_checkoff_per_item_and_week'),
+            model_name="checkoff",
+            constraint=models.UniqueConstraint(
+                fields=("item", "week"), name="one_checkoff_per_item_and_week"
+            ),
         ),
     ]

@@ -20,8 +20,12 @@ class Command(BaseCommand):
     help = "Enqueue due check-in reminders (idempotent per person and slot)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--now", help="Pretend it is this ISO 8601 time with offset (for tests and replays).")
-        parser.add_argument("--every", type=int, default=0, help="Keep running, checking every N seconds.")
+        parser.add_argument(
+            "--now", help="Pretend it is this ISO 8601 time with offset (for tests and replays)."
+        )
+        parser.add_argument(
+            "--every", type=int, default=0, help="Keep running, checking every N seconds."
+        )
 
     def handle(self, *args, now=None, every=0, **options):
         fixed = None

@@ -23,4 +23,6 @@ class Command(BaseCommand):
             changed = rotate_model_field(model, field, batch_size=batch_size)
             total += changed
             self.stdout.write(f"{model._meta.label}.{field}: {changed} re-encrypted")
-        self.stdout.write(self.style.SUCCESS(f"done: {total} values re-encrypted with the newest key"))
+        self.stdout.write(
+            self.style.SUCCESS(f"done: {total} values re-encrypted with the newest key")
+        )
