@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from interdep.science.highlights import couple_highlights
 from interdep.science.instrument import Instrument
-from interdep.science.results import HIGHLIGHTS, PersonResult
+from interdep.science.results import PersonResult
 
 #: Each person's lean, from their observed quadrant: where the disconnected quadrant leans is
 #: decided by which unhealthy pole carries more of their agreement.
@@ -79,6 +80,9 @@ class CoupleResult:
     agreement: dict
     strengths: list[dict]
     growth_edges: list[dict]
+    differences: list[dict]
+    #: Each person's own strengths and edges (from the shared scoring: no safety items).
+    person_highlights: dict
 
     def to_dict(self) -> dict:
         return {
@@ -90,6 +94,8 @@ class CoupleResult:
             "agreement": self.agreement,
             "strengths": self.strengths,
             "growth_edges": self.growth_edges,
+            "differences": self.differences,
+            "person_highlights": self.person_highlights,
         }
 
 
@@ -137,15 +143,6 @@ def agreement(a: PersonResult, b: PersonResult) -> dict:
     }
 
 
-def _couple_facets(a: PersonResult, b: PersonResult) -> list[tuple[str, float, float, float]]:
-    rows = []
-    for facet, sa in a.facets.items():
-        sb = b.facets.get(facet)
-        if sa is not None and sb is not None:
-            rows.append((facet, (sa + sb) / 2, sa, sb))
-    return rows
-
-
 @functools.cache
 def edge_practices(facet: str) -> tuple[str, ...]:
     """Practice ids linked to a growth edge (content is fixed for the process, so cached)."""
@@ -158,18 +155,9 @@ def analyse_couple(
     instrument: Instrument, a: PersonResult, b: PersonResult, *, couple_id: str | None = None
 ) -> CoupleResult:
     """Read two results together. Symmetric: swapping a and b swaps only who is who."""
-    rows = _couple_facets(a, b)
-    top = sorted(rows, key=lambda r: (-r[1], r[0]))[:HIGHLIGHTS]
-    bottom = sorted(rows, key=lambda r: (r[1], r[0]))[:HIGHLIGHTS]
-    strengths = [{"facet": f, "score": round(m, 4)} for f, m, _, _ in top]
-    edges = [
-        {
-            "facet": f,
-            "score": round(m, 4),
-            "practices": list(edge_practices(f)),
-        }
-        for f, m, _, _ in bottom
-    ]
+    h = couple_highlights(a.person_id, a.facets, b.person_id, b.facets)
+    strengths = [dict(e) for e in h.shared_strengths]
+    edges = [{**e, "practices": list(edge_practices(e["facet"]))} for e in h.shared_edges]
     uncertain = any(p.dynamic is not None and p.dynamic.startswith("between:") for p in (a, b))
     return CoupleResult(
         couple_id=couple_id if couple_id is not None else a.couple_id,
@@ -180,4 +168,13 @@ def analyse_couple(
         agreement=agreement(a, b),
         strengths=strengths,
         growth_edges=edges,
+        differences=[dict(e) for e in h.differences],
+        person_highlights={
+            p.person_id: {
+                k: v
+                for k, v in p.highlights.to_dict().items()
+                if k in ("strengths", "growth_edges")
+            }
+            for p in (a, b)
+        },
     )

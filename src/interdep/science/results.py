@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from interdep.science.highlights import HIGHLIGHTS, PersonHighlights, person_highlights
 from interdep.science.instrument import Instrument
 from interdep.science.profile import balance_band, classify, dynamic_note
 from interdep.science.scoring import (
@@ -18,8 +19,7 @@ from interdep.science.scoring import (
     self_report_plan,
 )
 
-#: How many top and bottom facets a report names as strengths and growth edges.
-HIGHLIGHTS = 3
+__all__ = ["HIGHLIGHTS", "PersonResult", "score_answers", "score_persons"]
 
 
 def _num(value: float) -> float | None:
@@ -49,13 +49,24 @@ class PersonResult:
             return self.dynamic.split(":")[1]
         return self.dynamic
 
+    @property
+    def highlights(self) -> PersonHighlights:
+        """Strengths and growth edges by the rules in science.highlights (never overlapping)."""
+        return person_highlights(self.facets)
+
     def strengths(self, n: int = HIGHLIGHTS) -> list[tuple[str, float]]:
-        scored = [(f, s) for f, s in self.facets.items() if s is not None]
-        return sorted(scored, key=lambda fs: (-fs[1], fs[0]))[:n]
+        return list(self.highlights.strengths[:n])
 
     def growth_edges(self, n: int = HIGHLIGHTS) -> list[tuple[str, float]]:
-        scored = [(f, s) for f, s in self.facets.items() if s is not None]
-        return sorted(scored, key=lambda fs: (fs[1], fs[0]))[:n]
+        return list(self.highlights.growth_edges[:n])
+
+    def plan_focus(self) -> list[str]:
+        """Facets a practice plan starts from: the growth edges, or, with none, the one area with
+        the most room (so "make my plan" always has somewhere to begin)."""
+        h = self.highlights
+        if h.growth_edges:
+            return [f for f, _ in h.growth_edges]
+        return [h.lowest[0]] if h.lowest is not None else []
 
     def to_dict(self) -> dict:
         """The public JSON shape (`interdep score --format json`, `GET /api/v1/reports/me`)."""
@@ -70,6 +81,7 @@ class PersonResult:
             "dynamic": self.dynamic,
             "dynamic_confidence": self.confidence,
             "dynamic_note": self.dynamic_note,
+            **self.highlights.to_dict(),
         }
 
 
