@@ -278,6 +278,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 #: How long an invite to link as a couple stays valid.
 INVITE_TTL_DAYS = 7
 
+#: The private support page: a TOML file of support services for this deployment (README, "Support
+#: resources"); empty means the shipped file, which lists only the local emergency number. The
+#: quick-exit button leaves for this address and replaces the page in the browser's history.
+SUPPORT_RESOURCES_FILE = env_str("INTERDEP_SUPPORT_RESOURCES")
+QUICK_EXIT_URL = env_str("INTERDEP_QUICK_EXIT_URL", "https://www.google.com/")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -53,12 +53,12 @@ def test_submitting_records_the_instrument_version_and_freezes_it(client, alice)
     assessment = submit(alice)
     assert assessment.instrument_version == CURRENT_VERSION and assessment.submitted_at is not None
     client.force_login(alice)
-    # a retake starts a new assessment; the first stays in the history
-    client.get("/assessment/")
+    # a retake starts a new assessment only when asked for (POST); the first stays in the history
+    client.post("/assessment/")
     assert Assessment.objects.filter(person=alice).count() == 2
     submit(alice, seed=5)
     assert len(selectors.history(alice)) == 2
-    assert "Earlier results (2)" in client.get(f"/report/{assessment.pk}/").content.decode()
+    assert "All your results (2)" in client.get(f"/report/{assessment.pk}/").content.decode()
 
 
 def test_an_empty_assessment_cannot_be_submitted(client, alice):

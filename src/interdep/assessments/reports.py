@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from interdep.assessments import figures, selectors
 from interdep.assessments.models import Assessment
 from interdep.science.couple import PATTERN_LABELS, PATTERN_NOTES, CoupleResult, analyse_couple
+from interdep.science.highlights import CoupleHighlights, couple_sentences, person_sentences
 from interdep.science.instrument import Instrument
 from interdep.science.practices import Practice, load_practices, practices_for_facets
-from interdep.science.profile import DYNAMIC_LABELS
+from interdep.science.profile import DYNAMIC_LABELS, DYNAMIC_WORDS
 from interdep.science.results import PersonResult
 
 PRACTICES_PER_EDGE = 2
@@ -41,8 +42,28 @@ def confidence_words(confidence: float | None, label: str | None) -> str:
     if label.startswith("between:"):
         return "Your point sits near a line on the map, so read this as a direction, not a verdict."
     if confidence >= 0.9:
-        return "A questionnaire can only ever be approximate, but your answers point fairly clearly this way."
-    return "A questionnaire can only ever be approximate; your answers lean this way without being clear-cut."
+        return "A questionnaire is always approximate, and yours points clearly this way."
+    return (
+        "A questionnaire is always approximate: your answers lean this way without being clear-cut."
+    )
+
+
+def headline(label: str | None) -> dict:
+    """Plain words first (the pattern and how it tends to feel), the research term second."""
+    if label is None:
+        return {"headline": "Not placed yet", "feels": "", "term": ""}
+    observed = label.split(":")[1] if label.startswith("between:") else label
+    words = DYNAMIC_WORDS[observed]
+    term = f"Researchers call this pattern {words['term']}: {words['meaning']}."
+    if label.startswith("between:"):
+        near = DYNAMIC_WORDS[label.split(":")[2]]
+        return {
+            "headline": words["headline"],
+            "feels": f"{words['feels']} Your answers also sit close to another pattern: "
+            f"{near['headline'].lower()}.",
+            "term": term,
+        }
+    return {"headline": words["headline"], "feels": words["feels"], "term": term}
 
 
 @dataclass(frozen=True)
@@ -65,19 +86,23 @@ def personal_report(assessment: Assessment, *, couple_id: str | None = None) -> 
 
 
 def personal_report_from(instrument: Instrument, result: PersonResult) -> dict:
+    h = result.highlights
+    said = person_sentences(instrument, h)
     strengths = [
-        Highlight(f, instrument.facet(f).label, s, instrument.facet(f).strength)
-        for f, s in result.strengths()
+        Highlight(s.facet, instrument.facet(s.facet).label, result.facets[s.facet], s.text)
+        for s in said
+        if s.kind == "strength"
     ]
     edges = [
         Highlight(
-            f,
-            instrument.facet(f).label,
-            s,
-            instrument.facet(f).edge,
-            tuple(practices_for_facets([f], limit=PRACTICES_PER_EDGE)),
+            s.facet,
+            instrument.facet(s.facet).label,
+            result.facets[s.facet],
+            s.text,
+            tuple(practices_for_facets([s.facet], limit=PRACTICES_PER_EDGE)),
         )
-        for f, s in result.growth_edges()
+        for s in said
+        if s.kind == "edge"
     ]
     rows = [(f.label, result.facets.get(f.id), f.capacity) for f in _facets_by_capacity(instrument)]
     connection, self_ = result.scales.get("connection"), result.scales.get("self")
@@ -86,19 +111,35 @@ def personal_report_from(instrument: Instrument, result: PersonResult) -> dict:
         if connection is not None and self_ is not None
         else None
     )
+    focus = result.plan_focus()
     return {
         "result": result,
         "title": dynamic_title(result.dynamic),
+        **headline(result.dynamic),
         "note": result.dynamic_note,
         "confidence_words": confidence_words(result.confidence, result.dynamic),
         "connection": connection,
         "self_score": self_,
         "strengths": strengths,
+        "even_words": next((s.text for s in said if s.kind == "even"), None),
         "edges": edges,
+        "lowest_words": next((s.text for s in said if s.kind == "lowest"), None),
+        "next_step": next_step(instrument, focus),
         "facet_rows": rows,
         "map_uri": map_uri,
         "bars_uri": svg_data_uri(figures.facet_bars_svg(rows)),
     }
+
+
+def next_step(instrument: Instrument, focus: list[str]) -> str | None:
+    """The one concrete step every report ends with: a plan built from the edges."""
+    if not focus:
+        return None
+    label = instrument.facet(focus[0]).label.lower()
+    return (
+        f"Make a plan of two or three small practices, starting with {label}. It takes a "
+        f"minute, and you can swap or pause any practice later."
+    )
 
 
 def _facets_by_capacity(instrument: Instrument):
@@ -181,25 +222,39 @@ def couple_report_from(
         "gaps_about_me": [g for g in gaps if g["about"] == "me"],
         "gaps_about_partner": [g for g in gaps if g["about"] == "partner"],
         "agreement_words": _agreement_words(mad, r),
-        "strengths": [
-            {
-                "facet": s["facet"],
-                "label": instrument.facet(s["facet"]).label,
-                "score": s["score"],
-                "text": instrument.facet(s["facet"]).strength,
-            }
-            for s in result.strengths
-        ],
-        "edges": [
-            {
-                "facet": e["facet"],
-                "label": instrument.facet(e["facet"]).label,
-                "score": e["score"],
-                "text": instrument.facet(e["facet"]).edge,
-                "practices": [by_id[p] for p in e["practices"] if p in by_id],
-            }
-            for e in result.growth_edges
-        ],
+        **_couple_lists(instrument, result, by_id, partner_name),
+        "next_step": (
+            "Make a plan that mixes your own practices with one you do together, starting "
+            "with what you share."
+        ),
+    }
+
+
+def _couple_lists(instrument, result: CoupleResult, by_id, partner_name: str) -> dict:
+    """Shared strengths, shared edges (with practices) and differences, in words for "me"."""
+    said = couple_sentences(
+        instrument,
+        CoupleHighlights(
+            tuple(result.strengths), tuple(result.growth_edges), tuple(result.differences)
+        ),
+        reader="me",
+        partner="partner",
+        partner_name=partner_name,
+    )
+    practices = {e["facet"]: e.get("practices", []) for e in result.growth_edges}
+
+    def item(s):
+        return {
+            "facet": s.facet,
+            "label": instrument.facet(s.facet).label,
+            "text": s.text,
+            "practices": [by_id[p] for p in practices.get(s.facet, []) if p in by_id],
+        }
+
+    return {
+        "strengths": [item(s) for s in said if s.kind == "strength"],
+        "edges": [item(s) for s in said if s.kind == "edge"],
+        "differences": [item(s) for s in said if s.kind == "difference"],
     }
 
 

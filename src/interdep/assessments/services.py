@@ -11,6 +11,7 @@ from interdep.assessments import selectors
 from interdep.assessments.models import Answer, Assessment
 from interdep.couples import services as couple_services
 from interdep.science.instrument import CURRENT_VERSION, load_instrument
+from interdep.science.safety import support_decision
 from interdep.services import ServiceError
 
 
@@ -97,7 +98,8 @@ def assessment_submit(*, person) -> Assessment:
             "no_answers", "Answer at least some questions before you submit.", status=422
         )
     instrument = load_instrument(assessment.instrument_version)
-    assessment.safety_raised = instrument.safety_raised(answers)
+    # The calibrated rule (science.safety), not any single concerning answer.
+    assessment.safety_raised = support_decision(instrument, answers).support
     assessment.submitted_at = timezone.now()
     assessment.save(update_fields=["safety_raised", "submitted_at", "updated_at"])
     couple_services.couple_refresh_readiness(person=person)

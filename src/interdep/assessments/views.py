@@ -3,6 +3,7 @@ support page."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -12,7 +13,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from interdep import permissions
 from interdep.assessments import reports, selectors, services
+from interdep.assessments.support import support_resources
 from interdep.science.instrument import load_instrument
+from interdep.science.safety import support_decision
 from interdep.services import ServiceError
 
 
@@ -39,11 +42,39 @@ def home(request):
     )
 
 
+def _open_or_done(request):
+    """The open assessment, or a redirect to the report when the person's answers were already
+    sent: a GET (the back button, a bookmark, the Assessment link) never starts a new, blank
+    assessment after a submit. Someone who never submitted starts their first one here."""
+    open_one = selectors.open_assessment(request.user)
+    if open_one is not None:
+        return open_one, None
+    if permissions.latest_submitted(request.user) is not None:
+        messages.info(
+            request,
+            "Those answers are already sent, and this is the report they made. To answer again, "
+            "choose “Take the assessment again” below.",
+        )
+        return None, redirect("report_latest")
+    return services.assessment_open(person=request.user), None
+
+
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def assessment_start(request):
-    """Resume where the person left off: the first page with an unanswered question."""
-    assessment = services.assessment_open(person=request.user)
+    """Resume where the person left off: the first page with an unanswered question.
+
+    After a submitted assessment, a new one starts only on an explicit POST ("Take the
+    assessment again"); a GET shows that choice instead of starting one silently.
+    """
+    if request.method == "POST":
+        assessment = services.assessment_open(person=request.user)
+    else:
+        assessment = selectors.open_assessment(request.user)
+        if assessment is None and permissions.latest_submitted(request.user) is not None:
+            return render(request, "assessments/retake.html")
+        if assessment is None:
+            assessment = services.assessment_open(person=request.user)
     answers = selectors.answers_of(assessment)
     for page in selectors.pages(assessment.instrument_version):
         if any(item.id not in answers for item in page.items):
@@ -65,7 +96,9 @@ def _page_answers(request, page) -> dict[str, str]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_page(request, number: int):
-    assessment = services.assessment_open(person=request.user)
+    assessment, done = _open_or_done(request)
+    if done is not None:
+        return done
     all_pages, page = _page_or_404(assessment.instrument_version, number)
     if request.method == "POST":
         try:
@@ -101,7 +134,21 @@ def assessment_page(request, number: int):
 @require_POST
 def assessment_answer(request):
     """htmx: save the answers of one page as they are given; returns the progress fragment."""
-    assessment = services.assessment_open(person=request.user)
+    assessment = selectors.open_assessment(request.user)
+    submitted = permissions.latest_submitted(request.user) is not None
+    if assessment is None and not submitted:
+        assessment = services.assessment_open(person=request.user)  # the very first answer
+    if assessment is None:  # a page kept by the back button after submitting: start nothing
+        return render(
+            request,
+            "assessments/page.html#progress",
+            {
+                "progress": None,
+                "saved": False,
+                "error": "These answers were already sent. To answer again, start a new "
+                "assessment from your report.",
+            },
+        )
     instrument = selectors.instrument_of(assessment)
     given = {k: v for k, v in request.POST.items() if instrument.has_item(k)}
     error = None
@@ -124,7 +171,9 @@ def assessment_answer(request):
 @login_required
 @require_GET
 def assessment_review(request):
-    assessment = services.assessment_open(person=request.user)
+    assessment, done = _open_or_done(request)
+    if done is not None:
+        return done
     answers = selectors.answers_of(assessment)
     missing = [
         (page, sum(1 for i in page.items if i.id not in answers))
@@ -171,6 +220,11 @@ def report_detail(request, assessment_id: int):
         return redirect("assessment_start")
     mine = permissions.active_membership(request.user)
     report = reports.personal_report(assessment, couple_id=str(mine.couple_id) if mine else None)
+    # Private to the person: a concerning answer that did not meet the support rule still gets
+    # a quiet pointer to the support page, never the page itself.
+    decision = support_decision(
+        selectors.instrument_of(assessment), selectors.answers_of(assessment)
+    )
     return render(
         request,
         "assessments/report.html",
@@ -178,6 +232,7 @@ def report_detail(request, assessment_id: int):
             "assessment": assessment,
             "report": report,
             "history": selectors.history(request.user),
+            "quiet_support": bool(decision.concerning) and not assessment.safety_raised,
         },
     )
 
@@ -191,8 +246,16 @@ def history(request):
 @require_GET
 def support(request):
     """Calm resources for everyone; the personal note shows only to the person whose own latest
-    answers raised a safety signal (never to a partner, never in a title)."""
+    answers met the support rule (never to a partner, never in a title). The page always leads
+    on to the person's report and offers a quick exit."""
     latest = permissions.latest_submitted(request.user) if request.user.is_authenticated else None
     return render(
-        request, "assessments/support.html", {"raised": bool(latest and latest.safety_raised)}
+        request,
+        "assessments/support.html",
+        {
+            "raised": bool(latest and latest.safety_raised),
+            "has_report": latest is not None,
+            "resources": support_resources(),
+            "quick_exit_url": settings.QUICK_EXIT_URL,
+        },
     )

@@ -135,7 +135,9 @@ def assess(
         _save(save_file, state)
     result = score_answers(instrument, answers)
     show_profile(result)
-    if instrument.safety_raised(answers):
+    from interdep.science.safety import support_decision
+
+    if support_decision(instrument, answers).support:
         console.print(
             "\nSome of your answers mention fear or pressure. You deserve to feel safe. If you ever feel unsafe, "
             "contact local emergency services, or a domestic-abuse helpline in your country, in confidence.",

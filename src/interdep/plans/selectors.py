@@ -11,6 +11,7 @@ from interdep import permissions
 from interdep.assessments import selectors as assessment_selectors
 from interdep.assessments.reports import couple_result
 from interdep.plans.models import CheckOff, Encouragement, Plan, PlanItem
+from interdep.science.highlights import couple_plan_focus
 from interdep.science.instrument import available_versions, load_instrument
 from interdep.science.plans import completion
 from interdep.science.practices import Practice, load_practices
@@ -58,22 +59,23 @@ class Edges:
 
 
 def growth_edges(person) -> Edges:
-    """The person's growth edges from their latest result, and the couple's while the couple
-    report is shared (both said yes); nothing else feeds a plan."""
+    """Where the person's plan starts (their growth edges, then other areas with room), and the
+    couple's (shared edges, then differences) while the couple report is shared (both said
+    yes); nothing else feeds a plan."""
     latest = permissions.latest_submitted(person)
     if latest is None:
         return Edges([], [])
-    mine = [f for f, _ in assessment_selectors.person_result(latest).growth_edges()]
+    mine = assessment_selectors.person_result(latest).plan_focus()
     couple: list[str] = []
     access = permissions.couple_report_access(person)
     if access.allowed:
-        _, _, result = couple_result(
+        me, partner, _ = couple_result(
             assessment_selectors.instrument_of(access.my_assessment),
             access.my_assessment,
             access.partner_assessment,
             couple_id=str(access.couple.pk),
         )
-        couple = [e["facet"] for e in result.growth_edges]
+        couple = couple_plan_focus(me.facets, partner.facets)
     return Edges(mine, couple)
 
 

@@ -232,7 +232,7 @@ def couple_sentences(
                 "both",
                 "edge",
                 e["facet"],
-                f"{label} has room to grow for both of you: {desc}.",
+                f"Room for both of you to grow in {label.lower()}: {desc}.",
             )
         )
     for e in h.differences:
@@ -249,3 +249,37 @@ def couple_sentences(
             )
         )
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Where a practice plan starts
+# ---------------------------------------------------------------------------------------------
+
+
+def plan_focus(facets: Mapping[str, float | None], *, limit: int = HIGHLIGHTS) -> list[str]:
+    """Facets a person's practice plan starts from: the growth edges first, then other areas
+    below strength level (lowest first), so "make my plan" always has two or three small steps.
+    A profile with everything at strength level starts from its one lowest area."""
+    edges = [f for f, _ in person_highlights(facets).growth_edges]
+    rest = sorted((s, f) for f, s in facets.items() if s is not None and f not in edges)
+    chosen = edges + [f for s, f in rest if s < STRENGTH_LEVEL]
+    if not chosen and rest:
+        chosen = [rest[0][1]]
+    return chosen[:limit]
+
+
+def couple_plan_focus(
+    a: Mapping[str, float | None], b: Mapping[str, float | None], *, limit: int = HIGHLIGHTS
+) -> list[str]:
+    """Facets a couple's shared practice starts from: shared edges, then wide differences (a
+    practice for talking about them), then areas where neither partner is at strength level."""
+    h = couple_highlights("a", a, "b", b, limit=len(a))
+    chosen = [e["facet"] for e in h.shared_edges] + [e["facet"] for e in h.differences]
+    both_room = sorted(
+        (max(a[f], b[f]), f)
+        for f in a
+        if f in b and a[f] is not None and b[f] is not None and f not in chosen
+        if a[f] < STRENGTH_LEVEL and b[f] < STRENGTH_LEVEL
+    )
+    chosen += [f for _, f in both_room]
+    return chosen[:limit]

@@ -132,7 +132,9 @@ class Instrument:
     def safety_raised(self, answers: dict[str, float]) -> bool:
         """Whether any safety item was answered on its unhealthy side at or beyond the threshold.
 
-        Only ever shown to the person who answered; never to a partner or in a shared view.
+        One such answer is a *concerning* answer, not by itself a reason for the support page:
+        that decision is science.safety.support_decision, which reads fear, control and
+        coercion apart from conflict avoidance. Only ever shown to the person who answered.
         """
         for item in self.items:
             if not item.safety or item.id not in answers or answers[item.id] is None:

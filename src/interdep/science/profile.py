@@ -116,20 +116,55 @@ def classify(scores: ScoreTable, *, cutoff: float = CUTOFF) -> Dynamics:
     )
 
 
+#: Plain words first: what the pattern is and what it tends to feel like. The research term comes
+#: second, with its meaning, for those who want it. Never a diagnosis.
+DYNAMIC_WORDS = {
+    "interdependent": {
+        "headline": "Close to your partner, and still yourself",
+        "feels": "This tends to feel like you can lean in without losing your footing, and take "
+        "time for yourself without losing each other.",
+        "term": "interdependence",
+        "meaning": "a strong bond alongside a self of your own",
+    },
+    "codependent": {
+        "headline": "Very close, sometimes at the cost of your own footing",
+        "feels": "This can feel like your day rises and falls with your partner's, or like "
+        "saying yes when part of you means no.",
+        "term": "codependence",
+        "meaning": "closeness paid for with your own needs, limits and sense of self",
+    },
+    "extreme_independence": {
+        "headline": "Your own person, with your partner kept at some distance",
+        "feels": "This can feel like handling things alone is simpler and safer than letting "
+        "your partner all the way in.",
+        "term": "extreme independence",
+        "meaning": "a sense of self kept by leaning on your partner less than you could",
+    },
+    "disconnected": {
+        "headline": "Closeness and your own footing both feel thin right now",
+        "feels": "This can feel tiring or lonely, as if neither the bond nor your own life has "
+        "much room at the moment.",
+        "term": "disconnection",
+        "meaning": "little closeness and a thin sense of self at the same time, common in a "
+        "hard season of life",
+    },
+}
+
+
 def dynamic_note(label: str | None, confidence: float | None) -> str:
-    """A short, warm, non-diagnostic sentence about the dynamic and how sure we can be."""
+    """A short, warm, non-diagnostic sentence: what the pattern tends to feel like.
+
+    How sure the placement is lives in ``confidence`` (and in the report's own words), so this
+    sentence carries no adverb of certainty to repeat.
+    """
     if label is None:
         return "Not enough answers yet to place you on the map."
     if label.startswith("between:"):
         _, first, second = label.split(":")
         return (
-            f"Your answers sit close to the line between {DYNAMIC_LABELS[first].lower()} and "
-            f"{DYNAMIC_LABELS[second].lower()}; the difference is within what a questionnaire can tell apart."
+            f"Your answers sit near the line between two patterns: "
+            f"{DYNAMIC_WORDS[first]['headline'].lower()}, and "
+            f"{DYNAMIC_WORDS[second]['headline'].lower()}. A questionnaire cannot tell these "
+            f"apart for you."
         )
-    sure = "fairly clearly" if confidence is not None and confidence >= 0.9 else "on balance"
-    return {
-        "interdependent": f"Your answers show, {sure}, a close bond alongside a self of your own.",
-        "codependent": f"Your answers suggest, {sure}, that closeness may at times come at the cost of your own footing.",
-        "extreme_independence": f"Your answers suggest, {sure}, that your independence may at times keep your partner at a distance.",
-        "disconnected": f"Your answers suggest, {sure}, that both closeness and your own footing feel thin right now.",
-    }[label]
+    return DYNAMIC_WORDS[label]["feels"]

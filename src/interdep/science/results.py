@@ -7,7 +7,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from interdep.science.highlights import HIGHLIGHTS, PersonHighlights, person_highlights
+from interdep.science.highlights import (
+    HIGHLIGHTS,
+    PersonHighlights,
+    person_highlights,
+    plan_focus,
+)
 from interdep.science.instrument import Instrument
 from interdep.science.profile import balance_band, classify, dynamic_note
 from interdep.science.scoring import (
@@ -61,12 +66,9 @@ class PersonResult:
         return list(self.highlights.growth_edges[:n])
 
     def plan_focus(self) -> list[str]:
-        """Facets a practice plan starts from: the growth edges, or, with none, the one area with
-        the most room (so "make my plan" always has somewhere to begin)."""
-        h = self.highlights
-        if h.growth_edges:
-            return [f for f, _ in h.growth_edges]
-        return [h.lowest[0]] if h.lowest is not None else []
+        """Facets a practice plan starts from: the growth edges, then other areas with room
+        (science.highlights.plan_focus), so "make my plan" always has somewhere to begin."""
+        return plan_focus(self.facets)
 
     def to_dict(self) -> dict:
         """The public JSON shape (`interdep score --format json`, `GET /api/v1/reports/me`)."""

@@ -19,10 +19,12 @@ CASES: dict[str, Case] = {
     "couple_unlink": Case("POST", "/couple/unlink/", signed_in(302)),
     "couple_consent": Case("POST", "/couple/consent/", signed_in(302), {"share": "no"}),
     "couple_report": Case("GET", "/couple/{couple}/report/", signed_in(404, self=200, partner=200)),
-    "assessment_start": Case("GET", "/assessment/", signed_in(302)),
-    "assessment_page": Case("GET", "/assessment/page/1/", signed_in(200)),
+    # After a submit, a GET never starts a blank assessment: start asks first, pages and the
+    # review lead back to the report.
+    "assessment_start": Case("GET", "/assessment/", signed_in(302, self=200, partner=200)),
+    "assessment_page": Case("GET", "/assessment/page/1/", signed_in(200, self=302, partner=302)),
     "assessment_answer": Case("POST", "/assessment/answer/", signed_in(200), {"bnd_s1": "4"}),
-    "assessment_review": Case("GET", "/assessment/review/", signed_in(200)),
+    "assessment_review": Case("GET", "/assessment/review/", signed_in(200, self=302, partner=302)),
     "assessment_submit": Case("POST", "/assessment/submit/", signed_in(302)),
     "assessment_history": Case("GET", "/assessment/history/", signed_in(200)),
     "report_latest": Case("GET", "/report/", signed_in(200, self=302, partner=302)),
