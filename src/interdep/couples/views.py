@@ -27,6 +27,7 @@ def couple_home(request):
             "mine": mine,
             "partner": partner,
             "access": access,
+            "has_results": permissions.latest_submitted(request.user) is not None,
             "invite": services.open_invite(request.user) if mine is None else None,
             "join_code": request.GET.get("code", ""),
         },
@@ -77,6 +78,10 @@ def unlink(request):
 @require_POST
 def consent(request):
     share = request.POST.get("share") == "yes"
+    if share and permissions.latest_submitted(request.user) is None:
+        # A yes means "share my results": there are none yet (the button is disabled too).
+        messages.error(request, "Finish your own assessment first; then you can say yes.")
+        return redirect("couple")
     try:
         services.consent_set(person=request.user, share=share)
     except ServiceError as exc:

@@ -101,7 +101,7 @@ def export_assessments(person) -> dict:
                 {
                     "assessment_id": a.pk,
                     "dynamic": result.get("dynamic"),
-                    "confidence": result.get("confidence"),
+                    "confidence": result.get("dynamic_confidence"),
                     "scales": result.get("scales"),
                     "facets": result.get("facets"),
                 }

@@ -16,6 +16,16 @@ SAVED_WORDS = {
 }
 
 
+def saved_words(action: str, exercise: Exercise, partner_name: str) -> str:
+    """The note after saving: the second to send reads that both entries are now open."""
+    if action == "send":
+        state = selectors.state_name(exercise, selectors.entries_of(exercise))
+        if state in ("revealed", "agreed"):
+            return f"Sent. You have both sent yours now, so you can read yours and {partner_name}'s side by side."
+        return f"Sent. It stays private until {partner_name} has sent theirs too."
+    return SAVED_WORDS.get(action, "Saved.")
+
+
 def status_words(viewer, exercise: Exercise, entries: dict, partner_name: str) -> str:
     state = selectors.state_name(exercise, entries)
     mine = entries.get(viewer.pk)

@@ -73,7 +73,12 @@ def exercise_entry(request, exercise_id: int):
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, presenters.SAVED_WORDS.get(action, "Saved."))
+        exercise.refresh_from_db()
+        other = (
+            exercise.partner if exercise.started_by_id == request.user.pk else exercise.started_by
+        )
+        name = other.display_name if other is not None else "your partner"
+        messages.success(request, presenters.saved_words(action, exercise, name))
     return redirect("exercise_detail", exercise_id=exercise.pk)
 
 

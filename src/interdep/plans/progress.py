@@ -111,12 +111,19 @@ def checkin_adherence(person, *, weeks: int = ADHERENCE_WEEKS) -> dict | None:
     (a soft link: this view works without it)."""
     if not apps.is_installed("interdep.checkins"):
         return None
-    from interdep.checkins.selectors import checkin_days
+    from interdep.checkins.models import CheckIn
+    from interdep.checkins.selectors import checkin_days, local_time
 
     today = timezone.localdate()
     span = weeks * 7
-    days = checkin_days([person.pk], today - timedelta(days=span - 1), today)[person.pk]
-    return {"days": days, "of": span}
+    start = today - timedelta(days=span - 1)
+    first = CheckIn.objects.filter(person=person).order_by("occurred_at").first()
+    # Count from the first check-in when it is recent: on day one that is "1 of 1", not "of 42".
+    since_first = first is not None and local_time(first).date() > start
+    if since_first:
+        start = min(local_time(first).date(), today)
+    days = checkin_days([person.pk], start, today)[person.pk]
+    return {"days": days, "of": (today - start).days + 1, "since_first": since_first}
 
 
 def _date_labels(labels: list[str]) -> list[str]:

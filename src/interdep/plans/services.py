@@ -163,8 +163,11 @@ def checkoff_set(*, person, item_id: int, done: bool) -> bool:
     """Mark a practice done (or not) for the current week; idempotent."""
     _, item = _own_item_locked(person, item_id)
     week = selectors.week_start()
+    once = selectors.practices_by_id()[item.practice_id].cadence == "once"
     if done:
         CheckOff.objects.get_or_create(item=item, week=week)
+    elif once:  # a one-off is done or not, whichever week it was done in
+        CheckOff.objects.filter(item=item).delete()
     else:
         CheckOff.objects.filter(item=item, week=week).delete()
     return done
