@@ -3,6 +3,7 @@ before 14 shared days ("not yet" says what is missing); a withdrawn yes hides it
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -74,8 +75,16 @@ def test_after_two_weeks_both_partners_see_their_dynamics_and_they_agree(
     assert mine.figure_uri.startswith("data:image/svg+xml;base64,")
     client.force_login(alice)
     page = client.get("/checkins/together/").content.decode()
-    assert "How your moods move between you and Bob" in page
-    assert "carries over" in page or "linger" in page
+    assert "What your check-ins show about you and Bob" in page
+    # Plain words first; every number sits behind the details disclosure.
+    before, details = page.split('<details class="numbers">', 1)
+    assert "We can't tell yet" not in page and "r = " not in before
+    assert re.search(r"[+-]\d\.\d\d", before) is None
+    assert "likely between" in details
+    for finding, practice in mine.variables[0].findings:
+        assert finding.meaning in page.replace("&#x27;", "'")
+        assert practice is not None and practice.title in page
+    assert "More linkage is not better" in page
 
 
 def test_the_view_equals_the_science_on_the_paired_series(alice, bob, shared_couple):

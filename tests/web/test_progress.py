@@ -127,4 +127,6 @@ def test_check_in_days_are_counted_as_the_persons_own_local_days(alice):
         if (day := (now - timedelta(hours=h)).astimezone(ZoneInfo(tz)).date()) <= today
     }
     assert 2 <= len(expected) <= 4
-    assert checkin_adherence(alice) == {"days": len(expected), "of": 42}
+    # Alice joined long ago: the window is the full six weeks.
+    alice.date_joined = now - timedelta(days=100)
+    assert checkin_adherence(alice) == {"days": len(expected), "of": 42, "since_joined": False}

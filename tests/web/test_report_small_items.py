@@ -112,14 +112,14 @@ def test_a_one_off_practice_has_no_weekly_check_off(client, alice):
     assert "Done." in client.get("/practice/").content.decode().split(f">{once.title}<")[1]
 
 
-def test_on_day_one_progress_counts_from_the_first_check_in(client, alice):
+def test_on_day_one_progress_counts_from_the_day_one_joined(client, alice):
     submit(alice)
     checkin_services.checkin_create(
         person=alice, valence=60, arousal=40, closeness=5, felt_self=4, tz="UTC"
     )
     client.force_login(alice)
     page = client.get("/progress/").content.decode()
-    assert "You checked in today, your first day of check-ins." in page
+    assert "You checked in today, your first day here." in page
     assert "of the last 42 days" not in page
 
 

@@ -143,6 +143,11 @@ class VariableDynamics:
     label: str
     result: CoupleDynamics
     sentences: list[str]
+    #: For the couple's own page: clear findings in plain words, one calm sentence for the rest,
+    #: and every number for a details disclosure (checkins.findings).
+    findings: list = field(default_factory=list)
+    quiet: str = ""
+    numbers: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -204,11 +209,27 @@ def couple_dynamics_view(user, *, figure: bool = True, roles: bool = False) -> D
         title_label="your",
     )
     view.partner_name = partner.display_name
+    if view.state == "ok" and not roles:
+        _add_findings(view, (me_label, partner_label))
     if view.state == "not_yet":
         view.message = not_yet_message(
             view.variables[0].result, view.days_together, "your partner" if roles else partner_label
         )
     return view
+
+
+def _add_findings(view: DynamicsView, order: tuple[str, str]) -> None:
+    from interdep.checkins import findings as words
+    from interdep.science.practices import load_practices
+
+    by_id = {p.id: p for p in load_practices()}
+    for v in view.variables:
+        if not v.result.ok:
+            continue
+        found = words.findings(v.result, v.label, order=order)
+        v.findings = [(f, by_id.get(f.practice_id)) for f in found]
+        v.quiet = words.quiet_words(v.label, found, view.days_together, order[1])
+        v.numbers = words.all_numbers(v.result, v.label, order=order)
 
 
 def pair_dynamics(

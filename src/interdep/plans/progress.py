@@ -111,19 +111,19 @@ def checkin_adherence(person, *, weeks: int = ADHERENCE_WEEKS) -> dict | None:
     (a soft link: this view works without it)."""
     if not apps.is_installed("interdep.checkins"):
         return None
-    from interdep.checkins.models import CheckIn
-    from interdep.checkins.selectors import checkin_days, local_time
+    from interdep.checkins.selectors import checkin_days
 
     today = timezone.localdate()
     span = weeks * 7
     start = today - timedelta(days=span - 1)
-    first = CheckIn.objects.filter(person=person).order_by("occurred_at").first()
-    # Count from the first check-in when it is recent: on day one that is "1 of 1", not "of 42".
-    since_first = first is not None and local_time(first).date() > start
-    if since_first:
-        start = min(local_time(first).date(), today)
+    # Count from the day the person joined when that is recent: on day one that is "today",
+    # not "1 of the last 42 days" (and it costs no query: the user row is already loaded).
+    joined = timezone.localdate(person.date_joined)
+    since_joined = joined > start
+    if since_joined:
+        start = min(joined, today)
     days = checkin_days([person.pk], start, today)[person.pk]
-    return {"days": days, "of": (today - start).days + 1, "since_first": since_first}
+    return {"days": days, "of": (today - start).days + 1, "since_joined": since_joined}
 
 
 def _date_labels(labels: list[str]) -> list[str]:

@@ -1,0 +1,210 @@
+""" "Us over time" in words a couple can use: one plain sentence per finding saying what it means
+for the two of them, one suggestion with a practice, and the numbers kept for a disclosure.
+
+Only findings whose interval excludes zero are told as findings; everything else is gathered
+into one calm sentence, because most couples show little mood linkage and that is not a lack.
+Linkage is never a score to raise: more of it is not healthier, and the words never say it is.
+Nothing here claims "more than chance": that needs a comparison with pseudo-couples that these
+words do not make.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from interdep.science.dynamics import CoupleDynamics
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing the check-ins show: ``meaning`` for the two of them, ``suggestion`` with the
+    practice it links to, and ``numbers`` (estimate and interval) for the details."""
+
+    kind: str  # "carry_over" | "reaches" | "opposite" | "one_way" | "together" | "apart"
+    meaning: str
+    suggestion: str
+    practice_id: str
+    numbers: str
+
+
+#: The practice each kind of finding suggests (ids in content/practices.toml).
+PRACTICE_FOR = {
+    "carry_over": "whose-feeling-is-this",
+    "reaches": "whose-feeling-is-this",
+    "opposite": "notice-and-answer-bids",
+    "one_way": "listen-to-understand",
+    "together": "one-vulnerable-thing",
+    "apart": "listen-to-understand",
+}
+
+
+def _clear(interval) -> int:
+    if interval is None:
+        return 0
+    low, high = interval
+    return 1 if low > 0 else -1 if high < 0 else 0
+
+
+def _numbers(effect: float, interval) -> str:
+    return f"{effect:+.2f}, likely between {interval[0]:+.2f} and {interval[1]:+.2f}"
+
+
+def _is_you(label: str) -> bool:
+    return label == "You"
+
+
+def _poss(label: str) -> str:
+    return "your" if _is_you(label) else f"{label}'s"
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def findings(result: CoupleDynamics, label: str, *, order: tuple[str, str]) -> list[Finding]:
+    """The clear findings for one variable, from the viewer's side (``order[0]`` is "You")."""
+    you, partner = order
+    out: list[Finding] = []
+    for person in (you, partner):
+        eff, iv = result.inertia[person], result.intervals[person]
+        if _clear(iv) > 0:
+            if _is_you(person):
+                meaning = (
+                    f"Your {label} tends to stay with you for a while, so a hard moment can "
+                    f"still colour the next one, even when {partner} has moved on."
+                )
+                suggestion = (
+                    f"When a low moment lingers, try naming what it is about before you read it "
+                    f"as being about {partner}."
+                )
+            else:
+                meaning = (
+                    f"{partner}'s {label} tends to stay with them for a while, so what you "
+                    f"see may still be an earlier moment, not a reaction to you."
+                )
+                suggestion = f"If {partner} seems low, ask what the day was like before you ask what you did."
+            out.append(
+                Finding(
+                    "carry_over",
+                    meaning,
+                    suggestion,
+                    PRACTICE_FOR["carry_over"],
+                    f"Carry-over, {_poss(person)} {label}: {_numbers(eff, iv)}",
+                )
+            )
+    for src, dst in ((partner, you), (you, partner)):
+        key = f"{src}->{dst}"
+        eff, iv = result.transmission[key], result.intervals[key]
+        sign = _clear(iv)
+        numbers = f"From {_poss(src)} {label} to {_poss(dst)}: {_numbers(eff, iv)}"
+        if sign > 0:
+            if _is_you(dst):
+                meaning = (
+                    f"When {partner}'s {label} lifts or dips, yours tends to follow by your next "
+                    f"check-in: you pick up on {partner}."
+                )
+                suggestion = (
+                    f"Feeling {partner}'s moods is part of being close. When it pulls you along, "
+                    f"pause and ask: is this feeling mine, or {partner}'s?"
+                )
+            else:
+                meaning = (
+                    f"When your {label} lifts or dips, {partner}'s tends to follow by the next "
+                    f"check-in: {partner} picks up on you."
+                )
+                suggestion = (
+                    "Saying how you are, in a sentence, helps your partner tell your weather "
+                    "from their own."
+                )
+            out.append(Finding("reaches", meaning, suggestion, PRACTICE_FOR["reaches"], numbers))
+        elif sign < 0:
+            whose_low = "yours" if _is_you(dst) else f"{partner}'s"
+            whose_high = f"{partner}'s" if _is_you(dst) else "your"
+            meaning = (
+                f"After {whose_high} brighter moments, {whose_low} tended to be a little lower: "
+                "one of you may feel out of step when the other is up."
+            )
+            suggestion = "Turn toward each other's good news: a question about it is enough."
+            out.append(Finding("opposite", meaning, suggestion, PRACTICE_FOR["opposite"], numbers))
+    asym = result.asymmetry
+    if asym.get("estimate") is not None and asym.get("interval") and _clear(asym["interval"]):
+        first, second = result.persons
+        src, dst = (first, second) if asym["estimate"] > 0 else (second, first)
+        if _is_you(dst):
+            meaning = (
+                f"{_cap(label)} travels more from {partner} to you than the other way: your day "
+                f"may lean on {partner}'s more than {partner}'s leans on yours."
+            )
+        else:
+            meaning = (
+                f"{_cap(label)} travels more from you to {partner} than the other way: "
+                f"{partner}'s day may lean on yours more than yours leans on theirs."
+            )
+        low, high = sorted(abs(x) for x in asym["interval"])
+        out.append(
+            Finding(
+                "one_way",
+                meaning,
+                "Talk about it once, without blame: what helps each of you keep your own "
+                "footing on a hard day?",
+                PRACTICE_FOR["one_way"],
+                f"Difference between the two directions: {_numbers(abs(asym['estimate']), (low, high))}",
+            )
+        )
+    r = result.co_movement
+    if r is not None and abs(r) >= 0.1:
+        numbers = f"Moving together in the same moment: r = {r:+.2f}"
+        if r > 0:
+            out.append(
+                Finding(
+                    "together",
+                    f"Your {label} and {partner}'s tend to rise and fall in the same moments: "
+                    "good and hard times are often shared.",
+                    "Shared moments are worth marking: tell each other one good thing from today.",
+                    PRACTICE_FOR["together"],
+                    numbers,
+                )
+            )
+        else:
+            out.append(
+                Finding(
+                    "apart",
+                    f"In the same moments, your {label} and {partner}'s often go opposite ways.",
+                    "A short check-in with each other at the end of the day can bring you "
+                    "back in step.",
+                    PRACTICE_FOR["apart"],
+                    numbers,
+                )
+            )
+    return out
+
+
+def quiet_words(label: str, found: list[Finding], days: int, partner: str) -> str:
+    """One calm sentence for everything that did not show clearly (never "we can't tell")."""
+    if not found:
+        return (
+            f"Over {days} days, your {label} and {partner}'s move mostly on their own. That is "
+            "what most couples show, and it is not a sign that anything is missing."
+        )
+    return (
+        f"Other links between your {label} and {partner}'s are small over these {days} days, "
+        "as they are for most couples."
+    )
+
+
+def all_numbers(result: CoupleDynamics, label: str, *, order: tuple[str, str]) -> list[str]:
+    """Every estimate with its interval, for the details disclosure."""
+    you, partner = order
+    rows = []
+    for person in (you, partner):
+        eff, iv = result.inertia[person], result.intervals[person]
+        if eff is not None and iv is not None:
+            rows.append(f"Carry-over of {_poss(person)} {label}: {_numbers(eff, iv)}")
+    for src, dst in ((partner, you), (you, partner)):
+        key = f"{src}->{dst}"
+        eff, iv = result.transmission[key], result.intervals[key]
+        if eff is not None and iv is not None:
+            rows.append(f"From {_poss(src)} {label} to {_poss(dst)}: {_numbers(eff, iv)}")
+    if result.co_movement is not None:
+        rows.append(f"Moving together in the same moment: r = {result.co_movement:+.2f}")
+    return rows

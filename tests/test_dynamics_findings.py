@@ -1,0 +1,78 @@
+""" "Us over time" words: one plain sentence and one linked suggestion per clear finding, the
+numbers kept apart, nothing claimed about chance, nothing offered as a score to raise."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from interdep.checkins.findings import PRACTICE_FOR, all_numbers, findings, quiet_words
+from interdep.science.dynamics import CoupleDynamics
+from interdep.science.practices import load_practices
+
+CLEAR_UP, CLEAR_DOWN, UNSURE = (0.15, 0.6), (-0.6, -0.1), (-0.2, 0.3)
+
+
+def _result(inertia_you, inertia_sam, sam_to_you, you_to_sam, asym, r) -> CoupleDynamics:
+    def mid(iv):
+        return (iv[0] + iv[1]) / 2
+
+    return CoupleDynamics(
+        couple_id="c",
+        persons=["Sam", "You"],
+        variable="valence",
+        status="ok",
+        n_pairs=40,
+        inertia={"You": mid(inertia_you), "Sam": mid(inertia_sam)},
+        transmission={"Sam->You": mid(sam_to_you), "You->Sam": mid(you_to_sam)},
+        se={},
+        intervals={
+            "You": list(inertia_you),
+            "Sam": list(inertia_sam),
+            "Sam->You": list(sam_to_you),
+            "You->Sam": list(you_to_sam),
+        },
+        asymmetry={
+            "estimate": mid(asym),
+            "interval": list(asym),
+            "contrast": "Sam->You - You->Sam",
+        },
+        co_movement=r,
+    )
+
+
+def _all_results():
+    ivs = (CLEAR_UP, CLEAR_DOWN, UNSURE)
+    for combo in itertools.product(ivs, ivs, ivs, ivs, (CLEAR_UP, UNSURE), (0.4, 0.0, -0.3)):
+        yield _result(*combo)
+
+
+def test_every_clear_finding_has_one_plain_sentence_and_a_real_practice():
+    practices = {p.id for p in load_practices()}
+    assert set(PRACTICE_FOR.values()) <= practices
+    for result in _all_results():
+        for f in findings(result, "mood", order=("You", "Sam")):
+            assert f.practice_id in practices
+            for text in (f.meaning, f.suggestion):
+                assert re.search(r"\d", text) is None, text  # numbers live in the details
+                assert "chance" not in text and "can't tell" not in text
+                for word in ("score", "raise", "increase", "better", "healthier"):
+                    assert word not in text.lower(), (word, text)
+            assert f.meaning.count(". ") == 0, "one sentence"
+            assert re.search(r"[+-]\d\.\d\d", f.numbers)
+
+
+def test_only_findings_whose_interval_excludes_zero_are_told():
+    unsure = _result(UNSURE, UNSURE, UNSURE, UNSURE, UNSURE, 0.05)
+    assert findings(unsure, "mood", order=("You", "Sam")) == []
+    words = quiet_words("mood", [], 21, "Sam")
+    assert "most couples" in words and "not a sign that anything is missing" in words
+    assert len(all_numbers(unsure, "mood", order=("You", "Sam"))) == 5
+
+
+def test_the_reader_is_you_and_the_partner_is_named():
+    result = _result(CLEAR_UP, UNSURE, CLEAR_UP, UNSURE, UNSURE, 0.0)
+    told = findings(result, "mood", order=("You", "Sam"))
+    assert [f.kind for f in told] == ["carry_over", "reaches"]
+    assert told[0].meaning.startswith("Your mood tends to stay with you")
+    assert told[1].meaning.startswith("When Sam's mood lifts or dips, yours tends to follow")
