@@ -59,8 +59,10 @@ def test_a_persons_strengths_and_edges_are_disjoint_and_each_meets_its_level(ans
     assert not strengths & edges
     assert all(result.facets[f] >= STRENGTH_LEVEL for f in strengths)
     assert all(result.facets[f] < EDGE_LEVEL for f in edges)
+    assert all(result.facets[f] < EDGE_LEVEL for f in h.more_edges)
+    assert not set(h.more_edges) & (strengths | edges)
     if h.even:
-        assert not strengths and len(edges) <= 1
+        assert not strengths and len(edges) <= 1 and not h.more_edges
         assert h.spread < EVEN_SPREAD
     # The JSON carries exactly these lists.
     d = result.to_dict()

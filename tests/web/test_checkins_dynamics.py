@@ -83,7 +83,9 @@ def test_after_two_weeks_both_partners_see_their_dynamics_and_they_agree(
     assert "likely between" in details
     for finding, practice in mine.variables[0].findings:
         assert finding.meaning in page.replace("&#x27;", "'")
-        assert practice is not None and practice.title in page
+        assert practice is None or practice.title in page
+    linked = [p for v in mine.variables for _, p in v.findings if p is not None]
+    assert linked and len({p.id for p in linked}) == len(linked), "each practice shown once"
     assert "More linkage is not better" in page
 
 

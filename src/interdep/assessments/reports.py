@@ -124,6 +124,7 @@ def personal_report_from(instrument: Instrument, result: PersonResult) -> dict:
         "even_words": next((s.text for s in said if s.kind == "even"), None),
         "edges": edges,
         "lowest_words": next((s.text for s in said if s.kind == "lowest"), None),
+        "more_edges_words": next((s.text for s in said if s.kind == "more_edges"), None),
         "next_step": next_step(instrument, focus),
         "facet_rows": rows,
         "map_uri": map_uri,

@@ -30,10 +30,12 @@ class Finding:
 #: The practice each kind of finding suggests (ids in content/practices.toml).
 PRACTICE_FOR = {
     "carry_over": "whose-feeling-is-this",
+    "partner_carry_over": "listen-to-understand",
     "reaches": "whose-feeling-is-this",
+    "reaches_partner": "one-vulnerable-thing",
     "opposite": "notice-and-answer-bids",
     "one_way": "listen-to-understand",
-    "together": "one-vulnerable-thing",
+    "together": "notice-and-answer-bids",
     "apart": "listen-to-understand",
 }
 
@@ -70,25 +72,30 @@ def findings(result: CoupleDynamics, label: str, *, order: tuple[str, str]) -> l
         if _clear(iv) > 0:
             if _is_you(person):
                 meaning = (
-                    f"Your {label} tends to stay with you for a while, so a hard moment can "
-                    f"still colour the next one, even when {partner} has moved on."
+                    f"Your {label} tends to stay with you for a while: how you feel at one "
+                    f"check-in still colours the next, even when {partner} has moved on."
                 )
                 suggestion = (
-                    f"When a low moment lingers, try naming what it is about before you read it "
-                    f"as being about {partner}."
+                    f"When a low moment lingers, name what it is about before you read it as "
+                    f"being about {partner}."
                 )
+                practice = PRACTICE_FOR["carry_over"]
             else:
                 meaning = (
                     f"{partner}'s {label} tends to stay with them for a while, so what you "
                     f"see may still be an earlier moment, not a reaction to you."
                 )
-                suggestion = f"If {partner} seems low, ask what the day was like before you ask what you did."
+                suggestion = (
+                    f"If {partner} seems low, ask what the day was like before you ask what "
+                    "you did."
+                )
+                practice = PRACTICE_FOR["partner_carry_over"]
             out.append(
                 Finding(
                     "carry_over",
                     meaning,
                     suggestion,
-                    PRACTICE_FOR["carry_over"],
+                    practice,
                     f"Carry-over, {_poss(person)} {label}: {_numbers(eff, iv)}",
                 )
             )
@@ -104,19 +111,21 @@ def findings(result: CoupleDynamics, label: str, *, order: tuple[str, str]) -> l
                     f"check-in: you pick up on {partner}."
                 )
                 suggestion = (
-                    f"Feeling {partner}'s moods is part of being close. When it pulls you along, "
-                    f"pause and ask: is this feeling mine, or {partner}'s?"
+                    f"When {partner}'s mood pulls you along, pause and ask: is this feeling mine, "
+                    f"or {partner}'s? Feeling each other's moods is part of being close."
                 )
+                practice = PRACTICE_FOR["reaches"]
             else:
                 meaning = (
                     f"When your {label} lifts or dips, {partner}'s tends to follow by the next "
                     f"check-in: {partner} picks up on you."
                 )
                 suggestion = (
-                    "Saying how you are, in a sentence, helps your partner tell your weather "
-                    "from their own."
+                    f"Tell {partner} how you are in one sentence: it helps {partner} tell your "
+                    "weather from their own."
                 )
-            out.append(Finding("reaches", meaning, suggestion, PRACTICE_FOR["reaches"], numbers))
+                practice = PRACTICE_FOR["reaches_partner"]
+            out.append(Finding("reaches", meaning, suggestion, practice, numbers))
         elif sign < 0:
             whose_low = "yours" if _is_you(dst) else f"{partner}'s"
             whose_high = f"{partner}'s" if _is_you(dst) else "your"
@@ -160,7 +169,7 @@ def findings(result: CoupleDynamics, label: str, *, order: tuple[str, str]) -> l
                     "together",
                     f"Your {label} and {partner}'s tend to rise and fall in the same moments: "
                     "good and hard times are often shared.",
-                    "Shared moments are worth marking: tell each other one good thing from today.",
+                    "Tell each other one good thing from today: shared moments are worth marking.",
                     PRACTICE_FOR["together"],
                     numbers,
                 )
@@ -170,8 +179,8 @@ def findings(result: CoupleDynamics, label: str, *, order: tuple[str, str]) -> l
                 Finding(
                     "apart",
                     f"In the same moments, your {label} and {partner}'s often go opposite ways.",
-                    "A short check-in with each other at the end of the day can bring you "
-                    "back in step.",
+                    "Take five minutes at the end of the day to compare notes: it can bring "
+                    "you back in step.",
                     PRACTICE_FOR["apart"],
                     numbers,
                 )

@@ -223,11 +223,15 @@ def _add_findings(view: DynamicsView, order: tuple[str, str]) -> None:
     from interdep.science.practices import load_practices
 
     by_id = {p.id: p for p in load_practices()}
+    shown: set[str] = set()  # each practice's card once on the page, at its first suggestion
     for v in view.variables:
         if not v.result.ok:
             continue
         found = words.findings(v.result, v.label, order=order)
-        v.findings = [(f, by_id.get(f.practice_id)) for f in found]
+        v.findings = []
+        for f in found:
+            v.findings.append((f, None if f.practice_id in shown else by_id.get(f.practice_id)))
+            shown.add(f.practice_id)
         v.quiet = words.quiet_words(v.label, found, view.days_together, order[1])
         v.numbers = words.all_numbers(v.result, v.label, order=order)
 

@@ -47,6 +47,10 @@ class PersonHighlights:
     spread: float | None
     lowest: tuple[str, float] | None
     highest: tuple[str, float] | None
+    #: Facets also below edge level but beyond the ones named (named in one sentence only).
+    more_edges: tuple[str, ...] = ()
+    #: Whether another facet scores the same as the lowest (then "the most room" is a choice).
+    lowest_tied: bool = False
 
     def to_dict(self) -> dict:
         return {
@@ -82,13 +86,17 @@ def person_highlights(
     low_first = sorted(scored, key=lambda fs: (fs[1], fs[0]))
     spread = round(high_first[0][1] - low_first[0][1], 4)
     even = len(scored) > 1 and spread < EVEN_SPREAD
+    below = tuple(fs for fs in low_first if fs[1] < EDGE_LEVEL)
     if even:
         strengths: tuple = ()
-        edges = tuple(low_first[:1]) if low_first[0][1] < EDGE_LEVEL else ()
+        edges = below[:1]
+        more: tuple = ()
     else:
         strengths = tuple(fs for fs in high_first if fs[1] >= STRENGTH_LEVEL)[:limit]
-        edges = tuple(fs for fs in low_first if fs[1] < EDGE_LEVEL)[:limit]
-    return PersonHighlights(strengths, edges, even, spread, low_first[0], high_first[0])
+        edges = below[:limit]
+        more = tuple(f for f, _ in below[limit:])
+    tied = len(low_first) > 1 and low_first[1][1] == low_first[0][1]
+    return PersonHighlights(strengths, edges, even, spread, low_first[0], high_first[0], more, tied)
 
 
 @dataclass(frozen=True)
@@ -193,15 +201,38 @@ def person_sentences(instrument: Instrument, h: PersonHighlights) -> list[Senten
         )
     for facet, _ in h.growth_edges:
         out.append(Sentence("you", "edge", facet, instrument.facet(facet).edge))
+    if h.more_edges:
+        names = [instrument.facet(f).label.lower() for f in h.more_edges]
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        count = (
+            "One more of your areas sits"
+            if len(names) == 1
+            else (f"{len(names)} more of your areas sit")
+        )
+        out.append(
+            Sentence(
+                "you",
+                "more_edges",
+                None,
+                f"{count} below the middle as well: {listed}. Starting with one is enough; "
+                "the others often move with it.",
+            )
+        )
     if not h.growth_edges and h.lowest is not None:
-        label = instrument.facet(h.lowest[0]).label
+        label = instrument.facet(h.lowest[0]).label.lower()
+        room = (
+            f"choose the area that matters most to you; your plan starts with {label} unless "
+            "you swap it."
+            if h.lowest_tied or h.even
+            else f"{label} is the one with the most room."
+        )
         out.append(
             Sentence(
                 "you",
                 "lowest",
                 h.lowest[0],
                 f"None of your areas sits below the middle of the scale. If you would like "
-                f"something to practise, {label.lower()} is the one with the most room.",
+                f"something to practise, {room}",
             )
         )
     return out
@@ -243,9 +274,7 @@ def couple_sentences(
                 "both",
                 "difference",
                 e["facet"],
-                f"{facet.label}: you scored {mine} and {partner_name} {theirs}. You live this "
-                f"area quite differently, and neither number is the right one; ask each other "
-                f"how it looks from your side.",
+                f"{facet.label}: you scored {mine} and {partner_name} {theirs}.",
             )
         )
     return out
