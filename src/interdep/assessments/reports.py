@@ -224,11 +224,21 @@ def couple_report_from(
         "gaps_about_partner": [g for g in gaps if g["about"] == "partner"],
         "agreement_words": _agreement_words(mad, r),
         **_couple_lists(instrument, result, by_id, partner_name),
-        "next_step": (
-            "Make a plan that mixes your own practices with one you do together, starting "
-            "with what you share."
-        ),
+        "next_step": _couple_next_step(instrument, result),
     }
+
+
+def _couple_next_step(instrument: Instrument, result: CoupleResult) -> str:
+    """The couple report's one next step, naming where the shared practice starts."""
+    if result.growth_edges:
+        label = instrument.facet(result.growth_edges[0]["facet"]).label.lower()
+        where = f"one you do together for {label}, where you both have room to grow"
+    elif result.differences:
+        label = instrument.facet(result.differences[0]["facet"]).label.lower()
+        where = f"one you do together to talk about {label}, where you see things differently"
+    else:
+        where = "one you do together"
+    return f"Make a plan that mixes your own practices with {where}. It takes a minute."
 
 
 def _couple_lists(instrument, result: CoupleResult, by_id, partner_name: str) -> dict:

@@ -204,10 +204,11 @@ def person_sentences(instrument: Instrument, h: PersonHighlights) -> list[Senten
     if h.more_edges:
         names = [instrument.facet(f).label.lower() for f in h.more_edges]
         listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        number = ("One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine")
         count = (
             "One more of your areas sits"
             if len(names) == 1
-            else (f"{len(names)} more of your areas sit")
+            else f"{number[len(names) - 1]} more of your areas sit"
         )
         out.append(
             Sentence(
