@@ -164,3 +164,26 @@ def test_the_installed_command_runs_as_a_program(answers_csv):
     )
     assert proc.returncode == 0, proc.stderr
     assert len(json.loads(proc.stdout)["persons"]) == 60
+
+
+def test_score_json_carries_the_same_strengths_and_edges_as_the_reports(answers_csv):
+    """Every client reads one rule: the CLI's lists are science.highlights' lists."""
+    from interdep.science.highlights import EDGE_LEVEL, STRENGTH_LEVEL, person_highlights
+
+    result = runner.invoke(
+        app, ["score", str(answers_csv), "--format", "json", "--couple-column", "couple_id"]
+    )
+    data = json.loads(result.stdout)
+    by_id = {p["person_id"]: p for p in data["persons"]}
+    for person in data["persons"]:
+        h = person_highlights(person["facets"])
+        assert [e["facet"] for e in person["strengths"]] == [f for f, _ in h.strengths]
+        assert [e["facet"] for e in person["growth_edges"]] == [f for f, _ in h.growth_edges]
+        assert person["even_profile"] == h.even
+    for couple in data["couples"]:
+        a, b = (by_id[p]["facets"] for p in couple["persons"])
+        for e in couple["strengths"]:
+            assert a[e["facet"]] >= STRENGTH_LEVEL and b[e["facet"]] >= STRENGTH_LEVEL
+        for e in couple["growth_edges"]:
+            assert a[e["facet"]] < EDGE_LEVEL and b[e["facet"]] < EDGE_LEVEL
+        assert set(couple["person_highlights"]) == set(couple["persons"])

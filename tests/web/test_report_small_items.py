@@ -131,3 +131,18 @@ def test_the_export_fills_the_confidence_column(alice):
     assert result.confidence is not None
     assert rows[0]["confidence"] == result.confidence
     json.dumps(exported, default=str)
+
+
+def test_the_api_reports_carry_each_persons_and_the_couples_lists(
+    client, alice, bob, shared_couple
+):
+    client.force_login(alice)
+    me = client.get("/api/v1/reports/me").json()
+    own = selectors.person_result(selectors.history(alice)[0]).highlights
+    assert [e["facet"] for e in me["strengths"]] == [f for f, _ in own.strengths]
+    assert [e["facet"] for e in me["growth_edges"]] == [f for f, _ in own.growth_edges]
+    couple = client.get("/api/v1/reports/couple").json()
+    assert {"strengths", "growth_edges", "differences", "person_highlights"} <= set(couple)
+    assert set(couple["person_highlights"]) == {"me", "partner"}
+    for entry in couple["strengths"] + couple["growth_edges"]:
+        assert set(entry["scores"]) == {"me", "partner"}
