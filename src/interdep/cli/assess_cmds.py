@@ -61,9 +61,11 @@ def text_map(connection: float, self_: float, cutoff: float = 50.0) -> str:
 
 
 def show_profile(result) -> None:
-    from interdep.science.profile import DYNAMIC_LABELS
+    from interdep.science.profile import DYNAMIC_WORDS
 
     console.rule("Your profile")
+    if result.quadrant:  # plain words first, the research term second
+        console.print(f"[bold]{DYNAMIC_WORDS[result.quadrant]['headline']}[/]")
     console.print(result.dynamic_note)
     table = Table(header_style="bold")
     table.add_column("score")
@@ -76,7 +78,8 @@ def show_profile(result) -> None:
     if result.scales["connection"] is not None and result.scales["self"] is not None:
         console.print(text_map(result.scales["connection"], result.scales["self"]), highlight=False)
     if result.quadrant:
-        console.print(f"Closest description: [bold]{DYNAMIC_LABELS[result.quadrant]}[/]")
+        words = DYNAMIC_WORDS[result.quadrant]
+        console.print(f"Researchers call this pattern {words['term']}: {words['meaning']}.")
 
 
 @app.command()
