@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 from interdep.assessments import selectors
+from interdep.assessments.datarights import export_assessments
 from interdep.assessments.models import Assessment
 from interdep.checkins import services as checkin_services
 from interdep.couples.models import Membership
-from interdep.datarights.builtin import export_assessments
 from interdep.plans.models import Plan, PlanItem
 from interdep.science.practices import load_practices
 

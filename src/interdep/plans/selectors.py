@@ -7,9 +7,10 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
-from interdep import permissions
+from interdep.access.assessments import latest_submitted
+from interdep.access.core import couple_report_access
 from interdep.assessments import selectors as assessment_selectors
-from interdep.assessments.reports import couple_result
+from interdep.assessments.presenters import couple_result
 from interdep.plans.models import CheckOff, Encouragement, Plan, PlanItem
 from interdep.science.highlights import couple_plan_focus
 from interdep.science.instrument import available_versions, load_instrument
@@ -62,12 +63,12 @@ def growth_edges(person) -> Edges:
     """Where the person's plan starts (their growth edges, then other areas with room), and the
     couple's (shared edges, then differences) while the couple report is shared (both said
     yes); nothing else feeds a plan."""
-    latest = permissions.latest_submitted(person)
+    latest = latest_submitted(person)
     if latest is None:
         return Edges([], [])
     mine = assessment_selectors.person_result(latest).plan_focus()
     couple: list[str] = []
-    access = permissions.couple_report_access(person)
+    access = couple_report_access(person)
     if access.allowed:
         me, partner, _ = couple_result(
             assessment_selectors.instrument_of(access.my_assessment),
@@ -137,7 +138,7 @@ def encouragement_text(e: Encouragement) -> str:
 
 def retake_due(person, plan: Plan | None) -> date | None:
     """When a retake is suggested: the chosen weeks after the latest submitted assessment."""
-    latest = permissions.latest_submitted(person)
+    latest = latest_submitted(person)
     if latest is None:
         return None
     weeks = plan.retake_weeks if plan is not None else Plan._meta.get_field("retake_weeks").default

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from interdep.lib.numbers import rounded
 from interdep.science.highlights import (
     HIGHLIGHTS,
     PersonHighlights,
@@ -29,7 +30,7 @@ __all__ = ["HIGHLIGHTS", "PersonResult", "score_answers", "score_persons"]
 
 def _num(value: float) -> float | None:
     """JSON-friendly number: NaN becomes None (missing is never zero), rounded for display."""
-    return None if value is None or np.isnan(value) else round(float(value), 4)
+    return rounded(value, 4)
 
 
 @dataclass(frozen=True)
