@@ -211,7 +211,7 @@ def lag_design(
     last[:-1] = codes[1:] != codes[:-1]
     series = np.where(last[:, None], np.nan, x)
     lag_mean, lag_sd, _ = _group_mean_sd(codes, series, G)
-    own_mean, own_sd, own_cnt = _group_mean_sd(codes, x, G)
+    own_mean, own_sd, _ = _group_mean_sd(codes, x, G)
 
     # no within-couple variance, decided exactly on the values (a computed SD of a constant
     # series can come out as 1e-17 rather than 0)
