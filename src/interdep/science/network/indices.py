@@ -200,7 +200,7 @@ def pseudo_couple_baseline(
 
     def indices_of(c, t, v) -> dict:
         d = lag_design(c, t, v, variables, scale=scale, scale_within=scale_within)
-        fit, _ = fit_temporal(d)
+        fit, _ = fit_temporal(d, start=start)
         fixed = fit.fixed[:, 1 : p + 1]
         couples = fixed[None] + np.transpose(fit.ranef[:, :, 1:], (1, 0, 2))
         out = {f"sample:{k}": x for k, x in density_indices(fixed, n_a).items()}
@@ -220,6 +220,10 @@ def pseudo_couple_baseline(
                 for k, x in _mean_couple_indices(observed_fit.temporal_couples, n_a).items()
             }
         )
+        # the real fit's relative variances are a good start for every re-pairing
+        tf = observed_fit.temporal_fit
+        with np.errstate(invalid="ignore", divide="ignore"):
+            start = np.nan_to_num((tf.random_sd / tf.sigma[:, None]) ** 2, nan=1.0) + 1e-3
         rng = np.random.default_rng(seed)
         null = {k: [] for k in observed}
         pooled_inter, pooled_ratio = [], []

@@ -125,14 +125,15 @@ def partial_correlations(cov: np.ndarray) -> np.ndarray:
     return out
 
 
-def _fit_batches(C, specs, zpos, n, n_groups):
+def _fit_batches(C, specs, zpos, n, n_groups, start=None):
     """Fit one model per spec (x columns, y column) from the shared cross-products ``C``."""
     per = max(1, _BATCH_LIMIT // max(1, n_groups))
     fits = []
-    for start in range(0, len(specs), per):
-        chunk = specs[start : start + per]
+    for first in range(0, len(specs), per):
+        chunk = specs[first : first + per]
         S = np.stack([C[:, cols][:, :, cols] for cols in ([*x, y] for x, y in chunk)])
-        fits.append(fit_mixed_batch(S, zpos, n))
+        x0 = None if start is None else start[first : first + per]
+        fits.append(fit_mixed_batch(S, zpos, n, start=x0))
     if len(fits) == 1:
         return fits[0]
     cat = {
@@ -158,11 +159,12 @@ def _fit_batches(C, specs, zpos, n, n_groups):
     )
 
 
-def fit_temporal(data: LaggedData) -> tuple[MixedFit, np.ndarray]:
+def fit_temporal(data: LaggedData, start: np.ndarray | None = None) -> tuple[MixedFit, np.ndarray]:
     """The per-outcome temporal mixed models; returns the fits and the conditional residuals.
 
     Fixed effects of outcome ``j`` are ordered: intercept, the ``p`` lagged variables, the
-    means of the other ``p - 1`` variables.
+    means of the other ``p - 1`` variables. ``start``: relative random-effect variances
+    ``(p, p + 1)`` to start from (e.g. a related fit's), default 1 as lme4.
     """
     p = len(data.variables)
     n, G = data.n_rows, data.n_couples
@@ -172,7 +174,7 @@ def fit_temporal(data: LaggedData) -> tuple[MixedFit, np.ndarray]:
     for j in range(p):
         x = [0, *range(1, p + 1), *(1 + p + i for i in range(p) if i != j)]
         specs.append((x, 1 + 2 * p + j))
-    fit = _fit_batches(C, specs, list(range(p + 1)), n, G)
+    fit = _fit_batches(C, specs, list(range(p + 1)), n, G, start)
     resid = np.empty((n, p))
     Z = np.column_stack([np.ones(n), data.lagged])
     for j, (x, y) in enumerate(specs):
