@@ -79,6 +79,7 @@ def test_pseudo_couples_align_on_day_and_never_keep_a_partner():
     v = np.column_stack([c * 10.0 + t, c * 100.0 + t])
     for seed in range(5):
         pc, pt, pv = pseudo_couples(c, t, v, 1, np.random.default_rng(seed))
+        assert np.all(pc == pv[:, 0] // 10)  # a pseudo-couple is named after its partner A
         a_couple, b_couple = pv[:, 0] // 10, pv[:, 1] // 100
         assert np.all(a_couple != b_couple)
         assert np.all(pv[:, 0] % 10 == pt) and np.all(pv[:, 1] % 100 == pt)
