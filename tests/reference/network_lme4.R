@@ -6,7 +6,7 @@
 #       tests/reference/network_lme4_values.csv
 # Output: one row per number: config, step, outcome, quantity, term, value (full precision).
 # Every model is fitted twice: with lmer's default control (what an mlVAR run does; timed, the time
-# is printed on stderr as "lmer seconds: ..." for bench/network.py, and its estimates are kept as
+# is printed on stderr as "lmer seconds: ..." (wall) and "lmer cpu seconds: ..." for bench/network.py, and its estimates are kept as
 # quantity "estimate_default"/"se_default"), then refitted from there with a tight BOBYQA stopping
 # rule (rhoend 1e-11) so the reference values are the maximum of the likelihood rather than where
 # the default stopping rule happens to land (the two differ by up to about 1e-5 on this diary).
@@ -105,6 +105,8 @@ report <- function(config, step, outcome, fit) {
 }
 
 elapsed <- 0
+cpu <- 0
+cpu_now <- function() sum(proc.time()[c("user.self", "sys.self")])
 for (config in configs) {
   within <- grepl("within", config)
   prep <- prepare(raw, scale = grepl("scale", config), within = within)
@@ -116,8 +118,10 @@ for (config in configs) {
     means <- paste0("M", setdiff(1:p, j), collapse = " + ")
     f <- as.formula(paste0("Y", j, " ~ ", lags, " + ", means, " + (", lags, " || ID)"))
     t0 <- proc.time()[["elapsed"]]
+    c0 <- cpu_now()
     fit <- lmer(f, data = a, REML = FALSE)
     elapsed <- elapsed + proc.time()[["elapsed"]] - t0
+    cpu <- cpu + cpu_now() - c0
     report_default(config, "temporal", vars[j], fit)
     fit <- refit(fit)
     report(config, "temporal", vars[j], fit)
@@ -127,11 +131,14 @@ for (config in configs) {
     others <- paste0("R", setdiff(1:p, j), collapse = " + ")
     f <- as.formula(paste0("R", j, " ~ 0 + ", others, " + (0 + ", others, " || ID)"))
     t0 <- proc.time()[["elapsed"]]
+    c0 <- cpu_now()
     fit <- lmer(f, data = resid, REML = FALSE)
     elapsed <- elapsed + proc.time()[["elapsed"]] - t0
+    cpu <- cpu + cpu_now() - c0
     report_default(config, "contemporaneous", vars[j], fit)
     report(config, "contemporaneous", vars[j], refit(fit))
   }
 }
 write.csv(do.call(rbind, rows), output, row.names = FALSE, quote = TRUE)
 message(sprintf("lmer seconds: %.3f", elapsed))
+message(sprintf("lmer cpu seconds: %.3f", cpu))
