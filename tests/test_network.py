@@ -228,7 +228,11 @@ def test_cli_table_markdown_and_figure(tmp_path):
             "row 9, column 'A_v2': not a number",
         ),
         (lambda f: f.drop(columns=["B_v2"]), [], "column 'B_v2': column not found"),
-        (lambda f: pd.concat([f, f.iloc[[3]]]), [], "couple 1 has two rows for occasion 3 (the other is row 5)"),
+        (
+            lambda f: pd.concat([f, f.iloc[[3]]]),
+            [],
+            "couple 1 has two rows for occasion 3 (the other is row 5)",
+        ),
         (lambda f: f.assign(day=f["day"] + 0.5 * (f.index == 4)), [], "row 6: occasion"),
         (lambda f: f, ["--format", "xml"], "--format must be one of"),
         (lambda f: f, ["--figure", "x.gif"], "--figure must end in"),
@@ -284,3 +288,45 @@ def test_cli_json_is_strict_json(tmp_path):
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
     assert doc["indices"]["baseline"] is None and len(doc["temporal"]["fixed"]) == 4
+
+
+def test_without_couple_means_there_is_no_between_network(tmp_path):
+    sim = simulate_network(15, 25, seed=8)
+    d = lag_design(sim.couple, sim.time, sim.values, sim.variables)
+    with_means, without = fit_network(d), fit_network(d, means=False)
+    assert without.between_pcor is None and with_means.between_pcor is not None
+    assert without.temporal_fit.fixed.shape == (4, 5)
+    path = _write(tmp_path, _sim_frame(2))
+    r = runner.invoke(
+        app,
+        [
+            "network",
+            str(path),
+            "--id-column",
+            "couple",
+            "--time-column",
+            "day",
+            "--variables",
+            "A_v1,A_v2,B_v1,B_v2",
+            "--baseline",
+            "2",
+            "--no-means",
+            "--format",
+            "json",
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["between"]["pcor"] is None and doc["model"]["means"] is False
+
+
+@pytest.mark.parametrize(
+    "module", ["data", "mixed", "networks", "indices", "document", "figure", "simulate"]
+)
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    mod = importlib.import_module(f"interdep.science.network.{module}")
+    result = doctest.testmod(mod, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0

@@ -137,6 +137,13 @@ def network(
     scale_within: Annotated[
         bool, typer.Option("--scale-within", help="Standardise within couple (mlVAR scaleWithin).")
     ] = False,
+    means: Annotated[
+        bool,
+        typer.Option(
+            "--means/--no-means",
+            help="Couple means of the other variables as level-2 predictors (mlVAR does).",
+        ),
+    ] = True,
     baseline: Annotated[
         int,
         typer.Option(help="Pseudo-couple re-pairings for the chance baseline (0: none)."),
@@ -192,7 +199,7 @@ def network(
     data = lag_design(
         couples, time, values, var_names, scale=scale, scale_within=scale_within, rows=rows
     )
-    fit = fit_network(data)
+    fit = fit_network(data, means=means)
     base = None
     if baseline:
         err_console.print(f"chance baseline: {baseline} pseudo-couple samples ...", highlight=False)
@@ -206,6 +213,7 @@ def network(
             seed=seed,
             scale=scale,
             scale_within=scale_within,
+            means=means,
             observed_fit=fit,
         )
     doc = network_document(

@@ -104,6 +104,7 @@ def network_document(
             "lag": 1,
             "scale": d.scale,
             "scale_within": d.scale_within,
+            "means": fit.between_pcor is not None,
             "variables": V,
             "partner_a": V[:n_a] if n_a else None,
             "partner_b": V[n_a:] if n_a else None,
@@ -268,7 +269,16 @@ def _sections(doc: dict) -> list[tuple[str, list[str], list[list[str]]]]:
 
 
 def render_table(doc: dict) -> str:
-    """A plain-text report of a network document (aligned columns)."""
+    """A plain-text report of a network document (aligned columns).
+
+    Examples
+    --------
+    >>> from interdep.science.network import lag_design, fit_network, simulate_network
+    >>> sim = simulate_network(20, 25, seed=1)
+    >>> fit = fit_network(lag_design(sim.couple, sim.time, sim.values, sim.variables))
+    >>> render_table(network_document(fit)).splitlines()[0]
+    'Temporal network (t-1 -> t), fixed effects'
+    """
     lines = []
     for title, head, rows in _sections(doc):
         widths = [max(len(str(r[c])) for r in [head, *rows]) for c in range(len(head))]
@@ -292,7 +302,16 @@ def render_table(doc: dict) -> str:
 
 
 def render_markdown(doc: dict) -> str:
-    """A Markdown report of a network document (pipe tables)."""
+    """A Markdown report of a network document (pipe tables).
+
+    Examples
+    --------
+    >>> from interdep.science.network import lag_design, fit_network, simulate_network
+    >>> sim = simulate_network(20, 25, seed=1)
+    >>> fit = fit_network(lag_design(sim.couple, sim.time, sim.values, sim.variables))
+    >>> render_markdown(network_document(fit)).splitlines()[2]
+    '| path | b | SE | p | SD |'
+    """
     lines = []
     for title, head, rows in _sections(doc):
         lines.append(f"### {title}")

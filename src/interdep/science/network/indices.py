@@ -158,6 +158,7 @@ def pseudo_couple_baseline(
     seed: int = 0,
     scale: bool = True,
     scale_within: bool = False,
+    means: bool = True,
     observed_fit=None,
 ) -> ChanceBaseline:
     """Sample-level chance baseline from pseudo-couples aligned on diary day.
@@ -172,8 +173,8 @@ def pseudo_couple_baseline(
         Re-pairings (each refits the temporal network).
     seed : int
         Random seed of the re-pairings.
-    scale, scale_within : bool
-        As for the real network (the pseudo-couples are prepared the same way).
+    scale, scale_within, means : bool
+        As for the real network (the pseudo-couples are prepared and fitted the same way).
     observed_fit : NetworkFit, optional
         The real network, if already fitted.
 
@@ -200,7 +201,7 @@ def pseudo_couple_baseline(
 
     def indices_of(c, t, v) -> dict:
         d = lag_design(c, t, v, variables, scale=scale, scale_within=scale_within)
-        fit, _ = fit_temporal(d, start=start)
+        fit, _ = fit_temporal(d, start=start, means=means)
         fixed = fit.fixed[:, 1 : p + 1]
         couples = fixed[None] + np.transpose(fit.ranef[:, :, 1:], (1, 0, 2))
         out = {f"sample:{k}": x for k, x in density_indices(fixed, n_a).items()}
@@ -210,7 +211,7 @@ def pseudo_couple_baseline(
     with one_blas_thread():
         if observed_fit is None:
             d = lag_design(couple, time, values, variables, scale=scale, scale_within=scale_within)
-            observed_fit = fit_network(d, contemporaneous=False)
+            observed_fit = fit_network(d, contemporaneous=False, means=means)
         observed = {
             f"sample:{k}": x for k, x in density_indices(observed_fit.temporal, n_a).items()
         }

@@ -76,9 +76,9 @@ class NetworkFit:
     temporal_couples: np.ndarray
     intercept: np.ndarray
     intercept_sd: np.ndarray
-    between_gamma: np.ndarray
-    between_gamma_se: np.ndarray
-    between_pcor: np.ndarray
+    between_gamma: np.ndarray | None
+    between_gamma_se: np.ndarray | None
+    between_pcor: np.ndarray | None
     contemporaneous_gamma: np.ndarray | None
     contemporaneous_gamma_se: np.ndarray | None
     contemporaneous_pcor: np.ndarray | None
@@ -159,12 +159,35 @@ def _fit_batches(C, specs, zpos, n, n_groups, start=None):
     )
 
 
-def fit_temporal(data: LaggedData, start: np.ndarray | None = None) -> tuple[MixedFit, np.ndarray]:
+def fit_temporal(
+    data: LaggedData, start: np.ndarray | None = None, *, means: bool = True
+) -> tuple[MixedFit, np.ndarray]:
     """The per-outcome temporal mixed models; returns the fits and the conditional residuals.
 
-    Fixed effects of outcome ``j`` are ordered: intercept, the ``p`` lagged variables, the
-    means of the other ``p - 1`` variables. ``start``: relative random-effect variances
-    ``(p, p + 1)`` to start from (e.g. a related fit's), default 1 as lme4.
+    Parameters
+    ----------
+    data : LaggedData
+    start : ndarray, optional
+        Relative random-effect variances ``(p, p + 1)`` to start from (e.g. a related fit's);
+        default 1, as lme4.
+    means : bool
+        Include the couple means of the other variables as level-2 predictors (mlVAR does).
+
+    Returns
+    -------
+    tuple of (MixedFit, ndarray)
+        Fixed effects of outcome ``j`` are ordered: intercept, the ``p`` lagged variables, then
+        (with ``means``) the means of the other ``p - 1`` variables. Residuals ``(n, p)`` are
+        conditional on each couple's random effects.
+
+    Examples
+    --------
+    >>> from interdep.science.network import lag_design, simulate_network
+    >>> sim = simulate_network(20, 25, seed=1)
+    >>> d = lag_design(sim.couple, sim.time, sim.values, sim.variables, scale=False)
+    >>> fit, resid = fit_temporal(d, means=False)
+    >>> fit.fixed.shape, resid.shape == (d.n_rows, 4)
+    ((4, 5), True)
     """
     p = len(data.variables)
     n, G = data.n_rows, data.n_couples
@@ -172,8 +195,8 @@ def fit_temporal(data: LaggedData, start: np.ndarray | None = None) -> tuple[Mix
     C = group_crossproducts(data.group, W, G)
     specs = []
     for j in range(p):
-        x = [0, *range(1, p + 1), *(1 + p + i for i in range(p) if i != j)]
-        specs.append((x, 1 + 2 * p + j))
+        pm = [1 + p + i for i in range(p) if i != j] if means else []
+        specs.append(([0, *range(1, p + 1), *pm], 1 + 2 * p + j))
     fit = _fit_batches(C, specs, list(range(p + 1)), n, G, start)
     resid = np.empty((n, p))
     Z = np.column_stack([np.ones(n), data.lagged])
@@ -183,7 +206,9 @@ def fit_temporal(data: LaggedData, start: np.ndarray | None = None) -> tuple[Mix
     return fit, resid
 
 
-def fit_network(data: LaggedData, *, contemporaneous: bool = True) -> NetworkFit:
+def fit_network(
+    data: LaggedData, *, contemporaneous: bool = True, means: bool = True
+) -> NetworkFit:
     """Fit the temporal, contemporaneous and between-couple networks.
 
     Parameters
@@ -193,6 +218,9 @@ def fit_network(data: LaggedData, *, contemporaneous: bool = True) -> NetworkFit
     contemporaneous : bool
         Also run the second (residual) step; off for chance baselines that only need the
         temporal network.
+    means : bool
+        Couple means of the other variables as level-2 predictors (as mlVAR); without them
+        there is no between-couple network (``between_*`` are ``None``).
 
     Returns
     -------
@@ -209,10 +237,10 @@ def fit_network(data: LaggedData, *, contemporaneous: bool = True) -> NetworkFit
     (4, 4)
     """
     with one_blas_thread():
-        return _fit_network(data, contemporaneous)
+        return _fit_network(data, contemporaneous, means)
 
 
-def _fit_network(data: LaggedData, contemporaneous: bool) -> NetworkFit:
+def _fit_network(data: LaggedData, contemporaneous: bool, means: bool) -> NetworkFit:
     if data.n_couples < 2:
         from interdep.science.errors import InputError
 
@@ -221,7 +249,7 @@ def _fit_network(data: LaggedData, contemporaneous: bool) -> NetworkFit:
         )
     p = len(data.variables)
     G = data.n_couples
-    tfit, resid = fit_temporal(data)
+    tfit, resid = fit_temporal(data, means=means)
     temporal = tfit.fixed[:, 1 : p + 1]
     couples = temporal[None] + np.transpose(tfit.ranef[:, :, 1:], (1, 0, 2))
 
@@ -229,10 +257,13 @@ def _fit_network(data: LaggedData, contemporaneous: bool) -> NetworkFit:
     between_se = np.zeros((p, p))
     for j in range(p):
         others = [i for i in range(p) if i != j]
-        between[j, others] = tfit.fixed[j, p + 1 :]
-        between_se[j, others] = tfit.se[j, p + 1 :]
+        if means:
+            between[j, others] = tfit.fixed[j, p + 1 :]
+            between_se[j, others] = tfit.se[j, p + 1 :]
     mu_sd = tfit.random_sd[:, 0]
-    if np.any(mu_sd == 0):
+    if not means:
+        between = between_se = between_pcor = None
+    elif np.any(mu_sd == 0):
         between_pcor = np.full((p, p), np.nan)
     else:
         inv = force_positive(np.diag(1.0 / mu_sd**2) @ (np.eye(p) - between))
