@@ -232,7 +232,8 @@ def lag_design(
         _plain(uniques[g]): [variables[j] for j in np.flatnonzero(zero[g])]
         for g in np.flatnonzero(bad)
     }
-    no_pairs = [_plain(uniques[g]) for g in range(G) if g not in set(used) and not bad[g]]
+    used_set = set(used.tolist())
+    no_pairs = [_plain(uniques[g]) for g in range(G) if g not in used_set and not bad[g]]
     remap = np.full(G, -1)
     remap[used] = np.arange(len(used))
     return LaggedData(

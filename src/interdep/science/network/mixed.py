@@ -139,10 +139,13 @@ def _cholesky_back(L: np.ndarray, v: np.ndarray) -> np.ndarray:
 class _Batch:
     """Deviance and gradient of J models from their group cross-products.
 
-    Per-group quantities are kept with the groups on the last axis (``(q, m, J, G)``), sums over
-    groups become one matrix product, so one evaluation costs a few passes over ``J G q m``
-    numbers.
+    Per-group quantities are kept with the groups on the last axis (``(q, m, J, G)``) and split
+    into blocks of a few thousand group-models, so every step of an evaluation works on arrays
+    that stay in the processor's cache; sums over groups become one matrix product per block.
+    The cost of an evaluation is linear in the number of groups.
     """
+
+    BLOCK = 2048  # group-models (J x groups) per block
 
     def __init__(self, S: np.ndarray, zpos: np.ndarray, n: int):
         # S: (J, G, k+1, k+1), last row/column is y; zpos: positions of Z columns within X
@@ -152,22 +155,38 @@ class _Batch:
         self.k = m - 1
         self.q = len(self.zpos)
         self.S_sum = S.sum(axis=1)  # (J, m, m)
-        Sz = S[:, :, self.zpos, :]  # (J, G, q, m)
-        self.Sz = np.ascontiguousarray(np.transpose(Sz, (2, 3, 0, 1)))  # (q, m, J, G)
-        self.Szz = np.ascontiguousarray(self.Sz[:, self.zpos])  # (q, q, J, G)
+        step = max(1, self.BLOCK // self.J)
+        self.blocks = []
+        for g0 in range(0, self.G, step):
+            Sz = S[:, g0 : g0 + step][:, :, self.zpos, :]  # (J, Gb, q, m)
+            Sz = np.ascontiguousarray(np.transpose(Sz, (2, 3, 0, 1)))  # (q, m, J, Gb)
+            self.blocks.append((Sz, np.ascontiguousarray(Sz[:, self.zpos])))
         self.eye = np.eye(self.q)[:, :, None, None]
-        self.zz_sum = np.einsum("iijg->ji", self.Szz)  # (J, q): sum_g diag(Z'Z)
+        self.zz_sum = sum(np.einsum("iijg->ji", zz) for _, zz in self.blocks)  # (J, q)
 
-    def evaluate(self, gamma: np.ndarray, want_grad: bool = True):
+    def evaluate(self, gamma: np.ndarray, want_grad: bool = True, keep: bool = False):
         """gamma: (J, q) -> deviance (J,), gradient (J, q), and the pieces for the estimates."""
-        J, G, q = self.J, self.G, self.q
+        J, q, m = self.J, self.q, self.k + 1
         lam = np.sqrt(np.maximum(gamma, 0.0))  # (J, q)
         lt = lam.T[:, None, :, None]  # (q, 1, J, 1)
-        A = lt * self.Szz * np.swapaxes(lt, 0, 1) + self.eye
-        L, B = _cholesky_solve(A, lt * self.Sz)  # B = L^-1 Lambda Z'[X y]: (q, m, J, G)
-        logdet = 2.0 * np.log(np.diagonal(L, axis1=0, axis2=1)).sum(axis=(1, 2))  # (J,)
-        Bt = np.ascontiguousarray(np.transpose(B, (2, 1, 0, 3))).reshape(J, self.k + 1, q * G)
-        M = self.S_sum - np.matmul(Bt, np.swapaxes(Bt, 1, 2))  # sum_g [X y]' V^-1 [X y]
+        ltt = np.swapaxes(lt, 0, 1)
+        logdet = np.zeros(J)
+        BtB = np.zeros((J, m, m))
+        zvz = self.zz_sum.copy()
+        Bs, Ls = [], []
+        for Sz, Szz in self.blocks:
+            A = lt * Szz * ltt + self.eye
+            L, B = _cholesky_solve(A, lt * Sz)  # B = L^-1 Lambda Z'[X y]: (q, m, J, Gb)
+            logdet += 2.0 * np.log(np.diagonal(L, axis1=0, axis2=1)).sum(axis=(1, 2))
+            Gb = B.shape[3]
+            Bt = np.ascontiguousarray(np.transpose(B, (2, 1, 0, 3))).reshape(J, m, q * Gb)
+            BtB += np.matmul(Bt, np.swapaxes(Bt, 1, 2))
+            Bz = B[:, self.zpos]
+            zvz -= (Bz * Bz).sum(axis=(0, 3)).T
+            Bs.append(B)
+            if keep:
+                Ls.append(L)
+        M = self.S_sum - BtB  # sum_g [X y]' V^-1 [X y]
         Mxx = M[:, : self.k, : self.k]
         Mxy = M[:, : self.k, self.k]
         beta = np.linalg.solve(Mxx, Mxy[..., None])[..., 0]
@@ -176,12 +195,13 @@ class _Batch:
         grad = None
         if want_grad:
             c = np.concatenate([-beta, np.ones((J, 1))], axis=1).T[None, :, :, None]  # (1,m,J,1)
-            Bz = B[:, self.zpos]  # (q, q, J, G): rows of L^-1 Lambda Z'Z
-            zvz = self.zz_sum - (Bz * Bz).sum(axis=(0, 3)).T  # (J, q)
-            Bc = (B * c).sum(axis=1)  # (q, J, G)
-            zve = (self.Sz * c).sum(axis=1) - (Bz * Bc[:, None]).sum(axis=0)  # (q, J, G)
-            grad = zvz - (self.n / r2)[:, None] * (zve * zve).sum(axis=2).T
-        return dev, grad, beta, r2, Mxx, L, lam
+            ss = np.zeros((J, q))
+            for (Sz, _), B in zip(self.blocks, Bs, strict=True):
+                Bc = (B * c).sum(axis=1)  # (q, J, Gb)
+                zve = (Sz * c).sum(axis=1) - (B[:, self.zpos] * Bc[:, None]).sum(axis=0)
+                ss += (zve * zve).sum(axis=2).T
+            grad = zvz - (self.n / r2)[:, None] * ss
+        return dev, grad, beta, r2, Mxx, Ls, lam
 
 
 def one_blas_thread():
@@ -271,7 +291,7 @@ def _fit(batch, x0, fun, tol, gtol, max_iter) -> MixedFit:
         options={"ftol": tol, "gtol": gtol, "maxiter": max_iter, "maxcor": 30},
     )
     gamma = res.x.reshape(J, q)
-    dev, grad, beta, r2, Mxx, L, lam = batch.evaluate(gamma)
+    dev, grad, beta, r2, Mxx, Ls, lam = batch.evaluate(gamma, keep=True)
     sigma2 = r2 / batch.n
     cov = np.linalg.inv(Mxx) * sigma2[:, None, None]
     se = np.sqrt(np.diagonal(cov, axis1=1, axis2=2))
@@ -279,12 +299,14 @@ def _fit(batch, x0, fun, tol, gtol, max_iter) -> MixedFit:
     # conditional modes: b_g = Lambda A_g^-1 Lambda Z_g' e_g, with Z'e from the raw cross-products
     c = np.concatenate([-beta, np.ones((J, 1))], axis=1).T[None, :, :, None]
     lt = lam.T[:, :, None]  # (q, J, 1)
-    ze = (batch.Sz * c).sum(axis=1)  # (q, J, G)
-    v = np.empty_like(ze)
-    for j in range(q):  # forward: L v = Lambda Z'e
-        v[j] = (lt[j] * ze[j] - (L[j, :j] * v[:j]).sum(axis=0)) / L[j, j]
-    u = _cholesky_back(L, v)
-    ranef = np.transpose(lt * u, (1, 2, 0))  # (J, G, q)
+    parts = []
+    for (Sz, _), L in zip(batch.blocks, Ls, strict=True):
+        ze = (Sz * c).sum(axis=1)  # (q, J, Gb)
+        v = np.empty_like(ze)
+        for j in range(q):  # forward: L v = Lambda Z'e
+            v[j] = (lt[j] * ze[j] - (L[j, :j] * v[:j]).sum(axis=0)) / L[j, j]
+        parts.append(lt * _cholesky_back(L, v))
+    ranef = np.transpose(np.concatenate(parts, axis=2), (1, 2, 0))  # (J, G, q)
     # converged: a 1% change of any relative variance (in its free direction) would change the
     # deviance by less than 1e-6 per group plus 1e-5, judged from the projected gradient
     pg = np.where((gamma <= 0) & (grad > 0), 0.0, grad)

@@ -125,6 +125,27 @@ def partial_correlations(cov: np.ndarray) -> np.ndarray:
     return out
 
 
+def _force_positive_stack(x: np.ndarray) -> np.ndarray:
+    """:func:`force_positive` for a stack of matrices ``(G, p, p)``."""
+    x = (x + np.swapaxes(x, 1, 2)) / 2.0
+    low = np.linalg.eigvalsh(x)[:, 0]
+    bad = low < 0
+    if bad.any():
+        eye = np.eye(x.shape[1])[None]
+        x[bad] = x[bad] - (eye * low[bad, None, None] - 0.001)
+    return x
+
+
+def _pcor_stack(cov: np.ndarray) -> np.ndarray:
+    """:func:`partial_correlations` for a stack of covariance matrices ``(G, p, p)``."""
+    prec = np.linalg.pinv(cov, hermitian=True)
+    d = np.sqrt(np.diagonal(prec, axis1=1, axis2=2))
+    out = -prec / (d[:, :, None] * d[:, None, :])
+    idx = np.arange(cov.shape[1])
+    out[:, idx, idx] = 1.0
+    return out
+
+
 def _fit_batches(C, specs, zpos, n, n_groups, start=None):
     """Fit one model per spec (x columns, y column) from the shared cross-products ``C``."""
     per = max(1, _BATCH_LIMIT // max(1, n_groups))
@@ -286,15 +307,16 @@ def _fit_network(data: LaggedData, contemporaneous: bool, means: bool) -> Networ
         prec = force_positive(D @ (np.eye(p) - c_gamma))
         cov_fixed = np.linalg.pinv(prec)
         c_pcor = partial_correlations(cov_fixed)
-        c_couples = np.empty((G, p, p))
+        # every couple at once: precision from its own coefficients, made positive definite,
+        # inverted; a couple whose implied covariance is implausibly large (mlVAR: more than
+        # ten times the fixed one in total variance) falls back on its own residual covariance
+        prec_g = _force_positive_stack(D[None] @ (np.eye(p)[None] - (c_gamma[None] + ranef_full)))
+        cov_g = _force_positive_stack(np.linalg.pinv(prec_g, hermitian=True))
         limit = 10.0 * np.trace(cov_fixed)
-        for g in range(G):
-            prec_g = force_positive(D @ (np.eye(p) - (c_gamma + ranef_full[g])))
-            cov_g = force_positive(np.linalg.pinv(prec_g))
-            if np.trace(cov_g) > limit:  # mlVAR: an implausible couple falls back on its own
-                rows = resid[data.group == g]
-                cov_g = np.cov(rows, rowvar=False) if len(rows) > 1 else cov_fixed
-            c_couples[g] = partial_correlations(cov_g)
+        for g in np.flatnonzero(np.trace(cov_g, axis1=1, axis2=2) > limit):
+            rows = resid[data.group == g]
+            cov_g[g] = np.cov(rows, rowvar=False) if len(rows) > 1 else cov_fixed
+        c_couples = _pcor_stack(cov_g)
 
     return NetworkFit(
         variables=list(data.variables),
