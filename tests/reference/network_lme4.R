@@ -6,8 +6,9 @@
 #       tests/reference/network_lme4_values.csv
 # Output: one row per number: config, step, outcome, quantity, term, value (full precision).
 # Every model is fitted twice: with lmer's default control (what an mlVAR run does; timed, the time
-# is printed on stderr as "lmer seconds: ..." (wall) and "lmer cpu seconds: ..." for bench/network.py, and its estimates are kept as
-# quantity "estimate_default"/"se_default"), then refitted from there with a tight BOBYQA stopping
+# is printed on stderr as "lmer seconds: ..." (wall) and "lmer cpu seconds: ..." for
+# bench/network.py, and its estimates are kept as quantity "estimate_default"/"se_default"),
+# then refitted from there with a tight BOBYQA stopping
 # rule (rhoend 1e-11) so the reference values are the maximum of the likelihood rather than where
 # the default stopping rule happens to land (the two differ by up to about 1e-5 on this diary).
 # The contemporaneous step uses the residuals of the tight temporal fits.
