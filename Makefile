@@ -19,6 +19,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 # HarfBuzz and fonts let WeasyPrint render the PDF exports.
 PDF_DEPS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core
 
+# R with lme4 regenerates tests/reference/network_lme4_values.csv and is the peer in bench/network.py.
+R_DEPS := r-base-core r-cran-lme4
+
 system-deps:
 	@bash scripts/system-deps.sh chromium $(PDF_DEPS)
 
@@ -53,6 +56,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/score.py
 	$(BIN)/python bench/apim.py
 	$(BIN)/python bench/dynamics.py
+	@bash scripts/system-deps.sh $(R_DEPS)
+	$(BIN)/python bench/network.py
 
 clean:
 	rm -rf $(VENV) var build dist .pytest_cache .ruff_cache
