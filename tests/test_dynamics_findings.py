@@ -6,8 +6,16 @@ from __future__ import annotations
 import itertools
 import re
 
-from interdep.checkins.findings import PRACTICE_FOR, all_numbers, findings, quiet_words
+from interdep.checkins.findings import (
+    PRACTICE_FOR,
+    all_numbers,
+    chance_numbers,
+    chance_sentence,
+    findings,
+    quiet_words,
+)
 from interdep.science.dynamics import CoupleDynamics
+from interdep.science.network import default_network, simulate_network, surrogate_baseline
 from interdep.science.practices import load_practices
 
 CLEAR_UP, CLEAR_DOWN, UNSURE = (0.15, 0.6), (-0.6, -0.1), (-0.2, 0.3)
@@ -76,3 +84,22 @@ def test_the_reader_is_you_and_the_partner_is_named():
     assert [f.kind for f in told] == ["carry_over", "reaches"]
     assert told[0].meaning.startswith("Your mood tends to stay with you")
     assert told[1].meaning.startswith("When Sam's mood lifts or dips, yours tends to follow")
+
+
+def test_more_than_chance_is_said_only_from_the_surrogate_comparison():
+    linked = simulate_network(
+        1, 80, q=1, temporal=default_network(1, linkage=0.5), missing_day=0.0, random_sd=0.0, seed=5
+    )
+    words = chance_sentence(surrogate_baseline(linked.time, linked.values, 1), "mood", "Sam")
+    assert words.startswith("Day by day, your mood and Sam's pass between you more than chance")
+    apart = simulate_network(
+        1, 80, q=1, temporal=default_network(1, linkage=0.0), missing_day=0.0, random_sd=0.0, seed=5
+    )
+    baseline = surrogate_baseline(apart.time, apart.values, 1)
+    assert not baseline.more_than_chance("inter")
+    words = chance_sentence(baseline, "mood", "Sam")
+    assert "within what chance alone gives" in words and "more than chance" not in words
+    assert "versions of your own days" in chance_numbers(baseline)[0]
+    # Two weeks are too few days for the comparison: then chance is not mentioned at all.
+    short = surrogate_baseline(linked.time[:14], linked.values[:14], 1)
+    assert chance_sentence(short, "mood", "Sam") is None and chance_numbers(short) == []

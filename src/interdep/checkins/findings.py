@@ -4,8 +4,9 @@ for the two of them, one suggestion with a practice, and the numbers kept for a 
 Only findings whose interval excludes zero are told as findings; everything else is gathered
 into one calm sentence, because most couples show little mood linkage and that is not a lack.
 Linkage is never a score to raise: more of it is not healthier, and the words never say it is.
-Nothing here claims "more than chance": that needs a comparison with pseudo-couples that these
-words do not make.
+"More than chance" is said only from the chance comparison (science.network's time-shifted
+surrogates of the couple's own day-by-day series): when it cannot be made, nothing is said of
+chance at all.
 """
 
 from __future__ import annotations
@@ -217,3 +218,30 @@ def all_numbers(result: CoupleDynamics, label: str, *, order: tuple[str, str]) -
     if result.co_movement is not None:
         rows.append(f"Moving together in the same moment: r = {result.co_movement:+.2f}")
     return rows
+
+
+def chance_sentence(baseline, label: str, partner: str) -> str | None:
+    """The day-by-day link between the two of them against chance (``baseline`` from
+    ``science.network.surrogate_baseline``); None when the comparison cannot be made."""
+    if baseline.status != "ok":
+        return None
+    if baseline.more_than_chance("inter"):
+        return (
+            f"Day by day, your {label} and {partner}'s pass between you more than chance would "
+            "give: the link is stronger than when your days are set out of step with each other."
+        )
+    return (
+        f"Day by day, the link between your {label} and {partner}'s is within what chance "
+        "alone gives: your days set out of step with each other show as much."
+    )
+
+
+def chance_numbers(baseline) -> list[str]:
+    """The chance comparison's figures, for the details."""
+    if baseline.status != "ok":
+        return []
+    return [
+        f"Day-by-day link between you, against {baseline.replicates} versions of your own days "
+        f"set out of step: higher than {baseline.percentile['inter']:.0f}% of them "
+        f"(p = {baseline.p_value['inter']:.2f})"
+    ]

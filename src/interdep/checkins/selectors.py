@@ -12,18 +12,20 @@ from datetime import date, datetime, timedelta
 from statistics import fmean
 from zoneinfo import ZoneInfo
 
+import numpy as np
 from django.utils import timezone
 
 from interdep.access.checkins import checkin_dynamics_access
 from interdep.access.core import REASONS
 from interdep.checkins import figures
-from interdep.checkins import findings as words
+from interdep.checkins import findings as plain_words
 from interdep.checkins.models import CheckIn, Schedule
 from interdep.checkins.pairing import days_together, shared_moments
 from interdep.lib.figures import svg_data_uri
 from interdep.lib.timezones import UTC, local_date
 from interdep.science.dynamics import APP_MIN_OVERLAP_DAYS, CoupleDynamics, couple_dynamics
 from interdep.science.figures_dynamics import dynamics_svg
+from interdep.science.network import surrogate_baseline
 from interdep.science.practices import load_practices
 
 #: In the app prompts are hours apart (one to a few a day), not minutes as in a research diary:
@@ -150,6 +152,10 @@ class VariableDynamics:
     findings: list = field(default_factory=list)
     quiet: str = ""
     numbers: list[str] = field(default_factory=list)
+    #: Each partner's mean per local day (days, values): the day-level series the chance
+    #: comparison (time-shifted surrogates) runs on, and its sentence when it can be made.
+    daily: tuple | None = None
+    chance: str | None = None
 
 
 @dataclass
@@ -226,13 +232,32 @@ def _add_findings(view: DynamicsView, order: tuple[str, str]) -> None:
     for v in view.variables:
         if not v.result.ok:
             continue
-        found = words.findings(v.result, v.label, order=order)
+        found = plain_words.findings(v.result, v.label, order=order)
         v.findings = []
         for f in found:
             v.findings.append((f, None if f.practice_id in shown else by_id.get(f.practice_id)))
             shown.add(f.practice_id)
-        v.quiet = words.quiet_words(v.label, found, view.days_together, order[1])
-        v.numbers = words.all_numbers(v.result, v.label, order=order)
+        v.quiet = plain_words.quiet_words(v.label, found, view.days_together, order[1])
+        v.numbers = plain_words.all_numbers(v.result, v.label, order=order)
+        if v.daily is not None:
+            baseline = surrogate_baseline(*v.daily, 1)
+            v.chance = plain_words.chance_sentence(baseline, v.label, order[1])
+            v.numbers += plain_words.chance_numbers(baseline)
+
+
+def daily_means(first: list, second: list, key: str) -> tuple[list[int], np.ndarray]:
+    """Each partner's mean of ``key`` per own local day, on one list of day ordinals (NaN where
+    one of them did not check in that day)."""
+    per_day: dict[int, list[list[float]]] = {}
+    for slot, entries in enumerate((first, second)):
+        for e in entries:
+            day = local_date(e.occurred_at, e.tz).toordinal()
+            per_day.setdefault(day, [[], []])[slot].append(float(getattr(e, key)))
+    days = sorted(per_day)
+    values = np.array(
+        [[np.mean(v) if v else np.nan for v in per_day[d]] for d in days], dtype=float
+    ).reshape(len(days), 2)
+    return days, values
 
 
 def pair_dynamics(
@@ -276,7 +301,8 @@ def pair_dynamics(
             if result.ok and sentences
             else []
         )
-        variables.append(VariableDynamics(key, label, result, words))
+        daily = daily_means(entries[first_id], entries[second_id], key) if sentences else None
+        variables.append(VariableDynamics(key, label, result, words, daily=daily))
     view = DynamicsView("ok", days_together=together, variables=variables)
     first_result = variables[0].result
     if not first_result.ok:
