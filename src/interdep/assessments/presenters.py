@@ -11,7 +11,13 @@ from dataclasses import dataclass
 from interdep.assessments import figures, selectors
 from interdep.assessments.models import Assessment
 from interdep.lib.figures import svg_data_uri
-from interdep.science.couple import PATTERN_LABELS, PATTERN_NOTES, CoupleResult, analyse_couple
+from interdep.science.couple import (
+    PATTERN_LABELS,
+    PATTERN_NOTES,
+    PATTERN_WORDS,
+    CoupleResult,
+    analyse_couple,
+)
 from interdep.science.highlights import CoupleHighlights, couple_sentences, person_sentences
 from interdep.science.instrument import Instrument
 from interdep.science.practices import Practice, load_practices, practices_for_facets
@@ -207,6 +213,8 @@ def couple_report_from(
         "partner": partner,
         "partner_name": partner_name,
         "pattern_label": PATTERN_LABELS.get(result.pattern or "", "Not clear yet"),
+        "pattern_headline": PATTERN_WORDS.get(result.pattern or "", ("Not clear yet", ""))[0],
+        "pattern_term": PATTERN_WORDS.get(result.pattern or "", ("", ""))[1],
         "pattern_note": PATTERN_NOTES.get(
             result.pattern or "", "There are not yet enough answers to describe your pattern."
         ),

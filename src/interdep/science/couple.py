@@ -48,6 +48,30 @@ PATTERN_NOTES = {
     "mixed": "One of you shows both closeness and a self of their own; the other leans one way more. The steadier partner's patience is a resource here.",
 }
 
+#: The couple report's headline in plain words, then the research term with its meaning.
+PATTERN_WORDS = {
+    "interdependent": (
+        "Close, and each of you still yourself",
+        "Researchers call this interdependence: a strong bond between two distinct people.",
+    ),
+    "pursue_withdraw": (
+        "A dance of reaching and stepping back",
+        "Researchers call this pursue and withdraw, or the anxious-avoidant trap.",
+    ),
+    "enmeshed": (
+        "Little room left for each of you",
+        "Researchers call this enmeshment: closeness in which both selves blur.",
+    ),
+    "parallel_lives": (
+        "Each of you steady alone, less so together",
+        "Researchers call this parallel lives, or disengagement.",
+    ),
+    "mixed": (
+        "Two different starting points",
+        "There is no research label for this mix, and it needs none.",
+    ),
+}
+
 #: Practices linked to each growth edge.
 PRACTICES_PER_EDGE = 3
 
