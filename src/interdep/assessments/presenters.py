@@ -248,7 +248,10 @@ def _couple_lists(instrument, result: CoupleResult, by_id, partner_name: str) ->
     said = couple_sentences(
         instrument,
         CoupleHighlights(
-            tuple(result.strengths), tuple(result.growth_edges), tuple(result.differences)
+            tuple(result.strengths),
+            tuple(result.growth_edges),
+            tuple(result.differences),
+            result.more_differences,
         ),
         reader="me",
         partner="partner",
@@ -268,6 +271,9 @@ def _couple_lists(instrument, result: CoupleResult, by_id, partner_name: str) ->
         "strengths": [item(s) for s in said if s.kind == "strength"],
         "edges": [item(s) for s in said if s.kind == "edge"],
         "differences": [item(s) for s in said if s.kind == "difference"],
+        "more_differences_words": next(
+            (s.text for s in said if s.kind == "more_differences"), None
+        ),
     }
 
 

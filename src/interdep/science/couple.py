@@ -106,6 +106,8 @@ class CoupleResult:
     strengths: list[dict]
     growth_edges: list[dict]
     differences: list[dict]
+    #: How many more facets differ widely beyond the differences named.
+    more_differences: int
     #: Each person's own strengths and edges (from the shared scoring: no safety items).
     person_highlights: dict
 
@@ -120,6 +122,7 @@ class CoupleResult:
             "strengths": self.strengths,
             "growth_edges": self.growth_edges,
             "differences": self.differences,
+            "more_differences": self.more_differences,
             "person_highlights": self.person_highlights,
         }
 
@@ -192,6 +195,7 @@ def analyse_couple(
         strengths=strengths,
         growth_edges=edges,
         differences=[dict(e) for e in h.differences],
+        more_differences=h.more_differences,
         person_highlights={
             p.person_id: {
                 k: v

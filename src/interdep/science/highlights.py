@@ -106,6 +106,8 @@ class CoupleHighlights:
     shared_strengths: tuple[dict, ...]
     shared_edges: tuple[dict, ...]
     differences: tuple[dict, ...]
+    #: How many more facets differ widely beyond the ones named.
+    more_differences: int = 0
 
     def to_dict(self) -> dict:
         return {
@@ -157,6 +159,7 @@ def couple_highlights(
         tuple(entry(*r) for r in strong[:limit]),
         tuple(entry(*r) for r in weak[:limit]),
         differences,
+        max(0, len(apart) - limit),
     )
 
 
@@ -276,6 +279,17 @@ def couple_sentences(
                 "difference",
                 e["facet"],
                 f"{facet.label}: you scored {mine} and {partner_name} {theirs}.",
+            )
+        )
+    if h.more_differences:
+        n = h.more_differences
+        out.append(
+            Sentence(
+                "both",
+                "more_differences",
+                None,
+                f"Your answers also sit far apart in {n} other area{'s' if n != 1 else ''}; "
+                "the bars above show every one.",
             )
         )
     return out
