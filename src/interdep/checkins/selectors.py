@@ -7,7 +7,7 @@ estimates (numbers about the two of you together), counts of shared days, and wo
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from statistics import fmean
 from zoneinfo import ZoneInfo
@@ -229,14 +229,19 @@ def couple_dynamics_view(user, *, figure: bool = True, roles: bool = False) -> D
 def _add_findings(view: DynamicsView, order: tuple[str, str]) -> None:
     by_id = {p.id: p for p in load_practices()}
     shown: set[str] = set()  # each practice's card once on the page, at its first suggestion
+    said: set[str] = set()
     for v in view.variables:
         if not v.result.ok:
             continue
         found = plain_words.findings(v.result, v.label, order=order)
         v.findings = []
         for f in found:
-            v.findings.append((f, None if f.practice_id in shown else by_id.get(f.practice_id)))
+            practice = None if f.practice_id in shown else by_id.get(f.practice_id)
+            if f.suggestion in said:  # the same advice once a page (mood, then closeness)
+                f = replace(f, suggestion="")
+            v.findings.append((f, practice))
             shown.add(f.practice_id)
+            said.add(f.suggestion)
         v.quiet = plain_words.quiet_words(v.label, found, view.days_together, order[1])
         v.numbers = plain_words.all_numbers(v.result, v.label, order=order)
         if v.daily is not None:
