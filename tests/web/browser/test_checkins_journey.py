@@ -135,7 +135,7 @@ def test_a_check_in_on_a_phone_by_keyboard_and_by_mouse_then_the_timeline_and_th
         until=now - timedelta(minutes=30),
     )
     phone.go("/checkins/together/")
-    assert "How your moods move between you and Bob" in page.content()
+    assert "What your check-ins show about you and Bob" in page.content()
     assert "wren" not in page.content()
     phone.check("together")
 
