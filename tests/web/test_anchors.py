@@ -95,9 +95,9 @@ def test_pictures_overlap_more_at_every_step():
 def test_a_measure_a_deployment_adds_must_state_its_licence():
     parse_measures(EXTRA, shipped=False)
     without = EXTRA.replace('licence = "Used under a research licence held by the deployment."', "")
-    with pytest.raises(ContentError, match="'licensed'.*licence"):
+    with pytest.raises(ContentError, match=r"'licensed'.*licence"):
         parse_measures(without, shipped=False)
-    with pytest.raises(ContentError, match="'licensed'.*anchors"):
+    with pytest.raises(ContentError, match=r"'licensed'.*anchors"):
         parse_measures(EXTRA.replace('0 = "Low", ', ""), shipped=False)
 
 
@@ -125,7 +125,9 @@ def _pool_with_anchors(n: int, *, ios_from_connection: bool):
             if ios_from_connection
             else int(rng.integers(1, 8))
         )
-        AnchorAnswer.objects.create(assessment=assessment, measure="ios", item_id="ios", value=value)
+        AnchorAnswer.objects.create(
+            assessment=assessment, measure="ios", item_id="ios", value=value
+        )
         AnchorAnswer.objects.create(
             assessment=assessment, measure="satisfaction", item_id="sat", value=1 + k % 7
         )
@@ -136,9 +138,11 @@ def _pool_with_anchors(n: int, *, ios_from_connection: bool):
 
 
 def test_staff_see_connection_with_closeness_as_the_pools_pearson_r(client, db):
-    people, connections, ios = _pool_with_anchors(9, ios_from_connection=True)
+    _, connections, ios = _pool_with_anchors(9, ios_from_connection=True)
     validity = selectors.psychometrics().validity
-    row = next(r for r in validity.correlations if r.measure.id == "ios" and r.scale == "connection")
+    row = next(
+        r for r in validity.correlations if r.measure.id == "ios" and r.scale == "connection"
+    )
     assert row.expected and row.result.n == 9
     assert row.result.r == pytest.approx(np.corrcoef(connections, ios)[0, 1], abs=1e-12)
     assert row.result.r > 0.8 and row.result.low < row.result.r < row.result.high

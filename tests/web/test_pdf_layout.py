@@ -29,60 +29,70 @@ def _walk(box):
         yield from _walk(child)
 
 
-def _classes(box) -> set[str]:
-    element = getattr(box, "element", None)
-    if element is None or getattr(box, "element_tag", None) is None:
-        return set()
-    return set((element.get("class") or "").split())
+#: Blocks that must never be split across pages.
+KEEP_WHOLE = ("card", "edge", "practice")
 
 
-def layout(document) -> dict:
-    """Per page: which cards (by their first heading) and which maps it holds, and how far down
-    the content reaches (share of the page's content height)."""
-    pages = []
-    for page in document.pages:
-        root = page._page_box
-        content_top = root.content_box_y()
-        content_height = root.height
-        cards, maps, headings = [], 0, []
-        bottom = content_top
-        for box in _walk(root):
-            classes = _classes(box)
-            tag = getattr(box, "element_tag", None)
-            if "card" in classes and box.element not in [c[0] for c in cards]:
-                cards.append((box.element, _heading(box.element)))
-            if tag == "img" and "figure-map" in classes:
-                maps += 1
-            if tag in ("h1", "h2", "h3"):
-                headings.append(box.element.text_content().strip() if hasattr(box.element, "text_content") else "")
-            if tag in ("p", "img", "li", "h1", "h2", "h3", "table", "tr") and box.element is not None:
-                bottom = max(bottom, box.position_y + box.margin_height())
-        pages.append(
-            {
-                "cards": [(id(el), title) for el, title in cards],
-                "maps": maps,
-                "fill": (bottom - content_top) / content_height,
-            }
-        )
-    return {"pages": pages}
+def _kept(element) -> str | None:
+    classes = set((element.get("class") or "").split())
+    if "card-long" in classes:
+        return None
+    return next((c for c in KEEP_WHOLE if c in classes), None)
 
 
-def _heading(element) -> str:
+def _title(element) -> str:
     for child in element.iter():
-        if child.tag in ("h2", "h3"):
-            return "".join(child.itertext()).strip()
-    return ""
+        if child.tag in ("h2", "h3", "summary"):
+            return " ".join("".join(child.itertext()).split())
+    return " ".join("".join(element.itertext()).split())[:40]
 
 
-def check_paper_layout(document, *, name: str) -> dict:
-    info = layout(document)
-    pages = info["pages"]
-    seen: dict[int, list[int]] = {}
-    for k, page in enumerate(pages):
-        for card_id, _ in page["cards"]:
-            seen.setdefault(card_id, []).append(k)
-    split = {cid: ks for cid, ks in seen.items() if len(ks) > 1}
-    return {"pages": pages, "split": split}
+def paper_layout(document) -> dict:
+    """Where everything landed: for each block that must stay whole, the pages it touches; for
+    each map, its page and its section heading's page; and how far down each page is used."""
+    blocks: dict[int, tuple[str, set[int]]] = {}
+    maps: list[tuple[int, int]] = []  # (page of the map, id of its section's heading)
+    heading_page: dict[int, int] = {}
+    last_heading = None
+    fills = []
+    for k, page in enumerate(document.pages):
+        root = page._page_box
+        top, height = root.content_box_y(), root.height
+        bottom = top
+        for box in _walk(root):
+            element = getattr(box, "element", None)
+            tag = getattr(box, "element_tag", None)
+            if element is None or tag is None or tag in ("html", "body", "main"):
+                continue
+            kept = _kept(element)
+            if kept:
+                blocks.setdefault(id(element), (f"{kept}: {_title(element)}", set()))[1].add(k)
+            if tag == "img" and "figure-map" in (element.get("class") or ""):
+                maps.append((k, last_heading))  # the heading of its section came just before
+            if tag == "h2":
+                heading_page.setdefault(id(element), k)
+                last_heading = id(element)
+            if tag != "footer" and box.margin_height() < height:
+                bottom = max(bottom, box.position_y + box.margin_height())
+        fills.append((bottom - top) / height)
+    return {
+        "blocks": blocks,
+        "maps": [(page, heading_page[heading]) for page, heading in maps],
+        "fills": fills,
+    }
+
+
+def assert_laid_out_for_paper(document, *, max_pages: int) -> dict:
+    info = paper_layout(document)
+    split = [name for name, pages in info["blocks"].values() if len(pages) > 1]
+    assert not split, f"split across pages: {split}"
+    for map_page, heading_page in info["maps"]:
+        assert map_page == heading_page, "the map is not on the page of its heading"
+    fills = info["fills"]
+    assert len(fills) <= max_pages, f"{len(fills)} pages"
+    if len(fills) > 1:
+        assert fills[0] > 0.7, f"first page only {fills[0]:.0%} used"
+    return info
 
 
 def render_pngs(pdf: bytes, stem: str) -> list[Path]:
@@ -93,10 +103,12 @@ def render_pngs(pdf: bytes, stem: str) -> list[Path]:
         old.unlink()
     (ARTIFACTS / f"{stem}.pdf").write_bytes(pdf)
     subprocess.run(
-        ["pdftoppm", "-r", "50", "-png", str(ARTIFACTS / f"{stem}.pdf"), str(ARTIFACTS / stem)],
+        ["pdftoppm", "-r", "60", "-png", str(ARTIFACTS / f"{stem}.pdf"), str(ARTIFACTS / stem)],
         check=True,
     )
-    return sorted(ARTIFACTS.glob(f"{stem}-*.png"))
+    pngs = sorted(ARTIFACTS.glob(f"{stem}-*.png"))
+    assert pngs, "pdftoppm wrote no page"
+    return pngs
 
 
 @pytest.fixture
@@ -127,11 +139,81 @@ def _private(rf_user, assessment):
     )
 
 
-def test_explore(leaning_couple):
+def _request(user):
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = user
+    return request
+
+
+def test_private_report_pdf_is_laid_out_for_paper(leaning_couple):
+    alex, _, _ = leaning_couple
+    assessment = selectors.history(alex)[0]
+    document = render_document(
+        "assessments/report.html",
+        {"assessment": assessment, "report": reports.personal_report(assessment), "history": []},
+        request=_request(alex),
+        frame=PERSONAL_FRAME,
+    )
+    info = assert_laid_out_for_paper(document, max_pages=5)
+    assert len(info["maps"]) == 1
+    render_pngs(document.write_pdf(), "pdf-private-report")
+
+
+def test_couple_report_pdf_is_laid_out_for_paper(leaning_couple):
+    alex, _, couple = leaning_couple
+    from interdep import permissions
+
+    access = permissions.couple_report_for_member_or_404(alex, couple.pk)
+    report = reports.couple_report(
+        selectors.instrument_of(access.my_assessment),
+        access.my_assessment,
+        access.partner_assessment,
+        couple_id=str(couple.pk),
+        partner_name="Sam",
+    )
+    document = render_document(
+        "couples/report.html",
+        {"report": report, "access": access},
+        request=_request(alex),
+        frame=PERSONAL_FRAME,
+    )
+    info = assert_laid_out_for_paper(document, max_pages=6)
+    assert len(info["maps"]) == 1
+    render_pngs(document.write_pdf(), "pdf-couple-report")
+
+
+def test_clinician_pdf_is_laid_out_for_paper(client, leaning_couple):
+    from .clinic_helpers import make_clinician
+
     alex, sam, couple = leaning_couple
-    doc = _private(alex, selectors.history(alex)[0])
-    result = check_paper_layout(doc, name="private")
-    for k, p in enumerate(result["pages"]):
-        print(k, p)
-    print(result["split"])
-    render_pngs(doc.write_pdf(), "pdf-private")
+    person, profile = make_clinician()
+    grant_by_both(alex, sam, profile)
+    client.force_login(person)
+    response = client.get(f"/clinic/couples/{couple.pk}/report.pdf")
+    assert response.status_code == 200
+    from interdep.clinic.views import _couple_context
+
+    _, context = _couple_context(_request(person), couple.pk, history=True)
+    document = render_document(
+        "clinic/couple.html", context, request=_request(person), frame=CLINIC_FRAME
+    )
+    info = assert_laid_out_for_paper(document, max_pages=4)
+    assert len(info["maps"]) == 1
+    render_pngs(response.content, "pdf-clinician-report")
+
+
+def test_the_couples_own_pdfs_download(client, leaning_couple):
+    alex, sam, couple = leaning_couple
+    client.force_login(sam)
+    assessment = selectors.history(sam)[0]
+    mine = client.get(f"/report/{assessment.pk}/report.pdf")
+    assert mine.status_code == 200 and mine.content.startswith(b"%PDF-")
+    assert mine["Content-Disposition"].startswith("attachment;")
+    ours = client.get(f"/couple/{couple.pk}/report.pdf")
+    assert ours.status_code == 200 and ours.content.startswith(b"%PDF-")
+    from interdep.couples import services as couple_services
+
+    couple_services.consent_set(person=alex, share=False)
+    assert client.get(f"/couple/{couple.pk}/report.pdf").status_code == 403
