@@ -88,9 +88,9 @@ REGIONS = (
 def map_frame(*, captions: bool = True) -> tuple[Figure, object]:
     """The empty Connection x Self map (regions, cut-off lines, axes), for points or paths.
     Region captions are placed later by `place_captions`, once the points are known."""
-    fig = Figure(figsize=(4.6, 4.9), dpi=100)
+    fig = Figure(figsize=(3.9, 4.3), dpi=100)
     FigureCanvasAgg(fig)  # a canvas to measure text with; never shown
-    ax = fig.add_axes((0.13, 0.2, 0.83, 0.77))
+    ax = fig.add_axes((0.15, 0.22, 0.81, 0.75))
     ax.set_xlim(-PAD, 100 + PAD)
     ax.set_ylim(-PAD, 100 + PAD)
     for x0, x1, y0, y1, key, _ in REGIONS:
