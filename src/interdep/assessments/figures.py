@@ -47,6 +47,9 @@ POINT_COLOURS = (
 POINT_MARKERS = ("o", "D")
 #: Facet bars of one person: Connection areas and Self areas (named in the chart's legend).
 CAPACITY_COLOURS = {"connection": "#1f6f5c", "self": "#3d5a80"}
+#: The legend's words for the shaded ellipse: plus or minus one SEM, the range a retake would
+#: usually land in (the same band the report's words use for "between").
+ERROR_LEGEND = "shaded: likely range"
 #: The axes run this far past 0 and 100, so a marker at a corner is drawn whole.
 PAD = 7.0
 #: Space kept free around every placed text and marker, in pixels at 100 dpi.
@@ -214,6 +217,13 @@ def _sem() -> tuple[float, float]:
     return norm_for("connection").sem, norm_for("self").sem
 
 
+def legend_columns(handles) -> int:
+    """All legend entries on one row when their words are short, else two columns, so a long
+    name never widens the figure (which would shrink its text on a phone)."""
+    words = sum(len(h.get_label()) for h in handles)
+    return len(handles) if len(handles) <= 3 and words <= 34 else 2
+
+
 def map_svg(points: Sequence[MapPoint], *, sem: tuple[float, float] | None = None) -> str:
     """The Connection x Self map: four labelled regions, one marker per person with a shaded
     ellipse of plus or minus one SEM, names placed clear of everything, and a legend."""
@@ -288,14 +298,14 @@ def _map_svg(points: tuple[MapPoint, ...], sem: tuple[float, float]) -> str:
             facecolor="#2b2a33",
             alpha=0.16,
             edgecolor=MUTED,
-            label=literal("shaded: ± measurement error"),
+            label=literal(ERROR_LEGEND),
         )
     )
     fig.legend(
         handles=handles,
         loc="lower center",
         bbox_to_anchor=(0.55, 0.0),
-        ncol=len(handles) if len(handles) <= 2 else 2,
+        ncol=legend_columns(handles),
         frameon=False,
         fontsize=10,
         handletextpad=0.4,

@@ -82,5 +82,5 @@ def anchors(request, assessment_id: int):
     return render(
         request,
         "psychometrics/anchors.html",
-        {"assessment": assessment, "questions": questions},
+        {"assessment": assessment, "questions": questions, "count": len(on_offer)},
     )

@@ -10,4 +10,8 @@ register = template.Library()
 
 @register.inclusion_tag("psychometrics/_anchors_offer.html")
 def anchors_offer(assessment):
-    return {"assessment": assessment, "pending": selectors.anchors_pending(assessment)}
+    return {
+        "assessment": assessment,
+        "pending": selectors.anchors_pending(assessment),
+        "count": len(selectors.measures()),
+    }
