@@ -74,7 +74,8 @@ def test_skipping_saves_nothing_and_goes_to_the_report(client, alice):
 
 
 def test_anchor_answers_are_in_the_export_and_go_with_the_assessment(client, alice):
-    from interdep.psychometrics.services import anchors_save, export_anchors
+    from interdep.psychometrics.datarights import export_anchors
+    from interdep.psychometrics.services import anchors_save
 
     assessment = submit(alice)
     anchors_save(person=alice, assessment_id=assessment.pk, answers={"ios.ios": "3"})

@@ -13,11 +13,15 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.test import RequestFactory
 
-from interdep.assessments import reports, selectors
-from interdep.clinic.pdf import CLINIC_FRAME, PERSONAL_FRAME, render_document
+from interdep.access.core import couple_report_for_member_or_404
+from interdep.assessments import presenters, selectors
+from interdep.clinic.views import _couple_context
+from interdep.couples import services as couple_services
+from interdep.lib.pdf import CLINIC_FRAME, PERSONAL_FRAME, render_document
 
-from .clinic_helpers import grant_by_both
+from .clinic_helpers import grant_by_both, make_clinician
 from .conftest import link, make_person, submit
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -114,8 +118,6 @@ def render_pngs(pdf: bytes, stem: str) -> list[Path]:
 @pytest.fixture
 def leaning_couple(db):
     """One partner leaning codependent, the other leaning independent; both share."""
-    from interdep.couples import services as couple_services
-
     alex, sam = make_person("Alex"), make_person("Sam")
     couple = link(alex, sam)
     submit(alex, seed=5, lean=0.25)
@@ -125,23 +127,7 @@ def leaning_couple(db):
     return alex, sam, couple
 
 
-def _private(rf_user, assessment):
-    from django.test import RequestFactory
-
-    request = RequestFactory().get("/")
-    request.user = rf_user
-    report = reports.personal_report(assessment)
-    return render_document(
-        "assessments/report.html",
-        {"assessment": assessment, "report": report, "history": []},
-        request=request,
-        frame=PERSONAL_FRAME,
-    )
-
-
 def _request(user):
-    from django.test import RequestFactory
-
     request = RequestFactory().get("/")
     request.user = user
     return request
@@ -152,7 +138,7 @@ def test_private_report_pdf_is_laid_out_for_paper(leaning_couple):
     assessment = selectors.history(alex)[0]
     document = render_document(
         "assessments/report.html",
-        {"assessment": assessment, "report": reports.personal_report(assessment), "history": []},
+        {"assessment": assessment, "report": presenters.personal_report(assessment), "history": []},
         request=_request(alex),
         frame=PERSONAL_FRAME,
     )
@@ -163,10 +149,8 @@ def test_private_report_pdf_is_laid_out_for_paper(leaning_couple):
 
 def test_couple_report_pdf_is_laid_out_for_paper(leaning_couple):
     alex, _, couple = leaning_couple
-    from interdep import permissions
-
-    access = permissions.couple_report_for_member_or_404(alex, couple.pk)
-    report = reports.couple_report(
+    access = couple_report_for_member_or_404(alex, couple.pk)
+    report = presenters.couple_report(
         selectors.instrument_of(access.my_assessment),
         access.my_assessment,
         access.partner_assessment,
@@ -185,16 +169,12 @@ def test_couple_report_pdf_is_laid_out_for_paper(leaning_couple):
 
 
 def test_clinician_pdf_is_laid_out_for_paper(client, leaning_couple):
-    from .clinic_helpers import make_clinician
-
     alex, sam, couple = leaning_couple
     person, profile = make_clinician()
     grant_by_both(alex, sam, profile)
     client.force_login(person)
     response = client.get(f"/clinic/couples/{couple.pk}/report.pdf")
     assert response.status_code == 200
-    from interdep.clinic.views import _couple_context
-
     _, context = _couple_context(_request(person), couple.pk, history=True)
     document = render_document(
         "clinic/couple.html", context, request=_request(person), frame=CLINIC_FRAME
@@ -213,7 +193,5 @@ def test_the_couples_own_pdfs_download(client, leaning_couple):
     assert mine["Content-Disposition"].startswith("attachment;")
     ours = client.get(f"/couple/{couple.pk}/report.pdf")
     assert ours.status_code == 200 and ours.content.startswith(b"%PDF-")
-    from interdep.couples import services as couple_services
-
     couple_services.consent_set(person=alex, share=False)
     assert client.get(f"/couple/{couple.pk}/report.pdf").status_code == 403

@@ -15,19 +15,15 @@ never changes, so its figures are drawn once.
 from __future__ import annotations
 
 import functools
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import matplotlib
-
-matplotlib.use("Agg")
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Ellipse, Patch, Rectangle
 from matplotlib.transforms import Bbox
 
+from interdep.lib.figures import Figure, literal, new_figure, svg_text
 from interdep.science.norms import CUTOFF, norm_for
 from interdep.science.rounding import whole
 
@@ -55,28 +51,12 @@ PAD = 7.0
 #: Space kept free around every placed text and marker, in pixels at 100 dpi.
 GAP = 3.0
 
-matplotlib.rcParams.update(
-    {"svg.fonttype": "none", "font.family": "DejaVu Sans", "svg.hashsalt": "interdep"}
-)
-
-
-def literal(text: str) -> str:
-    """Text drawn exactly as typed: a "$" would otherwise start matplotlib's math notation."""
-    return str(text).replace("$", r"\$")
-
 
 @dataclass(frozen=True)
 class MapPoint:
     label: str
     connection: float
     self: float
-
-
-def svg_text(fig: Figure) -> str:
-    """A figure as deterministic SVG text (no dates), shared by every web figure."""
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
-    return buffer.getvalue()
 
 
 #: (x0, x1, y0, y1, key, caption) of the four regions, in score units.
@@ -91,7 +71,8 @@ REGIONS = (
 def map_frame(*, captions: bool = True) -> tuple[Figure, object]:
     """The empty Connection x Self map (regions, cut-off lines, axes), for points or paths.
     Region captions are placed later by `place_captions`, once the points are known."""
-    fig = Figure(figsize=(3.9, 4.3), dpi=100)
+    fig = new_figure((3.9, 4.3))
+    fig.set_dpi(100)
     FigureCanvasAgg(fig)  # a canvas to measure text with; never shown
     ax = fig.add_axes((0.15, 0.22, 0.81, 0.75))
     ax.set_xlim(-PAD, 100 + PAD)
@@ -332,7 +313,7 @@ def _facet_bars_svg(rows, second, labels) -> str:
     n = len(rows)
     pair = second is not None
     step = 1.25 if pair else 1.0
-    fig = Figure(figsize=(3.6, 0.5 * n * step + 0.5))
+    fig = new_figure((3.6, 0.5 * n * step + 0.5))
     ax = fig.add_subplot()
     height = 0.26 if pair else 0.4
     for k, (label, score, capacity) in enumerate(rows):
@@ -370,7 +351,7 @@ def _facet_bars_svg(rows, second, labels) -> str:
             ax.text(
                 value - 1.5 if inside else value + 1.5,
                 y + offset,
-                str(whole(value)),
+                literal(str(whole(value))),
                 va="center",
                 ha="right" if inside else "left",
                 fontsize=9.5,

@@ -7,19 +7,20 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from interdep import permissions
-from interdep.assessments import reports, selectors
-from interdep.clinic.pdf import PERSONAL_FRAME, pdf_response, render_pdf
+from interdep.access.assessments import own_assessment_or_404
+from interdep.access.core import active_membership, couple_report_for_member_or_404
+from interdep.assessments import presenters, selectors
+from interdep.lib.pdf import PERSONAL_FRAME, pdf_response, render_pdf
 
 
 @login_required
 @require_GET
 def report_pdf(request, assessment_id: int):
-    assessment = permissions.own_assessment_or_404(request.user, assessment_id)
+    assessment = own_assessment_or_404(request.user, assessment_id)
     if not assessment.submitted:
         return redirect("assessment_start")
-    mine = permissions.active_membership(request.user)
-    report = reports.personal_report(assessment, couple_id=str(mine.couple_id) if mine else None)
+    mine = active_membership(request.user)
+    report = presenters.personal_report(assessment, couple_id=str(mine.couple_id) if mine else None)
     pdf = render_pdf(
         "assessments/report.html",
         {"assessment": assessment, "report": report, "history": []},
@@ -32,7 +33,7 @@ def report_pdf(request, assessment_id: int):
 @login_required
 @require_GET
 def couple_report_pdf(request, couple_id: int):
-    access = permissions.couple_report_for_member_or_404(request.user, couple_id)
+    access = couple_report_for_member_or_404(request.user, couple_id)
     partner_name = access.partner.person.display_name
     if not access.allowed:
         return render(
@@ -41,7 +42,7 @@ def couple_report_pdf(request, couple_id: int):
             {"access": access, "partner_name": partner_name},
             status=403,
         )
-    report = reports.couple_report(
+    report = presenters.couple_report(
         selectors.instrument_of(access.my_assessment),
         access.my_assessment,
         access.partner_assessment,

@@ -6,8 +6,7 @@ class PsychometricsConfig(AppConfig):
     label = "psychometrics"
 
     def ready(self) -> None:
-        from interdep.datarights.registry import DataHolder, register
-        from interdep.psychometrics import services
+        # Each app registers its own data holder: the anchor answers join the export.
+        from interdep.psychometrics import datarights  # deferred: models load after apps
 
-        # Anchor answers cascade with their assessment; the export lists them with it.
-        register(DataHolder("anchors", services.export_anchors))
+        datarights.register_holder()

@@ -15,6 +15,8 @@ import numpy as np
 from django.conf import settings
 
 from interdep.assessments.models import Answer, Assessment
+from interdep.couples.models import Membership
+from interdep.psychometrics.models import AnchorAnswer
 from interdep.science.anchors import (
     Correlation,
     GroupMeans,
@@ -162,9 +164,6 @@ class Validity:
 
 def validity(instrument: Instrument, matrix: np.ndarray, owners: list[tuple[int, int]]) -> Validity:
     """Anchor scores beside the pool's Connection and Self (same rows), and per couple pattern."""
-    from interdep.couples.models import Membership
-    from interdep.psychometrics.models import AnchorAnswer
-
     on_offer = measures()
     assessment_row = {assessment_id: k for k, (_, assessment_id) in enumerate(owners)}
     given: dict[int, dict[str, dict[str, int]]] = {}

@@ -6,6 +6,11 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from interdep.assessments.models import Assessment
+from interdep.lib.errors import ServiceError
+from interdep.psychometrics.models import AnchorAnswer
+from interdep.psychometrics.selectors import measures
+
 
 @transaction.atomic
 def research_consent_set(*, person, consent: bool) -> bool:
@@ -25,11 +30,6 @@ def anchors_save(*, person, assessment_id: int, answers: dict[str, str]) -> int:
     assessments. ``answers`` maps "<measure>.<item>" to a value; every answer is optional, an
     empty one is skipped. Refuses (nothing written) a value off the measure's scale or an unknown
     question, naming it. Returns how many answers were saved."""
-    from interdep.assessments.models import Assessment
-    from interdep.psychometrics.models import AnchorAnswer
-    from interdep.psychometrics.selectors import measures
-    from interdep.services import ServiceError
-
     assessment = Assessment.objects.filter(
         pk=assessment_id, person=person, submitted_at__isnull=False
     ).first()
@@ -63,24 +63,3 @@ def anchors_save(*, person, assessment_id: int, answers: dict[str, str]) -> int:
                 defaults={"value": value},
             )
     return len(rows)
-
-
-def export_anchors(person) -> dict:
-    """The person's own anchor answers, for the data export."""
-    from interdep.psychometrics.models import AnchorAnswer
-
-    rows = AnchorAnswer.objects.filter(assessment__person=person).order_by(
-        "assessment_id", "measure", "item_id"
-    )
-    return {
-        "anchor_answers": [
-            {
-                "assessment_id": a.assessment_id,
-                "measure": a.measure,
-                "item_id": a.item_id,
-                "value": a.value,
-                "answered_at": a.answered_at.isoformat(),
-            }
-            for a in rows
-        ]
-    }

@@ -7,17 +7,19 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from interdep import permissions
+from interdep.access.assessments import own_assessment_or_404
+from interdep.access.core import staff_or_404
+from interdep.lib.errors import ServiceError
+from interdep.lib.forms import posted
 from interdep.psychometrics import selectors, services
 from interdep.psychometrics.figures import ios_svg
-from interdep.psychometrics.forms import posted_anchor_answers
-from interdep.services import ServiceError
+from interdep.psychometrics.forms import ResearchConsentForm, posted_anchor_answers
 
 
 @login_required
 @require_POST
 def research_consent(request):
-    consent = request.POST.get("consent") == "yes"
+    consent = posted(ResearchConsentForm, request)["consent"]
     services.research_consent_set(person=request.user, consent=consent)
     messages.success(
         request,
@@ -30,7 +32,7 @@ def research_consent(request):
 
 @require_GET
 def staff_psychometrics(request):
-    permissions.staff_or_404(request.user)
+    staff_or_404(request.user)
     return render(request, "psychometrics/staff.html", {"p": selectors.psychometrics()})
 
 
@@ -39,7 +41,7 @@ def staff_psychometrics(request):
 def anchors(request, assessment_id: int):
     """A few optional questions after an assessment (closeness pictures, satisfaction, and any
     measure the deployment added); every one may be skipped, and the report follows either way."""
-    assessment = permissions.own_assessment_or_404(request.user, assessment_id)
+    assessment = own_assessment_or_404(request.user, assessment_id)
     if not assessment.submitted:
         return redirect("assessment_start")
     on_offer = selectors.measures()
