@@ -13,6 +13,8 @@ import typer
 
 from interdep.cli.app import app, echo, err_console, fail, reports_input_errors, write_atomically
 from interdep.science.errors import InputError
+from interdep.science.network import fit_network, lag_design, pseudo_couple_baseline
+from interdep.science.network.document import network_document, render_markdown, render_table
 from interdep.science.tabular import (
     file_row,
     key_column,
@@ -160,13 +162,6 @@ def network(
 ) -> None:
     """A multilevel VAR(1) network of both partners' variables (temporal, contemporaneous,
     between-couple), couple indices and a pseudo-couple chance baseline."""
-    from interdep.science.network import fit_network, lag_design, pseudo_couple_baseline
-    from interdep.science.network.document import (
-        network_document,
-        render_markdown,
-        render_table,
-    )
-
     if fmt not in FORMATS:
         raise fail(f"--format must be one of {', '.join(FORMATS)} (got {fmt!r})")
     if layout not in LAYOUTS:
@@ -231,7 +226,10 @@ def network(
         text = render_table(doc)
     figure_data = None
     if figure is not None:
-        from interdep.science.network.figure import figure_bytes, network_figure
+        from interdep.science.network.figure import (  # deferred: matplotlib only for --figure
+            figure_bytes,
+            network_figure,
+        )
 
         fig = network_figure(fit, n_a, parties=_parties(var_names, n_a))
         figure_data = figure_bytes(fig, figure.suffix.lower().lstrip("."))

@@ -37,6 +37,7 @@ import numpy as np
 
 from interdep.science.network.data import lag_design, pseudo_couples
 from interdep.science.network.mixed import one_blas_thread
+from interdep.science.network.networks import fit_network, fit_temporal
 
 __all__ = [
     "INDEX_NAMES",
@@ -191,8 +192,6 @@ def pseudo_couple_baseline(
     >>> 0 < base.p_value["sample:inter"] <= 1
     True
     """
-    from interdep.science.network.networks import fit_network, fit_temporal
-
     couple = np.asarray(couple, dtype=object)
     time = np.asarray(time, dtype=float)
     values = np.asarray(values, dtype=float)

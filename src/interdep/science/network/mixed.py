@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import optimize, stats
+from threadpoolctl import threadpool_limits
 
 __all__ = ["MixedFit", "fit_mixed_batch", "group_crossproducts", "one_blas_thread"]
 
@@ -215,12 +216,6 @@ def one_blas_thread():
     ...     float(np.eye(2).sum())
     2.0
     """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - a declared dependency; degrade to no limit
-        import contextlib
-
-        return contextlib.nullcontext()
     return threadpool_limits(limits=1, user_api="blas")
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from interdep.science.errors import InputError
 from interdep.science.network.data import LaggedData
 from interdep.science.network.mixed import (
     MixedFit,
@@ -263,8 +264,6 @@ def fit_network(
 
 def _fit_network(data: LaggedData, contemporaneous: bool, means: bool) -> NetworkFit:
     if data.n_couples < 2:
-        from interdep.science.errors import InputError
-
         raise InputError(
             f"a multilevel network needs at least two couples with usable days; have {data.n_couples}"
         )
