@@ -20,6 +20,10 @@ def home(request):
     statements = len(load_instrument().items)
     if not request.user.is_authenticated:
         return render(request, "home_public.html", {"statements": statements})
+    from interdep.pwa.roles import session_is_clinician
+
+    if session_is_clinician(request):
+        return redirect("clinic_home")  # a clinician's home is their caseload
     mine = permissions.active_membership(request.user)
     partner = permissions.partner_membership(mine)
     open_one = selectors.open_assessment(request.user)

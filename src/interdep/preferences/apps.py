@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class PreferencesConfig(AppConfig):
+    name = "interdep.preferences"
+    verbose_name = "Account settings"
+
+    def ready(self) -> None:
+        from interdep.preferences import reauth
+
+        reauth.connect()
