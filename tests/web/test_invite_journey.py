@@ -56,7 +56,7 @@ def test_an_existing_partner_logs_in_through_the_link_and_keeps_the_code(client,
     assert "Join Alice" in client.get(response["Location"]).content.decode()
 
 
-def test_an_outside_next_is_ignored(client):
+def test_an_outside_next_is_ignored(client, db):
     response = client.post(
         "/accounts/signup/?next=https://evil.example/",
         {"display_name": "Eve", "email": "eve@example.org", "password": PASSWORD},

@@ -125,3 +125,10 @@ def test_nobody_sees_anyone_elses_notifications(client, alice, bob, couple):
 @pytest.mark.parametrize("kind", [k for k, _ in Notification.Kind.choices])
 def test_every_kind_has_a_label(kind):
     assert Notification.Kind(kind).label
+
+
+def test_unlinking_removes_the_notices_that_name_the_former_partner(alice, bob, couple):
+    couple_services.consent_set(person=bob, share=True)
+    assert texts(alice)
+    couple_services.couple_unlink(person=alice)
+    assert texts(alice) == [] and texts(bob) == []

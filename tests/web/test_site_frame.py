@@ -12,7 +12,7 @@ from django.test import Client
 from .conftest import PASSWORD, make_person
 
 
-def test_the_login_page_and_reset_email_show_the_products_name_not_the_host(settings, client):
+def test_the_login_page_and_reset_email_show_the_products_name_not_the_host(settings, client, db):
     from django.core import mail
 
     settings.SITE_NAME = "Duo"

@@ -32,6 +32,8 @@ class Notification(models.Model):
     link = models.CharField(max_length=200, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    #: The couple it is about: when that couple ends, its notices (which name the partner) go.
+    couple_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     #: "push", "email", "none" once delivery was tried; empty while waiting.
     delivered_by = models.CharField(max_length=8, blank=True, default="")
 

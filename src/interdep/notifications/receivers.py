@@ -30,13 +30,14 @@ def _other_members(couple_id: int, person_id: int | None):
 
 
 def _partner_of(person):
+    """(partner, couple id) of the person's active couple, or (None, None)."""
     from interdep.couples.models import Membership
 
     mine = Membership.objects.filter(person=person, left_at__isnull=True).first()
     if mine is None:
-        return None
+        return None, None
     others = _other_members(mine.couple_id, person.pk)
-    return others[0] if others else None
+    return (others[0] if others else None), mine.couple_id
 
 
 def _remember(field: str):
@@ -59,6 +60,7 @@ def on_membership(sender, instance, created, **kwargs):
                 kind=K.PARTNER_LINKED,
                 text=f"{instance.person.display_name} linked with you.",
                 link=reverse("couple"),
+                couple_id=instance.couple_id,
             )
         return
     if created or getattr(instance, "_stored_shares", None) in (None, instance.shares):
@@ -72,6 +74,7 @@ def on_membership(sender, instance, created, **kwargs):
             kind=K.CONSENT_YES if instance.shares else K.CONSENT_NO,
             text=f"{instance.person.display_name} {said} the couple report.",
             link=reverse("couple"),
+            couple_id=instance.couple_id,
         )
 
 
@@ -82,6 +85,7 @@ def on_encouragement(sender, instance, created, **kwargs):
             kind=K.ENCOURAGEMENT,
             text=f"{instance.sender.display_name} sent you encouragement.",
             link=reverse("practice_home"),
+            couple_id=instance.couple_id,
         )
 
 
@@ -104,19 +108,21 @@ def on_exercise_entry(sender, instance, created, **kwargs):
         kind=K.EXERCISE_PART,
         text=f"{instance.person.display_name} sent their part of an exercise.",
         link=reverse("exercise_detail", args=[exercise.pk]),
+        couple_id=exercise.couple_id,
     )
 
 
 def on_assessment(sender, instance, created, **kwargs):
     if instance.submitted_at is None or getattr(instance, "_stored_submitted_at", None):
         return
-    partner = _partner_of(instance.person)
+    partner, couple_id = _partner_of(instance.person)
     if partner is not None:
         notify(
             person=partner,
             kind=K.ASSESSMENT_DONE,
             text=f"{instance.person.display_name} finished an assessment.",
             link=reverse("couple"),
+            couple_id=couple_id,
         )
 
 
@@ -133,6 +139,7 @@ def on_audit(sender, instance, created, **kwargs):
                 kind=K.CLINICIAN_ASKED,
                 text=f"Access for {name} is waiting for your yes.",
                 link=reverse("clinic_access"),
+                couple_id=instance.couple_id,
             )
     elif instance.action in USED:
         _later([instance.pk])
@@ -165,10 +172,18 @@ def access_used(event_ids: list[int]) -> int:
                     kind=K.CLINICIAN_USED,
                     text=f"{name} {what}.",
                     link=reverse("clinic_access"),
+                    couple_id=event.couple_id,
                     once_per_window=True,
                 )
             )
     return made
+
+
+def on_couple(sender, instance, created, **kwargs):
+    if not created and instance.ended_at is not None:
+        from interdep.notifications.services import forget_couple
+
+        forget_couple(couple_id=instance.pk)
 
 
 def on_audited(sender, events, **kwargs):
@@ -180,13 +195,14 @@ def on_audited(sender, events, **kwargs):
 def connect() -> None:
     from interdep.assessments.models import Assessment
     from interdep.clinic.models import AuditEvent
-    from interdep.couples.models import Membership
+    from interdep.couples.models import Couple, Membership
     from interdep.exercises.models import ExerciseEntry
     from interdep.plans.models import Encouragement
 
     uid = "interdep-notifications-"
     pre_save.connect(_remember("shares"), sender=Membership, weak=False, dispatch_uid=uid + "m0")
     post_save.connect(on_membership, sender=Membership, dispatch_uid=uid + "m1")
+    post_save.connect(on_couple, sender=Couple, dispatch_uid=uid + "m2")
     post_save.connect(on_encouragement, sender=Encouragement, dispatch_uid=uid + "e1")
     pre_save.connect(
         _remember("submitted_at"), sender=ExerciseEntry, weak=False, dispatch_uid=uid + "x0"

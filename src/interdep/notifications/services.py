@@ -22,7 +22,13 @@ REPEAT_WINDOW = timedelta(hours=24)
 
 
 def notify(
-    *, person, kind: str, text: str, link: str = "", once_per_window: bool = False
+    *,
+    person,
+    kind: str,
+    text: str,
+    link: str = "",
+    couple_id: int | None = None,
+    once_per_window: bool = False,
 ) -> Notification | None:
     """Record a notification for ``person`` and deliver it after the transaction commits."""
     if person is None or not person.is_active:
@@ -37,7 +43,9 @@ def notify(
         ).exists()
     ):
         return None
-    note = Notification.objects.create(person=person, kind=kind, text=text[:200], link=link)
+    note = Notification.objects.create(
+        person=person, kind=kind, text=text[:200], link=link, couple_id=couple_id
+    )
     from interdep.notifications.tasks import deliver_notification
 
     transaction.on_commit(lambda: deliver_notification.enqueue(note.pk))
@@ -114,6 +122,13 @@ def unsubscribe(*, token: str):
     prefs.notify_email = False
     prefs.save(update_fields=["notify_email", "updated_at"])
     return person
+
+
+def forget_couple(*, couple_id: int) -> int:
+    """A couple ended (unlinked, or a partner deleted their account): the notices about it,
+    which name the former partner, go too."""
+    deleted, _ = Notification.objects.filter(couple_id=couple_id).delete()
+    return deleted
 
 
 def mark_all_read(*, person) -> int:
