@@ -16,7 +16,7 @@ from interdep.notifications.tasks import notify_access_used
 from interdep.plans import services as plan_services
 from interdep.preferences.services import preferences_of
 
-from .conftest import link, make_person, submit
+from .conftest import PASSWORD, link, make_person, submit
 
 
 def texts(person) -> list[str]:
@@ -132,3 +132,21 @@ def test_unlinking_removes_the_notices_that_name_the_former_partner(alice, bob, 
     assert texts(alice)
     couple_services.couple_unlink(person=alice)
     assert texts(alice) == [] and texts(bob) == []
+
+
+def test_the_demo_couples_history_shows_notifications(db):
+    from django.contrib.auth import get_user_model
+
+    from interdep.demo import demo_clinician_create, demo_couple_create
+
+    a, b = demo_couple_create(
+        people=[("Alex", "alex@example.org"), ("Sam", "sam@example.org")], password=PASSWORD
+    )
+    demo_clinician_create(
+        couple_people=(a, b), name="Dr Demo", email="dr@example.org", password=PASSWORD
+    )
+    kinds_a = set(Notification.objects.filter(person=a).values_list("kind", flat=True))
+    kinds_b = set(Notification.objects.filter(person=b).values_list("kind", flat=True))
+    assert {"partner_linked", "consent_yes", "assessment_done", "encouragement"} <= kinds_a
+    assert {"consent_yes", "assessment_done", "exercise_part", "clinician_asked"} <= kinds_b
+    assert get_user_model().objects.filter(email="dr@example.org").exists()

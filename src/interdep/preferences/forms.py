@@ -58,7 +58,7 @@ class ChannelsForm(forms.Form):
     notify_email = forms.BooleanField(label="Email, when no push reached me", required=False)
     reminders = forms.ChoiceField(
         label="Check-in reminders come by",
-        choices=[("push", "Push (email if no device is subscribed)"), ("email", "Email")],
+        choices=[("push", "Push (else email)"), ("email", "Email")],
         required=False,
     )
 
