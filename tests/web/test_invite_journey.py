@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from interdep import permissions
+from interdep.access import core as permissions
 from interdep.couples import services
 
 from .conftest import PASSWORD, make_person

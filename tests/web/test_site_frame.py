@@ -98,8 +98,8 @@ def test_a_clinician_lands_on_the_caseload_with_their_own_menu(db):
     clinic_services.clinician_verify(profile=profile, staff=staff)
     client = Client()
     response = client.post("/accounts/login/", {"email": doctor.email, "password": PASSWORD})
-    assert response["Location"] == "/clinic/"
-    assert client.get("/")["Location"] == "/clinic/"
+    assert response["Location"] == "/"
+    assert client.get("/")["Location"] == "/clinic/"  # so logging in lands on the caseload
     header = client.get("/clinic/").content.decode().split("<main")[0]
     assert ">Caseload</a>" in header and "Check in" not in header and "Couple report" not in header
 

@@ -7,13 +7,13 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from interdep.accounts import services
 from interdep.accounts.forms import DeleteAccountForm, EmailLoginForm, SignupForm
-from interdep.services import ServiceError
+from interdep.lib.errors import ServiceError
 
 
 @require_http_methods(["GET", "POST"])
@@ -56,13 +56,6 @@ class LoginView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         context["site_name"] = settings.SITE_NAME
         return context
-
-    def get_default_redirect_url(self):
-        from interdep.pwa.roles import is_clinician
-
-        if is_clinician(self.request.user):
-            return resolve_url("clinic_home")  # clinicians land on their caseload
-        return super().get_default_redirect_url()
 
 
 class LogoutView(auth_views.LogoutView):

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import functools
+import io
+import os
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -56,9 +59,6 @@ def reports_input_errors(func: F) -> F:
 
 def write_atomically(path: str, data: bytes | str) -> None:
     """Write a whole output file or nothing: write beside it, then rename over it."""
-    import os
-    import tempfile
-
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".interdep-", suffix=".tmp")
     try:
@@ -76,8 +76,6 @@ def write_table(frame, output: Path | None) -> None:
     if output is None:
         echo(frame.to_csv(index=False))
     elif output.suffix.lower() in {".parquet", ".pq"}:
-        import io
-
         buffer = io.BytesIO()
         frame.to_parquet(buffer, index=False)
         write_atomically(str(output), buffer.getvalue())

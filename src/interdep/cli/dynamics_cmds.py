@@ -107,8 +107,8 @@ def _run(
         )
         progress(len(values))
         return out
-    import dask
-    from dask.diagnostics import Callback
+    import dask  # deferred: scale-out only
+    from dask.diagnostics import Callback  # deferred: scale-out only
 
     ids = np.sort(couples.unique())
     k = max(1, min(partitions, len(ids)))
@@ -255,8 +255,8 @@ def _fmt(est, interval=None) -> str:
 
 
 def _print_tables(docs: list[dict]) -> None:
-    from rich.console import Console
-    from rich.table import Table
+    from rich.console import Console  # deferred: keeps startup fast
+    from rich.table import Table  # deferred: keeps startup fast
 
     out = Console(file=io.StringIO(), width=200, force_terminal=False, color_system=None)
     for doc in docs:
@@ -386,7 +386,12 @@ def dynamics(
     partitions: Annotated[int, typer.Option(help="Number of Dask partitions (with --dask).")] = 8,
 ) -> None:
     """Each couple's inertia, transmission both ways, asymmetry and co-movement, and a pooled summary."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )  # deferred: keeps startup fast
 
     if fmt not in FORMATS:
         raise fail(f"--format must be one of {', '.join(FORMATS)} (got {fmt!r})")
@@ -445,7 +450,9 @@ def dynamics(
             )
             docs.append(dyn.result_document(name, gap_text, results[name], pooled))
         if figures is not None:
-            from interdep.science.figures_dynamics import dynamics_svg
+            from interdep.science.figures_dynamics import (
+                dynamics_svg,
+            )  # deferred: keeps startup fast
 
             figures.mkdir(parents=True, exist_ok=True)
             todo = [r for name in names for r in results[name] if r.ok]
@@ -526,7 +533,7 @@ def simulate_checkins_cmd(
     ] = 0.02,
 ) -> None:
     """Simulated check-ins of couples with known dynamics, missed prompts and irregular times."""
-    from interdep.science.checkin_sim import simulate_checkins
+    from interdep.science.checkin_sim import simulate_checkins  # deferred: keeps startup fast
 
     for label, value in (
         ("--couples", couples),

@@ -12,9 +12,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from interdep.lib.errors import ServiceError
 from interdep.notifications import push
 from interdep.notifications.models import Notification, PushSubscription
-from interdep.services import ServiceError
 
 _UNSUBSCRIBE_SALT = "interdep.notifications.unsubscribe"
 #: The same notice (say, a clinician opening the couple page again) at most once a day.

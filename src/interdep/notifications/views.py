@@ -17,8 +17,8 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from interdep.lib.errors import ServiceError
 from interdep.notifications import push, selectors, services
-from interdep.services import ServiceError
 
 
 @login_required

@@ -13,9 +13,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from interdep.lib.errors import ServiceError
 from interdep.preferences import zones
 from interdep.preferences.models import EmailChange, Preferences
-from interdep.services import ServiceError
 
 #: How long the link confirming a new email address works.
 EMAIL_CHANGE_MAX_AGE = 60 * 60 * 24

@@ -8,9 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from interdep.lib.errors import ServiceError
 from interdep.notifications import push
 from interdep.preferences import forms, reauth, services, zones
-from interdep.services import ServiceError
 
 SECTIONS = {
     "name": forms.NameForm,

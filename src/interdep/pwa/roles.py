@@ -101,3 +101,25 @@ def connect() -> None:
     from django.contrib.auth.signals import user_logged_in
 
     user_logged_in.connect(_on_login, dispatch_uid="pwa-frame-role-on-login")
+
+
+class ClinicianHomeMiddleware:
+    """A verified clinician's home is their caseload: "/" (where logging in lands) sends them
+    there, so they never see the couple's home and menu."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            request.path == "/"
+            and request.method == "GET"
+            and user is not None
+            and user.is_authenticated
+            and session_is_clinician(request)
+        ):
+            from django.shortcuts import redirect
+
+            return redirect("clinic_home")
+        return self.get_response(request)

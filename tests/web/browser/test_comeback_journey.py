@@ -16,7 +16,6 @@ from django.conf import settings as django_settings
 from django.utils import timezone
 
 from interdep.checkins.models import CheckIn
-from interdep.couples import services as couple_services
 from interdep.notifications.models import Notification
 from interdep.notifications.tasks import deliver_notification
 from interdep.plans import services as plan_services
@@ -128,12 +127,7 @@ def test_the_invite_link_takes_a_partner_without_an_account_to_a_linked_couple(
     sam.page.get_by_role("button", name="Join Alice").click()
     sam.page.wait_for_load_state("networkidle")
     assert sam.page.get_by_role("heading", name="Linked with Alice").is_visible()
-    assert (
-        couple_services.permissions.partner_membership(
-            couple_services.permissions.active_membership(alice)
-        ).person.display_name
-        == "Sam"
-    )
+    assert partner_membership(active_membership(alice)).person.display_name == "Sam"
     # Alice hears about it without reloading: the menu count and the home list.
     a.go("/")
     a.page.wait_for_selector("#recent-notes >> text=Sam linked with you.", timeout=5000)
