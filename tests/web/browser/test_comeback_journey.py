@@ -15,6 +15,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings as django_settings
 from django.utils import timezone
 
+from interdep.access.core import active_membership, partner_membership
 from interdep.checkins.models import CheckIn
 from interdep.notifications.models import Notification
 from interdep.notifications.tasks import deliver_notification
