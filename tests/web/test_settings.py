@@ -85,7 +85,7 @@ def test_without_a_recent_password_the_email_change_asks_for_it(
 ):
     client.force_login(alice)
     session = client.session
-    session[reauth.SESSION_KEY] = int(time.time()) - settings.REAUTH_MAX_AGE - 5
+    session[reauth.SESSION_KEY] = int(time.time()) - reauth.max_age() - 5
     session.save()
     page = client.get("/settings/").content.decode()
     assert 'name="current_password"' in page.split('id="password"')[0]  # in the email form
