@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from interdep.preferences import zones
+from interdep.lib import zone_list as zones
 
 
 class NameForm(forms.Form):

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from interdep.lib import zone_list as zones
 from interdep.lib.errors import ServiceError
-from interdep.preferences import zones
 from interdep.preferences.models import EmailChange, Preferences
 
 #: How long the link confirming a new email address works.

@@ -8,9 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from interdep.lib import zone_list as zones
 from interdep.lib.errors import ServiceError
 from interdep.notifications import push
-from interdep.preferences import forms, reauth, services, zones
+from interdep.preferences import forms, reauth, services
 
 SECTIONS = {
     "name": forms.NameForm,

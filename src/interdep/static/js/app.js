@@ -60,7 +60,7 @@
     var guess = null;
     try { guess = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { guess = null; }
     document.querySelectorAll("select[data-browser-zone]").forEach(function (select) {
-      if (guess && !select.value) {
+      if (guess && (!select.value || select.hasAttribute("data-guess-zone"))) {
         if (!select.querySelector('option[value="' + guess + '"]')) {
           var group = document.createElement("optgroup");
           group.label = "This device";
