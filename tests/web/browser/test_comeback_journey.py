@@ -336,3 +336,36 @@ def test_the_phone_menu_folds_into_a_button(site, chromium, artifacts):
     assert a.page.get_by_role("link", name="Us over time").is_visible()
     assert a.page.locator("header").bounding_box()["height"] < 80  # one line on a desktop
     a.close()
+
+
+def test_the_existing_pages_are_axe_clean_in_dark_mode_too(
+    site, chromium, artifacts, alice, bob, shared_couple
+):
+    from interdep.checkins.demo import couple_checkins
+
+    now = timezone.now()
+    couple_checkins(
+        alice,
+        bob,
+        first_day=(now - timedelta(days=20)).date(),
+        days=21,
+        until=now - timedelta(minutes=30),
+    )
+    plan_services.plan_build(person=alice)
+    a = Browser(chromium, site, artifacts, Axe())
+    a.log_in(alice.email)
+    for path, name in (
+        ("/", "home"),
+        ("/checkins/", "checkin-form"),
+        ("/checkins/schedule/", "checkin-schedule"),
+        ("/checkins/together/", "us-over-time"),
+        ("/couple/", "couple"),
+        (f"/couple/{shared_couple.pk}/report/", "couple-report"),
+        ("/report/", "my-report"),
+        ("/practice/", "practice"),
+        ("/progress/", "progress"),
+        ("/exercises/", "exercises-together"),
+    ):
+        a.go(path)
+        a.shoot(f"existing-{name}")
+    a.close()
