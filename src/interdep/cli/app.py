@@ -14,6 +14,7 @@ from typing import TypeVar
 import typer
 from rich.console import Console
 
+from interdep.lib.csv_writer import frame_csv
 from interdep.science.errors import ContentError, InputError
 
 app = typer.Typer(
@@ -74,13 +75,13 @@ def write_atomically(path: str, data: bytes | str) -> None:
 def write_table(frame, output: Path | None) -> None:
     """A DataFrame to stdout as CSV, or whole to a file: Parquet by its suffix, else CSV."""
     if output is None:
-        echo(frame.to_csv(index=False))
+        echo(frame_csv(frame))
     elif output.suffix.lower() in {".parquet", ".pq"}:
         buffer = io.BytesIO()
         frame.to_parquet(buffer, index=False)
         write_atomically(str(output), buffer.getvalue())
     else:
-        write_atomically(str(output), frame.to_csv(index=False))
+        write_atomically(str(output), frame_csv(frame))
 
 
 def echo(text: str) -> None:

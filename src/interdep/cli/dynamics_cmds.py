@@ -22,6 +22,7 @@ from interdep.cli.app import (
     write_atomically,
     write_table,
 )
+from interdep.lib.csv_writer import frame_csv
 from interdep.science import dynamics as dyn
 from interdep.science.errors import InputError
 from interdep.science.tabular import (
@@ -478,7 +479,7 @@ def dynamics(
     else:
         table = pd.DataFrame([row for d in docs for row in tidy_rows(d)])
         if fmt == "csv":
-            _emit(table.to_csv(index=False), output)
+            _emit(frame_csv(table), output)
         else:
             write_table(table, output)
 
@@ -556,7 +557,7 @@ def simulate_checkins_cmd(
     frame = sim.frame()
     write_table(frame, output)
     if truth is not None:
-        write_atomically(str(truth), sim.truth.to_csv(index=False))
+        write_atomically(str(truth), frame_csv(sim.truth))
     err_console.print(
         f"wrote {len(frame)} check-ins of {couples} couples to {output}"
         + (f"; truth to {truth}" if truth else ""),

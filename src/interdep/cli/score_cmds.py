@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from enum import StrEnum
 from pathlib import Path
@@ -21,6 +20,7 @@ from interdep.cli.app import (
     write_atomically,
     write_table,
 )
+from interdep.lib.csv_writer import frame_csv
 from interdep.science.instrument import CURRENT_VERSION
 
 #: Rows per chunk when building results, so a large file shows progress as it goes.
@@ -95,9 +95,7 @@ def _csv(persons) -> str:
                 **{f"facet_{k}": v for k, v in d["facets"].items()},
             }
         )
-    buffer = io.StringIO()
-    pd.DataFrame(rows).to_csv(buffer, index=False)
-    return buffer.getvalue()
+    return frame_csv(pd.DataFrame(rows))
 
 
 def short_dynamic(label: str | None) -> str:
@@ -249,7 +247,7 @@ def reliability(
     if format is ScoreFormat.csv:
         import pandas as pd  # deferred: keeps startup fast
 
-        echo(pd.DataFrame(rows).to_csv(index=False))
+        echo(frame_csv(pd.DataFrame(rows)))
         return
     table = Table(title=f"Reliability (n = {len(answers)})", header_style="bold")
     for name in ("kind", "name", "items", "complete", "alpha", "omega"):

@@ -1,5 +1,6 @@
-"""CSV writing: every CSV the application produces goes through ``csv_text``, so one function
-decides how a cell is written."""
+"""CSV writing: every CSV the application produces goes through this module (``csv_text`` for
+rows, ``frame_csv`` for the command line's tables), so one place decides how a cell is
+written."""
 
 from __future__ import annotations
 
@@ -33,3 +34,8 @@ def dict_rows_csv(rows: Sequence[Mapping]) -> str:
     for row in rows:
         columns.extend(k for k in row if k not in columns)
     return csv_text(columns, ([row.get(k) for k in columns] for row in rows))
+
+
+def frame_csv(frame) -> str:
+    """A pandas DataFrame as CSV text, without its index (the command line's tables)."""
+    return frame.to_csv(index=False)
