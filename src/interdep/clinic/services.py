@@ -251,6 +251,8 @@ def audit_views(*, grants, action: str) -> None:
             for g in grants
         ]
     )
-    from interdep.clinic.signals import audited
+    from interdep.clinic.signals import (
+        audited,
+    )  # deferred: the signal is sent only after a bulk audit
 
     audited.send(sender=AuditEvent, events=events)

@@ -6,9 +6,15 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self) -> None:
-        from interdep.checkins.channels import CHANNELS
-        from interdep.notifications import receivers
-        from interdep.notifications.push import PushReminderChannel
+        from interdep.checkins.channels import (
+            CHANNELS,
+        )  # deferred: models and other apps load after the registry
+        from interdep.notifications import (
+            receivers,
+        )  # deferred: models and other apps load after the registry
+        from interdep.notifications.push import (
+            PushReminderChannel,
+        )  # deferred: models and other apps load after the registry
 
         receivers.connect()
         # Check-in reminders may go by push (falling back to email), chosen per person.

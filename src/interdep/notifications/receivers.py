@@ -18,7 +18,9 @@ K = Notification.Kind
 
 
 def _other_members(couple_id: int, person_id: int | None):
-    from interdep.couples.models import Membership
+    from interdep.couples.models import (
+        Membership,
+    )  # deferred: other apps' models, loaded when signals fire
 
     return [
         m.person
@@ -31,7 +33,9 @@ def _other_members(couple_id: int, person_id: int | None):
 
 def _partner_of(person):
     """(partner, couple id) of the person's active couple, or (None, None)."""
-    from interdep.couples.models import Membership
+    from interdep.couples.models import (
+        Membership,
+    )  # deferred: other apps' models, loaded when signals fire
 
     mine = Membership.objects.filter(person=person, left_at__isnull=True).first()
     if mine is None:
@@ -100,7 +104,9 @@ def on_exercise_entry(sender, instance, created, **kwargs):
     )
     if other_id is None or other_id == instance.person_id:
         return
-    from django.contrib.auth import get_user_model
+    from django.contrib.auth import (
+        get_user_model,
+    )  # deferred: other apps' models, loaded when signals fire
 
     other = get_user_model().objects.filter(pk=other_id).first()
     notify(
@@ -127,7 +133,9 @@ def on_assessment(sender, instance, created, **kwargs):
 
 
 def on_audit(sender, instance, created, **kwargs):
-    from interdep.clinic.models import AuditEvent
+    from interdep.clinic.models import (
+        AuditEvent,
+    )  # deferred: other apps' models, loaded when signals fire
 
     if not created:
         return
@@ -152,14 +160,18 @@ USED = ("view_couple", "export_pdf", "export_csv")
 def _later(event_ids: list[int]) -> None:
     """A clinician's page view is told to the couple by the worker, after the view committed,
     so the clinician's page costs one task row, not the couple's notifications."""
-    from interdep.notifications.tasks import notify_access_used
+    from interdep.notifications.tasks import (
+        notify_access_used,
+    )  # deferred: other apps' models, loaded when signals fire
 
     transaction.on_commit(lambda: notify_access_used.enqueue(event_ids))
 
 
 def access_used(event_ids: list[int]) -> int:
     """Tell both partners what a clinician opened or exported (once a day per kind)."""
-    from interdep.clinic.models import AuditEvent
+    from interdep.clinic.models import (
+        AuditEvent,
+    )  # deferred: other apps' models, loaded when signals fire
 
     made = 0
     for event in AuditEvent.objects.filter(pk__in=event_ids, action__in=USED):
@@ -181,7 +193,9 @@ def access_used(event_ids: list[int]) -> int:
 
 def on_couple(sender, instance, created, **kwargs):
     if not created and instance.ended_at is not None:
-        from interdep.notifications.services import forget_couple
+        from interdep.notifications.services import (
+            forget_couple,
+        )  # deferred: other apps' models, loaded when signals fire
 
         forget_couple(couple_id=instance.pk)
 
@@ -193,11 +207,22 @@ def on_audited(sender, events, **kwargs):
 
 
 def connect() -> None:
-    from interdep.assessments.models import Assessment
-    from interdep.clinic.models import AuditEvent
-    from interdep.couples.models import Couple, Membership
-    from interdep.exercises.models import ExerciseEntry
-    from interdep.plans.models import Encouragement
+    from interdep.assessments.models import (
+        Assessment,
+    )  # deferred: other apps' models, loaded when signals fire
+    from interdep.clinic.models import (
+        AuditEvent,
+    )  # deferred: other apps' models, loaded when signals fire
+    from interdep.couples.models import (
+        Couple,
+        Membership,
+    )  # deferred: other apps' models, loaded when signals fire
+    from interdep.exercises.models import (
+        ExerciseEntry,
+    )  # deferred: other apps' models, loaded when signals fire
+    from interdep.plans.models import (
+        Encouragement,
+    )  # deferred: other apps' models, loaded when signals fire
 
     uid = "interdep-notifications-"
     pre_save.connect(_remember("shares"), sender=Membership, weak=False, dispatch_uid=uid + "m0")
@@ -213,6 +238,8 @@ def connect() -> None:
     )
     post_save.connect(on_assessment, sender=Assessment, dispatch_uid=uid + "a1")
     post_save.connect(on_audit, sender=AuditEvent, dispatch_uid=uid + "c1")
-    from interdep.clinic.signals import audited
+    from interdep.clinic.signals import (
+        audited,
+    )  # deferred: other apps' models, loaded when signals fire
 
     audited.connect(on_audited, dispatch_uid=uid + "c2")

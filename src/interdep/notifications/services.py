@@ -46,7 +46,9 @@ def notify(
     note = Notification.objects.create(
         person=person, kind=kind, text=text[:200], link=link, couple_id=couple_id
     )
-    from interdep.notifications.tasks import deliver_notification
+    from interdep.notifications.tasks import (
+        deliver_notification,
+    )  # deferred: breaks the services/tasks and preferences cycle
 
     transaction.on_commit(lambda: deliver_notification.enqueue(note.pk))
     return note
@@ -55,7 +57,9 @@ def notify(
 def deliver(*, notification_id: int) -> str:
     """Push to the person's devices when they allow push; email when no push reached them and
     they allow email. Says only that something is waiting. Returns how it went."""
-    from interdep.preferences.services import preferences_of
+    from interdep.preferences.services import (
+        preferences_of,
+    )  # deferred: breaks the services/tasks and preferences cycle
 
     note = Notification.objects.select_related("person").filter(pk=notification_id).first()
     if note is None:
@@ -107,9 +111,13 @@ def send_waiting_email(person) -> int:
 @transaction.atomic
 def unsubscribe(*, token: str):
     """Turn notification emails off for the person the token names (no login needed)."""
-    from django.contrib.auth import get_user_model
+    from django.contrib.auth import (
+        get_user_model,
+    )  # deferred: breaks the services/tasks and preferences cycle
 
-    from interdep.preferences.services import preferences_of
+    from interdep.preferences.services import (
+        preferences_of,
+    )  # deferred: breaks the services/tasks and preferences cycle
 
     try:
         pk = signing.loads(token, salt=_UNSUBSCRIBE_SALT)

@@ -6,6 +6,8 @@ class PreferencesConfig(AppConfig):
     verbose_name = "Account settings"
 
     def ready(self) -> None:
-        from interdep.preferences import reauth
+        from interdep.preferences import (
+            reauth,
+        )  # deferred: connect signals once the registry is ready
 
         reauth.connect()

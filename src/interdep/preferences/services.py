@@ -46,7 +46,9 @@ def tz_set(*, person, tz: str) -> Preferences:
     prefs = preferences_of(person)
     prefs.tz = tz
     prefs.save(update_fields=["tz", "updated_at"])
-    from interdep.checkins.models import Schedule
+    from interdep.checkins.models import (
+        Schedule,
+    )  # deferred: checkins is needed only for reminder changes
 
     Schedule.objects.filter(person=person).update(tz=tz)
     return prefs
@@ -58,8 +60,12 @@ def channels_set(*, person, push: bool, email: bool, reminders: str | None = Non
     prefs.notify_push, prefs.notify_email = bool(push), bool(email)
     prefs.save(update_fields=["notify_push", "notify_email", "updated_at"])
     if reminders is not None:
-        from interdep.checkins.channels import CHANNELS
-        from interdep.checkins.models import Schedule
+        from interdep.checkins.channels import (
+            CHANNELS,
+        )  # deferred: checkins is needed only for reminder changes
+        from interdep.checkins.models import (
+            Schedule,
+        )  # deferred: checkins is needed only for reminder changes
 
         if reminders not in CHANNELS:
             raise ServiceError("invalid", f"Unknown reminder channel {reminders!r}.", status=422)

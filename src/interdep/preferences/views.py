@@ -24,7 +24,9 @@ SECTIONS = {
 
 
 def _initial(request) -> dict:
-    from interdep.checkins.models import Schedule
+    from interdep.checkins.models import (
+        Schedule,
+    )  # deferred: checkins is needed only to prefill the form
 
     prefs = services.preferences_of(request.user)
     schedule = Schedule.objects.filter(person=request.user).first()

@@ -6,6 +6,6 @@ class PwaConfig(AppConfig):
     verbose_name = "Installable app and site pages"
 
     def ready(self) -> None:
-        from interdep.pwa import roles
+        from interdep.pwa import roles  # deferred: connect signals once the registry is ready
 
         roles.connect()

@@ -14,7 +14,9 @@ def frame(request) -> dict:
         "poll_seconds": settings.NOTIFICATION_POLL_SECONDS,
     }
     if user is not None and user.is_authenticated:
-        from interdep.pwa.roles import session_is_clinician
+        from interdep.pwa.roles import (
+            session_is_clinician,
+        )  # deferred: models load after the settings import this module
 
         # the menu's kind is decided at sign-in; the unread count arrives by htmx (no query)
         context["is_clinician"] = session_is_clinician(request)

@@ -26,13 +26,26 @@ def frame_facts(user) -> FrameFacts:
     cached = getattr(user, "_frame_facts", None)
     if cached is not None:
         return cached
-    from django.contrib.auth import get_user_model
+    from django.contrib.auth import (
+        get_user_model,
+    )  # deferred: other apps' models; this module is loaded from settings
 
-    from interdep.assessments.models import Assessment
-    from interdep.checkins.models import Schedule
-    from interdep.clinic.models import ClinicianProfile
-    from interdep.couples.models import Invite, Membership
-    from interdep.preferences.models import Preferences
+    from interdep.assessments.models import (
+        Assessment,
+    )  # deferred: other apps' models; this module is loaded from settings
+    from interdep.checkins.models import (
+        Schedule,
+    )  # deferred: other apps' models; this module is loaded from settings
+    from interdep.clinic.models import (
+        ClinicianProfile,
+    )  # deferred: other apps' models; this module is loaded from settings
+    from interdep.couples.models import (
+        Invite,
+        Membership,
+    )  # deferred: other apps' models; this module is loaded from settings
+    from interdep.preferences.models import (
+        Preferences,
+    )  # deferred: other apps' models; this module is loaded from settings
 
     mine = OuterRef("pk")
 
@@ -98,7 +111,9 @@ def _on_login(sender, request, user, **kwargs) -> None:
 
 
 def connect() -> None:
-    from django.contrib.auth.signals import user_logged_in
+    from django.contrib.auth.signals import (
+        user_logged_in,
+    )  # deferred: other apps' models; this module is loaded from settings
 
     user_logged_in.connect(_on_login, dispatch_uid="pwa-frame-role-on-login")
 
@@ -119,7 +134,9 @@ class ClinicianHomeMiddleware:
             and user.is_authenticated
             and session_is_clinician(request)
         ):
-            from django.shortcuts import redirect
+            from django.shortcuts import (
+                redirect,
+            )  # deferred: other apps' models; this module is loaded from settings
 
             return redirect("clinic_home")
         return self.get_response(request)

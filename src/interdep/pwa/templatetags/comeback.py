@@ -11,7 +11,9 @@ register = template.Library()
 @register.inclusion_tag("pwa/_guide.html", takes_context=True)
 def first_run_guide(context):
     """Three steps (assessment, partner, check-in times), until done or skipped."""
-    from interdep.pwa.roles import frame_facts
+    from interdep.pwa.roles import (
+        frame_facts,
+    )  # deferred: other apps' models, only when the tag renders
 
     facts = frame_facts(context["request"].user)
     return {
@@ -32,7 +34,9 @@ def recent_notifications(context):
 @register.inclusion_tag("couples/_pending_invite.html", takes_context=True)
 def pending_invite(context):
     """A code kept from an invite link opened before signing in: one button to join."""
-    from interdep.couples.invites import preview
+    from interdep.couples.invites import (
+        preview,
+    )  # deferred: other apps' models, only when the tag renders
 
     request = context["request"]
     code = request.session.get("invite_code", "")
