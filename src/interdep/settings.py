@@ -54,6 +54,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 #: The product's name, shown in every page, email and push (never the server's host name).
 SITE_NAME = env_str("SITE_NAME", "Interdep")
+#: A deployment's own licensed validity measure (TOML in the format of content/anchors.toml,
+#: see docs/validity.md); empty: only the shipped anchors are offered.
+EXTRA_MEASURES_FILE = env_str("INTERDEP_EXTRA_MEASURES")
 #: Where people reach the app from outside, for links in emails (reminders, password resets).
 SITE_URL = (env_str("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 
@@ -81,6 +84,7 @@ INSTALLED_APPS = [
     "interdep.checkins",  # daily check-ins, reminders, the couple's dynamics
     "interdep.plans",
     "interdep.exercises",  # practice plans, progress, couple exercises
+    "interdep.psychometrics",  # research consent, validity anchors, the staff psychometrics page
     "interdep.preferences",  # account settings, time zone, first-run guide, re-authentication
     "interdep.notifications",  # in-app notifications, Web Push, emails with unsubscribe
     "interdep.pwa",  # manifest, icons, service worker, error pages, privacy notice and terms
