@@ -52,7 +52,8 @@ if PRODUCTION and len(SECRET_KEY) < 50:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_NAME = "Interdep"
+#: The product's name, shown in every page, email and push (never the server's host name).
+SITE_NAME = env_str("SITE_NAME", "Interdep")
 #: A deployment's own licensed validity measure (TOML in the format of content/anchors.toml,
 #: see docs/validity.md); empty: only the shipped anchors are offered.
 EXTRA_MEASURES_FILE = env_str("INTERDEP_EXTRA_MEASURES")
@@ -84,6 +85,9 @@ INSTALLED_APPS = [
     "interdep.plans",
     "interdep.exercises",  # practice plans, progress, couple exercises
     "interdep.psychometrics",  # research consent, validity anchors, the staff psychometrics page
+    "interdep.preferences",  # account settings, time zone, first-run guide, re-authentication
+    "interdep.notifications",  # in-app notifications, Web Push, emails with unsubscribe
+    "interdep.pwa",  # manifest, icons, service worker, error pages, privacy notice and terms
 ]
 
 MIDDLEWARE = [
@@ -99,6 +103,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "interdep.lib.http.PrivateCacheMiddleware",
     "interdep.clinic.middleware.PermissionsPolicyMiddleware",
+    "interdep.pwa.roles.ClinicianHomeMiddleware",  # a verified clinician's home is the caseload
     # Last, as django-axes asks: it turns lockouts raised during authentication into responses.
     "axes.middleware.AxesMiddleware",
 ]
@@ -117,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "interdep.lib.http.nav_context",
+                "interdep.pwa.context.frame",
             ],
         },
     }
@@ -244,7 +250,8 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [NONE],
         "object-src": [NONE],
         "frame-src": [NONE],
-        "worker-src": [NONE],
+        "worker-src": [SELF],  # the service worker (interdep.pwa), our own file only
+        "manifest-src": [SELF],
         **({"upgrade-insecure-requests": True} if PRODUCTION else {}),
     }
 }
@@ -294,3 +301,20 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# ---------------------------------------------------------------------------------------------
+# Coming back: notifications, Web Push, the installable app, legal pages
+# ---------------------------------------------------------------------------------------------
+
+#: Who runs this service, named in the privacy notice and the terms.
+OPERATOR_NAME = env_str("OPERATOR_NAME", "The operator of this Interdep service")
+OPERATOR_CONTACT = env_str("OPERATOR_CONTACT", "privacy@example.org")
+#: VAPID keys for Web Push: a PEM private key in the environment, or one generated on first use
+#: and kept in the data folder (VAR_DIR/vapid_private.pem). The subject is a contact for the
+#: push services (mailto: or https:).
+VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY")
+VAPID_SUBJECT = env_str("VAPID_SUBJECT", "mailto:" + OPERATOR_CONTACT)
+#: How often an open page asks for new notifications (htmx polling; see interdep.notifications).
+NOTIFICATION_POLL_SECONDS = env_int("NOTIFICATION_POLL_SECONDS", 10)
+#: Email and password changes need the password entered this recently (seconds).
+REAUTH_MAX_AGE = env_int("REAUTH_MAX_AGE", 10 * 60)

@@ -76,6 +76,10 @@ urlpatterns = [
     path("", include("interdep.plans.urls")),  # practice plans and progress
     path("exercises/", include("interdep.exercises.urls")),  # couple exercises
     path("", include("interdep.psychometrics.urls")),  # research consent and staff psychometrics
+    # coming back: settings, notifications and push, the installable app and site pages
+    path("settings/", include("interdep.preferences.urls")),
+    path("notifications/", include("interdep.notifications.urls")),
+    path("", include("interdep.pwa.urls")),
     # JSON API (OpenAPI at /api/openapi.json, docs at /api/docs)
     path("api/", api.urls),
 ]

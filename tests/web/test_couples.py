@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from interdep.access.assessments import latest_submitted
@@ -133,4 +134,7 @@ def test_the_report_ready_email_says_nothing_but_that(alice, bob, shared_couple)
     assert sorted(m.to[0] for m in mail.outbox) == sorted([alice.email, bob.email])
     for message in mail.outbox:
         assert "Alice" not in message.body and "Bob" not in message.body
-        assert not any(ch.isdigit() for ch in message.body)
+        # a link to the couple page built from SITE_URL (no ids in it), and no number besides
+        link = f"{settings.SITE_URL}/couple/"
+        assert link in message.body
+        assert not any(ch.isdigit() for ch in message.body.replace(link, ""))

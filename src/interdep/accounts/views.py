@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from interdep.accounts import services
@@ -27,14 +29,33 @@ def signup(request):
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome, {user.display_name}.")
-            return redirect("home")
-    return render(request, "accounts/signup.html", {"form": form})
+            return redirect(_next_or_home(request))
+    return render(
+        request, "accounts/signup.html", {"form": form, "next": _next_or_home(request, "")}
+    )
+
+
+def _next_or_home(request, default: str = "/") -> str:
+    """Where to go after signing up: a same-site ``next`` (an invite link), else home."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = EmailLoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        # Django's login view names the site after the request's host; the page shows the
+        # product's name instead.
+        context = super().get_context_data(**kwargs)
+        context["site_name"] = settings.SITE_NAME
+        return context
 
 
 class LogoutView(auth_views.LogoutView):

@@ -7,6 +7,7 @@ A check-in's private note appears only in its author's own responses.
 from __future__ import annotations
 
 from datetime import datetime
+from uuid import UUID
 
 from ninja import Router, Schema, Status
 from pydantic import Field
@@ -39,6 +40,11 @@ class CheckInIn(Schema):
     )
     tz: str | None = Field(
         None, description="IANA time zone you were in (default: your schedule's)"
+    )
+    client_id: UUID | None = Field(
+        None,
+        description="An id the device made (for a check-in kept offline): sending the same id "
+        "again stores nothing new and answers 200 with the stored check-in",
     )
 
 
@@ -88,11 +94,12 @@ def _checkin(c: CheckIn) -> dict:
     }
 
 
-@router.post("", response={201: CheckInOut, **ERRORS})
+@router.post("", response={201: CheckInOut, 200: CheckInOut, **ERRORS})
 def checkin_create(request, payload: CheckInIn):
-    """Record a check-in now, or a late one with the time it really was."""
-    checkin = services.checkin_create(person=request.user, **payload.dict())
-    return Status(201, _checkin(checkin))
+    """Record a check-in now, or a late one with the time it really was. With a client_id,
+    idempotent: 201 when stored now, 200 with the stored one when that id came before."""
+    checkin, created = services.checkin_record(person=request.user, **payload.dict())
+    return Status(201 if created else 200, _checkin(checkin))
 
 
 @router.get("", response={200: list[CheckInOut], **ERRORS})

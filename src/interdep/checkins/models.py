@@ -58,12 +58,17 @@ class CheckIn(models.Model):
     no_choice = models.CharField(max_length=10, choices=NoChoice.choices, default=NoChoice.NONE)
     conflict = models.BooleanField(default=False)
     note = EncryptedTextField(blank=True, default="")
+    #: Made by the device for a check-in kept offline, so sending it again stores nothing new.
+    client_id = models.UUIDField(null=True, blank=True)
 
     class Meta:
         ordering = ["-occurred_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "occurred_at"], name="one_checkin_per_person_and_moment"
+            ),
+            models.UniqueConstraint(
+                fields=["person", "client_id"], name="one_checkin_per_client_id"
             ),
         ]
         indexes = [models.Index(fields=["person", "occurred_at"], name="checkin_person_time")]

@@ -389,6 +389,10 @@ def describe(
 
     ``order`` puts the viewer first (the model lists persons sorted by label)."""
     a, b = order or tuple(result.persons)
+    # Spoken to the couple when the viewer is one of them ("You"), about them otherwise (a
+    # clinician's page): "between you" / "between them", "your mood" / "their mood".
+    to_them = "You" in (a, b)
+    pair, both = ("you", "your") if to_them else ("them", "their")
     out = []
     for person in (a, b):
         eff, iv = result.inertia[person], result.intervals[person]
@@ -432,7 +436,7 @@ def describe(
     if asym.get("estimate") is not None and asym.get("interval"):
         if _clear(asym["interval"]) == 0:
             out.append(
-                f"As far as we can tell, {label} travels about as much each way between you."
+                f"As far as we can tell, {label} travels about as much each way between {pair}."
             )
         else:
             first, second = result.persons
@@ -444,14 +448,15 @@ def describe(
     r = result.co_movement
     if r is not None:
         if abs(r) < 0.1:
-            out.append(f"In the same moment, your {label} hardly moves together (r = {r:+.2f}).")
+            out.append(f"In the same moment, {both} {label} hardly moves together (r = {r:+.2f}).")
         elif r > 0:
             out.append(
-                f"In the same moment, your {label} moves together {_size(r)}: good and hard moments "
+                f"In the same moment, {both} {label} moves together {_size(r)}: good and hard moments "
                 f"tend to be shared (r = {r:+.2f})."
             )
         else:
             out.append(
-                f"In the same moment, your {label} tends to move in opposite directions (r = {r:+.2f})."
+                f"In the same moment, {both} {label} tends to move in opposite directions "
+                f"(r = {r:+.2f})."
             )
     return out

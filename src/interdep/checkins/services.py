@@ -73,6 +73,7 @@ def checkin_create(
     occurred_at: datetime | None = None,
     tz: str | None = None,
     now: datetime | None = None,
+    client_id=None,
 ) -> CheckIn:
     """Record one check-in. ``occurred_at`` (aware, or naive local time in ``tz``) is when it
     was, for a late entry; by default it is now. ``tz`` defaults to the person's schedule zone."""
@@ -120,13 +121,31 @@ def checkin_create(
                 no_choice=no_choice,
                 conflict=bool(conflict),
                 note=note,
+                client_id=client_id,
             )
     except IntegrityError:
+        if client_id is not None:
+            existing = CheckIn.objects.filter(person=person, client_id=client_id).first()
+            if existing is not None:  # the same device's send raced this one
+                existing.replayed = True
+                return existing
         raise ServiceError(
             "duplicate",
             "You already have a check-in at exactly that time; pick another minute.",
             status=409,
         ) from None
+
+
+def checkin_record(*, person, client_id, **fields) -> tuple[CheckIn, bool]:
+    """A check-in sent by a device with its own id (made offline, maybe sent twice): stored
+    once. Returns (check-in, True) when stored now, (the stored one, False) when it was
+    already there."""
+    if client_id is not None:
+        existing = CheckIn.objects.filter(person=person, client_id=client_id).first()
+        if existing is not None:
+            return existing, False
+    checkin = checkin_create(person=person, client_id=client_id, **fields)
+    return checkin, not getattr(checkin, "replayed", False)
 
 
 @transaction.atomic

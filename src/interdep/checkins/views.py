@@ -13,6 +13,7 @@ from interdep.access.checkins import own_checkin_or_404
 from interdep.checkins import selectors, services
 from interdep.checkins.forms import CheckInForm, ScheduleForm
 from interdep.checkins.models import FEEL_MAX, FEEL_MIN, MOOD_MAX, MOOD_MIN, BidAnswered, NoChoice
+from interdep.lib import zone_list
 from interdep.lib.errors import ServiceError
 from interdep.lib.timezones import zone_choices
 
@@ -47,6 +48,8 @@ def _form_context(request, values: dict | None = None) -> dict:
         "tz": values.get("tz") or (schedule.tz if schedule else "UTC"),
         "has_schedule": schedule is not None,
         "zones": zone_choices(),
+        "zone_groups": zone_list.grouped(values.get("tz") or (schedule.tz if schedule else "")),
+        "guess_zone": schedule is None and not values.get("tz"),
     }
 
 
@@ -138,6 +141,8 @@ def schedule(request):
             "schedule": current,
             "times": times,
             "zones": zone_choices(),
+            "zone_groups": zone_list.grouped(current.tz if current else ""),
+            "guess_zone": current is None,
             "tz": current.tz if current else "UTC",
             "max_times": services.MAX_PROMPTS_PER_DAY,
         },

@@ -240,7 +240,7 @@ def grant_revoke(*, person, grant_id: int) -> Grant:
 
 def audit_views(*, grants, action: str) -> None:
     """One entry per couple the clinician just saw (bulk: one query for a whole caseload)."""
-    AuditEvent.objects.bulk_create(
+    events = AuditEvent.objects.bulk_create(
         [
             AuditEvent(
                 couple_id=g.couple_id,
@@ -251,3 +251,8 @@ def audit_views(*, grants, action: str) -> None:
             for g in grants
         ]
     )
+    from interdep.clinic.signals import (
+        audited,
+    )  # deferred: the signal is sent only after a bulk audit
+
+    audited.send(sender=AuditEvent, events=events)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.urls import reverse
 from django_tasks import task
 
 from interdep.couples.models import Membership
@@ -20,7 +21,8 @@ def notify_couple_report_ready(couple_id: int) -> int:
     for member in members:
         sent += send_mail(
             "Your couple report is ready",
-            "You and your partner both chose to share. Sign in to Interdep to read your couple report together.",
+            "You and your partner both chose to share. Sign in to read your couple report "
+            f"together:\n{settings.SITE_URL}{reverse('couple')}",
             settings.DEFAULT_FROM_EMAIL,
             [member.person.email],
         )

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,7 +20,7 @@ from interdep.access.core import (
     partner_membership,
 )
 from interdep.assessments import presenters, selectors
-from interdep.couples import services
+from interdep.couples import invites, services
 from interdep.couples.forms import ConsentForm, JoinForm
 from interdep.lib.forms import posted
 from interdep.lib.http import refusal_redirects_to
@@ -37,7 +41,15 @@ def couple_home(request):
             "access": access,
             "has_results": latest_submitted(request.user) is not None,
             "invite": services.open_invite(request.user) if mine is None else None,
-            "join_code": request.GET.get("code", ""),
+            "join_code": request.GET.get("code", "")
+            or request.session.get(invites.SESSION_KEY, ""),
+            "join_preview": invites.preview(
+                request.GET.get("code", "") or request.session.get(invites.SESSION_KEY, ""),
+                viewer=request.user,
+            )
+            if mine is None
+            else None,
+            "invite_url": f"{settings.SITE_URL}{reverse('couple_join')}",
         },
     )
 
@@ -50,15 +62,28 @@ def invite(request):
     return redirect("couple")
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 @refusal_redirects_to("couple")
 def join(request):
     if request.method == "GET":  # the shareable link: /couple/join/?code=...
-        return redirect(
-            f"{reverse('couple')}?code={services.normalise_code(request.GET.get('code', ''))}"
-        )
+        code = services.normalise_code(request.GET.get("code", ""))
+        target = f"{reverse('couple')}?code={code}"
+        if not request.user.is_authenticated:
+            # A partner without an account: keep the code through sign-up or log-in.
+            request.session[invites.SESSION_KEY] = code
+            found = invites.preview(code, viewer=request.user)
+            if found is not None:
+                messages.info(
+                    request,
+                    f"{found.inviter_name} invited you. Create your account (or log in) "
+                    "and you can link in one step.",
+                )
+            return redirect(f"{reverse('signup')}?{urlencode({'next': target})}")
+        return redirect(target)
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("couple"))
     services.couple_join(person=request.user, code=posted(JoinForm, request)["code"])
+    request.session.pop(invites.SESSION_KEY, None)
     messages.success(request, "You are linked. Each of you keeps your own answers private.")
     return redirect("couple")
 

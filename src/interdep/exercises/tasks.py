@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.urls import reverse
 from django_tasks import task
 
 from interdep.exercises.models import Exercise
@@ -22,7 +23,8 @@ def notify_exercise_revealed(exercise_id: int) -> int:
     for person in (exercise.started_by, exercise.partner):
         sent += send_mail(
             "You have both answered",
-            "You and your partner have both sent your part of an exercise. Sign in to Interdep to read them side by side.",
+            "You and your partner have both sent your part of an exercise. Sign in to read them "
+            f"side by side:\n{settings.SITE_URL}{reverse('exercise_list')}",
             settings.DEFAULT_FROM_EMAIL,
             [person.email],
         )

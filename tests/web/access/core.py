@@ -4,7 +4,8 @@ from . import Case, api_auth, every, signed_in
 
 #: Django URL names, then API operations as "METHOD /path" (OpenAPI templates).
 CASES: dict[str, Case] = {
-    "home": Case("GET", "/", every(200)),
+    # a verified clinician's home is their caseload
+    "home": Case("GET", "/", every(200, clinician=302, clinician_revoked=302, clinician_other=302)),
     "signup": Case("GET", "/accounts/signup/", every(302, anonymous=200)),
     "login": Case("GET", "/accounts/login/", every(302, anonymous=200)),
     "logout": Case("POST", "/accounts/logout/", every(302)),

@@ -1,0 +1,245 @@
+"""Where notifications come from: model signals of the apps that own the events.
+
+Listening to saves keeps every other app unaware of notifications (their services stay as they
+are); each receiver names the event it turns into a notice for the other partner. The texts
+are shown in the app only; push and email say just that something is waiting.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models.signals import post_save, pre_save
+from django.urls import reverse
+
+from interdep.notifications.models import Notification
+from interdep.notifications.services import notify
+
+K = Notification.Kind
+
+
+def _other_members(couple_id: int, person_id: int | None):
+    from interdep.couples.models import (
+        Membership,
+    )  # deferred: other apps' models, loaded when signals fire
+
+    return [
+        m.person
+        for m in Membership.objects.select_related("person").filter(
+            couple_id=couple_id, left_at__isnull=True
+        )
+        if m.person_id != person_id
+    ]
+
+
+def _partner_of(person):
+    """(partner, couple id) of the person's active couple, or (None, None)."""
+    from interdep.couples.models import (
+        Membership,
+    )  # deferred: other apps' models, loaded when signals fire
+
+    mine = Membership.objects.filter(person=person, left_at__isnull=True).first()
+    if mine is None:
+        return None, None
+    others = _other_members(mine.couple_id, person.pk)
+    return (others[0] if others else None), mine.couple_id
+
+
+def _remember(field: str):
+    """A pre_save receiver keeping the stored value of ``field`` on the instance."""
+
+    def receiver(sender, instance, **kwargs):
+        old = None
+        if instance.pk:
+            old = sender.objects.filter(pk=instance.pk).values_list(field, flat=True).first()
+        setattr(instance, f"_stored_{field}", old)
+
+    return receiver
+
+
+def on_membership(sender, instance, created, **kwargs):
+    if created and instance.left_at is None:
+        for other in _other_members(instance.couple_id, instance.person_id):
+            notify(
+                person=other,
+                kind=K.PARTNER_LINKED,
+                text=f"{instance.person.display_name} linked with you.",
+                link=reverse("couple"),
+                couple_id=instance.couple_id,
+            )
+        return
+    if created or getattr(instance, "_stored_shares", None) in (None, instance.shares):
+        return
+    if instance.left_at is not None:
+        return
+    said = "said yes to" if instance.shares else "withdrew from"
+    for other in _other_members(instance.couple_id, instance.person_id):
+        notify(
+            person=other,
+            kind=K.CONSENT_YES if instance.shares else K.CONSENT_NO,
+            text=f"{instance.person.display_name} {said} the couple report.",
+            link=reverse("couple"),
+            couple_id=instance.couple_id,
+        )
+
+
+def on_encouragement(sender, instance, created, **kwargs):
+    if created:
+        notify(
+            person=instance.recipient,
+            kind=K.ENCOURAGEMENT,
+            text=f"{instance.sender.display_name} sent you encouragement.",
+            link=reverse("practice_home"),
+            couple_id=instance.couple_id,
+        )
+
+
+def on_exercise_entry(sender, instance, created, **kwargs):
+    if instance.submitted_at is None or getattr(instance, "_stored_submitted_at", None):
+        return
+    exercise = instance.exercise
+    other_id = (
+        exercise.partner_id
+        if instance.person_id == exercise.started_by_id
+        else (exercise.started_by_id)
+    )
+    if other_id is None or other_id == instance.person_id:
+        return
+    from django.contrib.auth import (
+        get_user_model,
+    )  # deferred: other apps' models, loaded when signals fire
+
+    other = get_user_model().objects.filter(pk=other_id).first()
+    notify(
+        person=other,
+        kind=K.EXERCISE_PART,
+        text=f"{instance.person.display_name} sent their part of an exercise.",
+        link=reverse("exercise_detail", args=[exercise.pk]),
+        couple_id=exercise.couple_id,
+    )
+
+
+def on_assessment(sender, instance, created, **kwargs):
+    if instance.submitted_at is None or getattr(instance, "_stored_submitted_at", None):
+        return
+    partner, couple_id = _partner_of(instance.person)
+    if partner is not None:
+        notify(
+            person=partner,
+            kind=K.ASSESSMENT_DONE,
+            text=f"{instance.person.display_name} finished an assessment.",
+            link=reverse("couple"),
+            couple_id=couple_id,
+        )
+
+
+def on_audit(sender, instance, created, **kwargs):
+    from interdep.clinic.models import (
+        AuditEvent,
+    )  # deferred: other apps' models, loaded when signals fire
+
+    if not created:
+        return
+    if instance.action == AuditEvent.GRANT_PROPOSED:
+        name = instance.clinician_name or "A clinician"
+        for other in _other_members(instance.couple_id, instance.actor_id):
+            notify(
+                person=other,
+                kind=K.CLINICIAN_ASKED,
+                text=f"Access for {name} is waiting for your yes.",
+                link=reverse("clinic_access"),
+                couple_id=instance.couple_id,
+            )
+    elif instance.action in USED:
+        _later([instance.pk])
+
+
+#: What a clinician did with access that the couple hears about (not every caseload glance).
+USED = ("view_couple", "export_pdf", "export_csv")
+
+
+def _later(event_ids: list[int]) -> None:
+    """A clinician's page view is told to the couple by the worker, after the view committed,
+    so the clinician's page costs one task row, not the couple's notifications."""
+    from interdep.notifications.tasks import (
+        notify_access_used,
+    )  # deferred: other apps' models, loaded when signals fire
+
+    transaction.on_commit(lambda: notify_access_used.enqueue(event_ids))
+
+
+def access_used(event_ids: list[int]) -> int:
+    """Tell both partners what a clinician opened or exported (once a day per kind)."""
+    from interdep.clinic.models import (
+        AuditEvent,
+    )  # deferred: other apps' models, loaded when signals fire
+
+    made = 0
+    for event in AuditEvent.objects.filter(pk__in=event_ids, action__in=USED):
+        name = event.clinician_name or "A clinician"
+        what = dict(AuditEvent.ACTIONS)[event.action]
+        for person in _other_members(event.couple_id, None):
+            made += bool(
+                notify(
+                    person=person,
+                    kind=K.CLINICIAN_USED,
+                    text=f"{name} {what}.",
+                    link=reverse("clinic_access"),
+                    couple_id=event.couple_id,
+                    once_per_window=True,
+                )
+            )
+    return made
+
+
+def on_couple(sender, instance, created, **kwargs):
+    if not created and instance.ended_at is not None:
+        from interdep.notifications.services import (
+            forget_couple,
+        )  # deferred: other apps' models, loaded when signals fire
+
+        forget_couple(couple_id=instance.pk)
+
+
+def on_audited(sender, events, **kwargs):
+    ids = [e.pk for e in events if e.action in USED and e.pk is not None]
+    if ids:
+        _later(ids)
+
+
+def connect() -> None:
+    from interdep.assessments.models import (
+        Assessment,
+    )  # deferred: other apps' models, loaded when signals fire
+    from interdep.clinic.models import (
+        AuditEvent,
+    )  # deferred: other apps' models, loaded when signals fire
+    from interdep.couples.models import (
+        Couple,
+        Membership,
+    )  # deferred: other apps' models, loaded when signals fire
+    from interdep.exercises.models import (
+        ExerciseEntry,
+    )  # deferred: other apps' models, loaded when signals fire
+    from interdep.plans.models import (
+        Encouragement,
+    )  # deferred: other apps' models, loaded when signals fire
+
+    uid = "interdep-notifications-"
+    pre_save.connect(_remember("shares"), sender=Membership, weak=False, dispatch_uid=uid + "m0")
+    post_save.connect(on_membership, sender=Membership, dispatch_uid=uid + "m1")
+    post_save.connect(on_couple, sender=Couple, dispatch_uid=uid + "m2")
+    post_save.connect(on_encouragement, sender=Encouragement, dispatch_uid=uid + "e1")
+    pre_save.connect(
+        _remember("submitted_at"), sender=ExerciseEntry, weak=False, dispatch_uid=uid + "x0"
+    )
+    post_save.connect(on_exercise_entry, sender=ExerciseEntry, dispatch_uid=uid + "x1")
+    pre_save.connect(
+        _remember("submitted_at"), sender=Assessment, weak=False, dispatch_uid=uid + "a0"
+    )
+    post_save.connect(on_assessment, sender=Assessment, dispatch_uid=uid + "a1")
+    post_save.connect(on_audit, sender=AuditEvent, dispatch_uid=uid + "c1")
+    from interdep.clinic.signals import (
+        audited,
+    )  # deferred: other apps' models, loaded when signals fire
+
+    audited.connect(on_audited, dispatch_uid=uid + "c2")
