@@ -206,7 +206,10 @@ def apim(
         ),
     ] = 1000,
     seed: Annotated[
-        int | None, typer.Option("--seed", help="Random seed for the bootstrap.")
+        int | None,
+        typer.Option(
+            "--seed", help="Bootstrap seed (default: a fixed seed, recorded in the output)."
+        ),
     ] = None,
     output_format: Annotated[
         str, typer.Option("--format", help="table | json | markdown")
