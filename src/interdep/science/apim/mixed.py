@@ -1,0 +1,445 @@
+"""The exact (RE)ML likelihood of a linear mixed model for dyads measured on several occasions.
+
+The model for dyad ``j``: ``y_j = X_j beta + Z_j b_j + e_j`` with ``b_j ~ N(0, sigma^2 D)`` and
+``e_j ~ N(0, sigma^2 R_j)``. ``R_j`` is block-diagonal over occasions: the two partners' residuals
+at the same occasion are correlated ``rho`` (nlme's ``corCompSymm(form = ~1 | dyad/occasion)``)
+and the second role's SD is ``ratio`` times the first's (``varIdent(form = ~1 | role)``).
+
+Why it is fast: ``R_j^-1`` is a 2x2 block per occasion whose three entries depend only on
+``rho`` and ``ratio``, so ``W_j' R_j^-1 W_j`` for ``W = [Z | X | y]`` is a weighted sum of five
+per-dyad cross-product matrices computed once. With ``D = L L'``, Woodbury's identity gives
+``X' V_j^-1 X`` and ``log|V_j|`` from a q x q Cholesky factor per dyad (q = number of random
+effects), done for all dyads at once. One likelihood evaluation is O(n_dyads q^3), whatever the
+number of occasions; nothing of size n_obs is touched after the set-up.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import optimize, sparse
+
+_RHO_LIMIT = 1 - 1e-10
+
+
+@dataclass
+class BlockData:
+    """Per-dyad cross-products of ``[Z | X | y]``: complete occasions (member 0 x 0, 0 x 1,
+    1 x 1) and occasions where only member 0 or only member 1 was observed."""
+
+    C00: np.ndarray  # (G, k, k)
+    C01: np.ndarray
+    C11: np.ndarray
+    S0: np.ndarray
+    S1: np.ndarray
+    n_c: int
+    n_s0: int
+    n_s1: int
+    q: int
+    p: int
+
+    @property
+    def n_obs(self) -> int:
+        return 2 * self.n_c + self.n_s0 + self.n_s1
+
+
+def block_data(
+    dyad: np.ndarray,
+    occasion: np.ndarray,
+    member: np.ndarray,
+    X: np.ndarray,
+    Z: np.ndarray,
+    y: np.ndarray,
+) -> BlockData:
+    """Arrange observations (one per person and occasion, no missing values) into dyad blocks.
+
+    ``dyad`` are integer codes 0..G-1, ``occasion`` any integer codes, ``member`` 0 or 1.
+    A dyad/occasion/member seen twice is an error for the caller to have caught.
+    """
+    G = int(dyad.max()) + 1 if len(dyad) else 0
+    W = np.concatenate([Z, X, y[:, None]], axis=1)
+    k = W.shape[1]
+    # a row index per (dyad, occasion) cell
+    cell_key = dyad.astype(np.int64) * (int(occasion.max()) + 1) + occasion.astype(np.int64)
+    cells, cell = np.unique(cell_key, return_inverse=True)
+    n_cells = len(cells)
+    slot = np.full((n_cells, 2), -1, dtype=np.int64)
+    slot[cell, member] = np.arange(len(y))
+    cell_dyad = np.empty(n_cells, dtype=np.int64)
+    cell_dyad[cell] = dyad
+    both = (slot >= 0).all(axis=1)
+    only0 = (slot[:, 0] >= 0) & ~both
+    only1 = (slot[:, 1] >= 0) & ~both
+
+    def summed(rows_a, rows_b, owners):
+        outer = (W[rows_a][:, :, None] * W[rows_b][:, None, :]).reshape(len(rows_a), k * k)
+        pick = sparse.csr_matrix(
+            (np.ones(len(owners)), (owners, np.arange(len(owners)))), shape=(G, len(owners))
+        )
+        return np.asarray(pick @ outer).reshape(G, k, k)
+
+    c0, c1 = slot[both, 0], slot[both, 1]
+    return BlockData(
+        C00=summed(c0, c0, cell_dyad[both]),
+        C01=summed(c0, c1, cell_dyad[both]),
+        C11=summed(c1, c1, cell_dyad[both]),
+        S0=summed(slot[only0, 0], slot[only0, 0], cell_dyad[only0]),
+        S1=summed(slot[only1, 1], slot[only1, 1], cell_dyad[only1]),
+        n_c=int(both.sum()),
+        n_s0=int(only0.sum()),
+        n_s1=int(only1.sum()),
+        q=Z.shape[1],
+        p=X.shape[1],
+    )
+
+
+@dataclass(frozen=True)
+class Structure:
+    """Which covariance parameters are free: the random effects' ``q``, whether the partners'
+    residuals correlate within an occasion, and whether the roles have their own residual SD."""
+
+    q: int
+    correlated: bool = True
+    by_role: bool = True
+
+    @property
+    def n_theta(self) -> int:
+        return self.q * (self.q + 1) // 2
+
+    @property
+    def size(self) -> int:
+        return self.n_theta + int(self.correlated) + int(self.by_role)
+
+    def unpack(self, v: np.ndarray) -> tuple[np.ndarray, float, float]:
+        """(L, rho, ratio) from the unconstrained vector: L lower-triangular (row-wise),
+        rho = tanh(v), ratio = exp(v)."""
+        L = np.zeros((self.q, self.q))
+        L[np.tril_indices(self.q)] = v[: self.n_theta]
+        i = self.n_theta
+        rho = 0.0
+        if self.correlated:
+            rho = float(np.clip(np.tanh(v[i]), -_RHO_LIMIT, _RHO_LIMIT))
+            i += 1
+        ratio = math.exp(v[i]) if self.by_role else 1.0
+        return L, rho, ratio
+
+
+@dataclass
+class Evaluation:
+    deviance: float  # -2 log-likelihood, profiled over beta and sigma^2
+    beta: np.ndarray
+    sigma2: float
+    xtvx: np.ndarray  # X' V0^-1 X with V = sigma^2 V0
+    L: np.ndarray
+    rho: float
+    ratio: float
+
+
+def _whitened(bd: BlockData, L: np.ndarray, rho: float, ratio: float):
+    """Sum over dyads of [X|y]' V0^-1 [X|y] and sum of log|V0_j| (V0 = Z L L' Z' + R)."""
+    one_m = 1.0 - rho * rho
+    r2 = ratio * ratio
+    M = (
+        bd.C00 * (1.0 / one_m)
+        + (bd.C01 + bd.C01.transpose(0, 2, 1)) * (-rho / (ratio * one_m))
+        + bd.C11 * (1.0 / (r2 * one_m))
+        + bd.S0
+        + bd.S1 * (1.0 / r2)
+    )
+    q = bd.q
+    logdet = bd.n_c * math.log(r2 * one_m) + bd.n_s1 * math.log(r2)
+    Muu = M[:, q:, q:].sum(axis=0)
+    if q == 0:
+        return Muu, logdet
+    Mzz, Mzu = M[:, :q, :q], M[:, :q, q:]
+    T = L.T @ Mzz @ L + np.eye(q)
+    chol = np.linalg.cholesky(T)
+    B = np.linalg.solve(chol, L.T @ Mzu)
+    Muu = Muu - (B.transpose(0, 2, 1) @ B).sum(axis=0)
+    logdet += 2.0 * float(np.log(np.diagonal(chol, axis1=1, axis2=2)).sum())
+    return Muu, logdet
+
+
+def evaluate(bd: BlockData, st: Structure, v: np.ndarray, reml: bool) -> Evaluation:
+    """-2 log-likelihood at the covariance parameters ``v`` with beta and sigma^2 profiled out
+    (nlme's constants, so the values are comparable with ``logLik`` in R)."""
+    L, rho, ratio = st.unpack(v)
+    p = bd.p
+    try:
+        U, logdet = _whitened(bd, L, rho, ratio)
+        A = U[:p, :p]
+        chol = np.linalg.cholesky(A)
+    except np.linalg.LinAlgError:
+        return Evaluation(math.inf, np.full(p, np.nan), math.nan, np.eye(p), L, rho, ratio)
+    beta = np.linalg.solve(A, U[:p, p])
+    rss = float(U[p, p] - U[:p, p] @ beta)
+    n = bd.n_obs
+    dof = n - p if reml else n
+    if not rss > 0:
+        return Evaluation(math.inf, beta, math.nan, A, L, rho, ratio)
+    sigma2 = rss / dof
+    dev = dof * (math.log(2 * math.pi * sigma2) + 1) + logdet
+    if reml:
+        dev += 2.0 * float(np.log(np.diag(chol)).sum())
+    return Evaluation(dev, beta, sigma2, A, L, rho, ratio)
+
+
+def deviance_and_gradient(
+    bd: BlockData, st: Structure, v: np.ndarray, reml: bool, sigma2: float | None = None
+) -> tuple[float, np.ndarray]:
+    """The profiled -2 log-likelihood and its exact gradient in the unconstrained parameters.
+
+    With ``Psi = dD/dU`` (U the whitened cross-products of [X|y]), every dyad's ``dD/dM_j`` is
+    ``[[K + K Q K, -K Mzu Psi], [-Psi Muz K, Psi]]`` with ``K = L T^-1 L'`` and
+    ``Q = Mzu Psi Muz``; the derivatives in rho and ratio follow through the five weights of
+    ``M``, those in ``L`` from ``T = I + L' Mzz L``. With ``sigma2`` given, the deviance is
+    not profiled over sigma^2 but taken at that value (``Psi`` then has ``a a' / sigma2``).
+    """
+    L, rho, ratio = st.unpack(v)
+    p, q = bd.p, bd.q
+    one_m = 1.0 - rho * rho
+    r2 = ratio * ratio
+    w00, w01, w11, w1 = 1.0 / one_m, -rho / (ratio * one_m), 1.0 / (r2 * one_m), 1.0 / r2
+    C01s = bd.C01 + bd.C01.transpose(0, 2, 1)
+    M = bd.C00 * w00 + C01s * w01 + bd.C11 * w11 + bd.S0 + bd.S1 * w1
+    logdet = bd.n_c * math.log(r2 * one_m) + bd.n_s1 * math.log(r2)
+    U = M[:, q:, q:].sum(axis=0)
+    try:
+        if q:
+            Mzz, Mzu = M[:, :q, :q], M[:, :q, q:]
+            T = L.T @ Mzz @ L + np.eye(q)
+            chol = np.linalg.cholesky(T)
+            Tinv = np.linalg.inv(T)
+            LT = L @ Tinv  # (G, q, q): L T^-1
+            K = LT @ L.T
+            KM = K @ Mzu
+            U = U - (Mzu.transpose(0, 2, 1) @ KM).sum(axis=0)
+            logdet += 2.0 * float(np.log(np.diagonal(chol, axis1=1, axis2=2)).sum())
+        A = U[:p, :p]
+        cholA = np.linalg.cholesky(A)
+    except np.linalg.LinAlgError:
+        return math.inf, np.full(len(v), np.nan)
+    Ainv = np.linalg.inv(A)
+    beta = Ainv @ U[:p, p]
+    rss = float(U[p, p] - U[:p, p] @ beta)
+    n = bd.n_obs
+    dof = n - p if reml else n
+    if not rss > 0:
+        return math.inf, np.full(len(v), np.nan)
+    a = np.append(-beta, 1.0)
+    if sigma2 is None:
+        dev = dof * (math.log(2 * math.pi * rss / dof) + 1) + logdet
+        Psi = (dof / rss) * np.outer(a, a)
+    else:
+        dev = dof * math.log(2 * math.pi * sigma2) + rss / sigma2 + logdet
+        Psi = np.outer(a, a) / sigma2
+    if reml:
+        dev += 2.0 * float(np.log(np.diag(cholA)).sum())
+        Psi[:p, :p] += Ainv
+    # dD/dM for every dyad
+    Gam = np.zeros(M.shape)
+    Gam[:, q:, q:] = Psi
+    grad = np.zeros(len(v))
+    if q:
+        PsiMuz = Psi @ Mzu.transpose(0, 2, 1)  # Psi Muz: (G, p+1, q)
+        Q = Mzu @ PsiMuz
+        Gam[:, :q, :q] = K + K @ Q @ K
+        off = -(PsiMuz @ K)  # -Psi Muz K
+        Gam[:, q:, :q] = off
+        Gam[:, :q, q:] = off.transpose(0, 2, 1)
+        # dD/dL = sum_j 2 [Mzz L T^-1 - Q L T^-1 + Mzz L E],  E = T^-1 L' Q L T^-1
+        MzzL = Mzz @ L
+        E = LT.transpose(0, 2, 1) @ Q @ LT
+        dL = 2.0 * (MzzL @ Tinv - Q @ LT + MzzL @ E).sum(axis=0)
+        grad[: st.n_theta] = dL[np.tril_indices(q)]
+    flat = Gam.reshape(-1)
+    t00 = float(flat @ bd.C00.reshape(-1))
+    t01 = float(flat @ C01s.reshape(-1))
+    t11 = float(flat @ bd.C11.reshape(-1))
+    ts1 = float(flat @ bd.S1.reshape(-1))
+    i = st.n_theta
+    if st.correlated:
+        # d/d rho of the weights and of log|R|, times d rho / d atanh(rho) = 1 - rho^2
+        d00 = 2 * rho / one_m**2
+        d01 = -(1 + rho * rho) / (ratio * one_m**2)
+        d11 = 2 * rho / (r2 * one_m**2)
+        dr = t00 * d00 + t01 * d01 + t11 * d11 - bd.n_c * 2 * rho / one_m
+        grad[i] = dr * one_m
+        i += 1
+    if st.by_role:
+        # d/d log(ratio)
+        grad[i] = -t01 * w01 - 2 * t11 * w11 - 2 * ts1 * w1 + 2 * (bd.n_c + bd.n_s1)
+    return dev, grad
+
+
+def full_gradient(bd: BlockData, st: Structure, w: np.ndarray, reml: bool) -> np.ndarray:
+    """Exact gradient of ``full_deviance`` in ``w = (v, log sigma^2)``."""
+    s2 = math.exp(w[-1])
+    _, g = deviance_and_gradient(bd, st, w[:-1], reml, sigma2=s2)
+    ev = evaluate(bd, st, w[:-1], reml)
+    dof = bd.n_obs - bd.p if reml else bd.n_obs
+    rss = ev.sigma2 * dof
+    return np.append(g, dof - rss / s2)
+
+
+def parameter_covariance(bd: BlockData, st: Structure, w: np.ndarray, reml: bool):
+    """Asymptotic covariance of the covariance parameters ``w``: 2 H^-1, H the Hessian of -2 log L
+    (central differences of the exact gradient); None where H is singular."""
+    H = hessian(lambda x: full_gradient(bd, st, x, reml), w, h=1e-5)
+    try:
+        if np.linalg.eigvalsh(H).min() <= 0:
+            return None
+        return 2.0 * np.linalg.inv(H)
+    except np.linalg.LinAlgError:
+        return None
+
+
+def full_deviance(bd: BlockData, st: Structure, w: np.ndarray, reml: bool) -> float:
+    """-2 log-likelihood at covariance parameters ``w = (v, log sigma^2)`` (not profiled): the
+    function whose curvature gives the covariance of the variance parameters."""
+    ev = evaluate(bd, st, w[:-1], reml)
+    if not math.isfinite(ev.deviance):
+        return math.inf
+    s2 = math.exp(w[-1])
+    n, p = bd.n_obs, bd.p
+    dof = n - p if reml else n
+    rss = ev.sigma2 * dof
+    # the profiled deviance at sigma2_hat, moved to sigma^2 = s2
+    return ev.deviance - dof * (math.log(ev.sigma2) + 1) + dof * math.log(s2) + rss / s2
+
+
+def beta_covariance(bd: BlockData, st: Structure, w: np.ndarray, reml: bool) -> np.ndarray:
+    """sigma^2 (X' V0^-1 X)^-1 at ``w = (v, log sigma^2)``."""
+    ev = evaluate(bd, st, w[:-1], reml)
+    return math.exp(w[-1]) * np.linalg.inv(ev.xtvx)
+
+
+@dataclass
+class MixedFit:
+    evaluation: Evaluation
+    v: np.ndarray
+    w: np.ndarray  # v and log sigma^2
+    converged: bool
+    iterations: int
+    message: str
+
+
+def fit(bd: BlockData, st: Structure, reml: bool, start: np.ndarray | None = None) -> MixedFit:
+    """Minimise the profiled deviance over the covariance parameters: BFGS on the exact
+    gradient, then Newton steps on a finite-difference Hessian of that gradient."""
+    if start is None:
+        start = np.zeros(st.size)
+        idx = np.tril_indices(st.q)
+        start[: st.n_theta] = np.where(idx[0] == idx[1], 0.5, 0.0)
+        if st.correlated:
+            start[st.n_theta] = 0.1
+
+    def fg(v):
+        return deviance_and_gradient(bd, st, v, reml)
+
+    res = None
+    v = np.asarray(start, dtype=float)
+    if st.size:
+        res = optimize.minimize(
+            fg, v, jac=True, method="BFGS", options={"gtol": 1e-7, "maxiter": 5000}
+        )
+        v = _newton(fg, res.x)
+    ev = evaluate(bd, st, v, reml)
+    g = fg(v)[1] if st.size else np.zeros(0)
+    converged = bool(math.isfinite(ev.deviance) and np.all(np.abs(g) < 1e-3))
+    return MixedFit(
+        evaluation=ev,
+        v=v,
+        w=np.append(v, math.log(ev.sigma2)),
+        converged=converged,
+        iterations=int(res.nit) if res is not None else 0,
+        message=str(res.message) if res is not None else "no covariance parameters",
+    )
+
+
+def _newton(fg, v: np.ndarray, steps: int = 10) -> np.ndarray:
+    """Newton steps on a finite-difference Hessian of the exact gradient: the optimum to the
+    precision other software prints, not to the optimiser's tolerance."""
+    for _ in range(steps):
+        f0, g = fg(v)
+        H = hessian(lambda x: fg(x)[1], v, h=1e-5)
+        try:
+            if not np.all(np.isfinite(H)) or np.linalg.eigvalsh(H).min() <= 0:
+                break
+            step = np.linalg.solve(H, g)
+        except np.linalg.LinAlgError:
+            break
+        t = 1.0
+        while t > 1e-4 and not fg(v - t * step)[0] <= f0 + 1e-10:
+            t /= 2
+        if t <= 1e-4:
+            break
+        v = v - t * step
+        if np.max(np.abs(t * step)) < 1e-10:
+            break
+    return v
+
+
+def hessian(grad, v: np.ndarray, h: float = 1e-4) -> np.ndarray:
+    """Symmetrised central differences of a gradient function."""
+    d = len(v)
+    H = np.empty((d, d))
+    for i in range(d):
+        e = np.zeros(d)
+        e[i] = h
+        H[i] = (grad(v + e) - grad(v - e)) / (2 * h)
+    return (H + H.T) / 2
+
+
+def numeric_hessian(f, x: np.ndarray, h: float = 1e-4) -> np.ndarray:
+    """Central second differences of a scalar function."""
+    d = len(x)
+    H = np.empty((d, d))
+    f0 = f(x)
+    for i in range(d):
+        ei = np.zeros(d)
+        ei[i] = h
+        H[i, i] = (f(x + ei) - 2 * f0 + f(x - ei)) / h**2
+        for j in range(i):
+            ej = np.zeros(d)
+            ej[j] = h
+            H[i, j] = H[j, i] = (
+                f(x + ei + ej) - f(x + ei - ej) - f(x - ei + ej) + f(x - ei - ej)
+            ) / (4 * h * h)
+    return H
+
+
+def satterthwaite(
+    bd: BlockData,
+    st: Structure,
+    w: np.ndarray,
+    reml: bool,
+    contrasts: np.ndarray,
+    acov: np.ndarray | None = None,
+) -> np.ndarray:
+    """Satterthwaite degrees of freedom of each row ``l`` of ``contrasts`` (as SAS and lmerTest):
+    2 (l'C l)^2 / (g' A g), C the covariance of beta as a function of the covariance parameters,
+    g its gradient and A = 2 H^-1 the asymptotic covariance of the parameters (H the Hessian
+    of -2 log L). The value does not depend on how the parameters are written."""
+    A = parameter_covariance(bd, st, w, reml) if acov is None else acov
+    if A is None:
+        return np.full(len(np.atleast_2d(contrasts)), np.nan)
+    h = 1e-5
+    d = len(w)
+    C0 = beta_covariance(bd, st, w, reml)
+    dC = []
+    for i in range(d):
+        e = np.zeros(d)
+        e[i] = h
+        dC.append(
+            (beta_covariance(bd, st, w + e, reml) - beta_covariance(bd, st, w - e, reml)) / (2 * h)
+        )
+    out = []
+    for lvec in np.atleast_2d(contrasts):
+        var = float(lvec @ C0 @ lvec)
+        g = np.array([lvec @ dCi @ lvec for dCi in dC])
+        denom = float(g @ A @ g)
+        out.append(2 * var * var / denom if denom > 0 else math.inf)
+    return np.array(out)
