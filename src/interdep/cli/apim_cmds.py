@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from interdep.cli import diary_cmds
 from interdep.cli.app import (
     app,
     console,
@@ -217,14 +218,80 @@ def apim(
     figure: Annotated[
         Path | None, typer.Option("--figure", help="Write the path diagram (.svg, .png or .pdf).")
     ] = None,
+    time_column: Annotated[
+        str | None,
+        typer.Option(
+            "--time-column",
+            help="Diary data: the occasion column (rows per person per occasion; a mixed model).",
+        ),
+    ] = None,
+    person_column: Annotated[
+        str | None,
+        typer.Option("--person-column", help="Diary data without roles: the person column."),
+    ] = None,
+    lag: Annotated[
+        int, typer.Option("--lag", min=0, help="Diary: predictors from this many occasions back.")
+    ] = 0,
+    random: Annotated[
+        str | None,
+        typer.Option(
+            "--random",
+            help="Diary random effects per dyad: intercept, role-intercepts, actor, partner, "
+            "role-time, time (comma-separated).",
+        ),
+    ] = None,
+    slope_column: Annotated[
+        str | None, typer.Option("--slope-column", help="Diary: time variable of random slopes.")
+    ] = None,
+    residual: Annotated[
+        str, typer.Option("--residual", help="Diary residuals: cs | independent")
+    ] = "cs",
+    equal_variances: Annotated[
+        bool, typer.Option("--equal-variances", help="Diary: one residual SD for both roles.")
+    ] = False,
+    centre: Annotated[
+        str, typer.Option("--centre", help="Diary predictors: none | grand | person")
+    ] = "none",
+    df_method: Annotated[
+        str, typer.Option("--df", help="Diary: satterthwaite | residual")
+    ] = "satterthwaite",
+    digits: Annotated[int, typer.Option("--digits", min=1, max=12, help="Table digits.")] = 3,
 ) -> None:
-    """Fit the Actor-Partner Interdependence Model (GLS with correlated dyad residuals)."""
+    """Fit the Actor-Partner Interdependence Model (GLS with correlated dyad residuals).
+
+    With --time-column: the longitudinal APIM for diary data (a mixed model per dyad), and with
+    --lag the stability-and-influence model.
+    """
     layout = _choice(layout, dyadic.LAYOUTS, "--layout")
     method = _choice(method, ("reml", "ml"), "--method").upper()
     parametrisation = _choice(
         parametrisation, ("two-intercept", "interaction"), "--parametrisation"
     )
     output_format = _choice(output_format, FORMATS, "--format")
+    if time_column is not None:
+        result = diary_cmds.fit_from_file(
+            file,
+            model="apim",
+            y=y,
+            x=x,
+            dyad_column=dyad_column,
+            role_column=role_column,
+            person_column=person_column,
+            time_column=time_column,
+            layout=layout,
+            covariates=covariates,
+            lag=lag,
+            slope_column=slope_column,
+            centre=_choice(centre, diary_cmds.CENTRING, "--centre"),
+            method=method,
+            parametrisation=parametrisation,
+            random=random,
+            residual=_choice(residual, ("cs", "independent"), "--residual"),
+            equal_variances=equal_variances,
+            df_method=_choice(df_method, ("satterthwaite", "residual"), "--df"),
+        )
+        diary_cmds.print_result(result, output_format, digits)
+        return
     if figure is not None:
         from interdep.science.figures_apim import figure_format
 
