@@ -67,7 +67,7 @@ def _rows(result: ApimResult) -> list[list[str]]:
                 _num(c.estimate) + _stars(c.p),
                 _num(c.se),
                 _num(c.t, 2),
-                f"{c.df:.0f}",
+                f"{c.df:.1f}" if c.df != round(c.df) else f"{c.df:.0f}",
                 _p(c.p),
                 f"[{_num(c.ci_low)}, {_num(c.ci_high)}]",
                 _num(c.standardized),
@@ -87,8 +87,7 @@ def _summary_lines(result: ApimResult) -> list[str]:
         f"{c['dyads_one_member']} with one); persons (rows) used: {result.n_obs} of {c['rows_in_file']}"
         f" ({c['rows_missing_outcome']} missing the outcome, {c['rows_missing_predictor']} a predictor)",
         f"Partial intraclass correlation (residual rho): {_num(result.rho)}; residual SD: {sd_text}",
-        f"Log-likelihood ({result.method}): {result.loglik:.4f}; t tests on n_obs - p = "
-        f"{result.coefficients[0].df:.0f} df",
+        f"Log-likelihood ({result.method}): {result.loglik:.4f}; t tests' df: {result.df_method}",
     ]
     if result.parametrisation == "interaction" and result.roles:
         lines.append(f"Role coded -1 = {result.roles[0]}, +1 = {result.roles[1]}")
@@ -253,7 +252,7 @@ def apim(
         str, typer.Option("--centre", help="Diary predictors: none | grand | person")
     ] = "none",
     df_method: Annotated[
-        str, typer.Option("--df", help="Diary: satterthwaite | residual")
+        str, typer.Option("--df", help="t tests' df: satterthwaite | residual (n_obs - p)")
     ] = "satterthwaite",
     digits: Annotated[int, typer.Option("--digits", min=1, max=12, help="Table digits.")] = 3,
 ) -> None:
@@ -308,7 +307,8 @@ def apim(
         role_column=role_column,
         layout=layout,
     )
-    result = _fit_with_progress(data, method, parametrisation, bootstrap, seed)
+    df_method = _choice(df_method, ("satterthwaite", "residual"), "--df")
+    result = _fit_with_progress(data, method, parametrisation, bootstrap, seed, df_method)
     if figure is not None:
         from interdep.science.figures_apim import render_apim_diagram
 
@@ -319,12 +319,15 @@ def apim(
         echo(_markdown(result))
     else:
         _print_table(result)
+    for warning in result.warnings:
+        err_console.print(f"warning: {warning}", highlight=False, markup=False)
     if figure is not None and output_format == "table":
         console.print(f"Path diagram written to {figure}", highlight=False)
 
 
-def _fit_with_progress(data, method, parametrisation, bootstrap, seed) -> ApimResult:
+def _fit_with_progress(data, method, parametrisation, bootstrap, seed, df_method) -> ApimResult:
     kwargs = {
+        "df_method": df_method,
         "method": method,
         "parametrisation": parametrisation,
         "bootstrap": bootstrap,

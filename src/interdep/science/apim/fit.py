@@ -6,7 +6,9 @@ import math
 
 import numpy as np
 from scipy import stats
+from threadpoolctl import threadpool_limits
 
+from interdep.science.apim import mixed
 from interdep.science.apim.data import DyadData
 from interdep.science.apim.design import Term, _base_design, _base_terms
 from interdep.science.apim.gls import (
@@ -20,6 +22,9 @@ from interdep.science.apim.gls import (
 )
 from interdep.science.apim.k import DEFAULT_SEED, _bca, _bootstrap_k, _k_values, _pattern
 from interdep.science.apim.result import (
+    DF_METHOD,
+    DF_METHODS,
+    DF_SATTERTHWAITE,
     ApimResult,
     Distinguishability,
     KRatio,
@@ -42,6 +47,7 @@ def fit_apim(
     jackknife_groups: int = 1000,
     distinguishability_test: bool = True,
     progress=None,
+    df_method: str = "satterthwaite",
 ) -> ApimResult:
     """Fit an APIM by GLS (ML or REML) with the dyad's residual covariance estimated.
 
@@ -68,6 +74,10 @@ def fit_apim(
         Also run the ML likelihood-ratio test of indistinguishable against distinguishable dyads.
     progress
         Called with the number of bootstrap replicates finished (for a progress bar).
+    df_method
+        Degrees of freedom of the t tests: "satterthwaite" (as SAS PROC MIXED and lmerTest:
+        between-dyad terms get about as many df as there are dyads) or "residual" (n_obs - p,
+        as nlme's ``summary.gls``).
 
     Returns
     -------
@@ -83,6 +93,8 @@ def fit_apim(
     >>> round(result.coefficient("actor", "x").estimate, 1)
     0.5
     """
+    if df_method not in DF_METHODS:
+        raise InputError(f"unknown df method {df_method!r}; use {' or '.join(DF_METHODS)}")
     method = method.upper()
     if method not in METHODS:
         raise InputError(f"unknown method {method!r}; use REML or ML")
@@ -104,9 +116,14 @@ def fit_apim(
     beta = ev.beta + prep.offset
     n_obs = int(prep.used.sum())
     p = len(beta)
-    df = n_obs - p
+    df: float | np.ndarray = n_obs - p
     cov = _beta_covariance(ev, n_obs, reml)
     terms = prep.terms
+    to_final = np.eye(p)
+    if distinguishable and parametrisation == "interaction":
+        to_final = _to_interaction(np.eye(p), np.eye(p), terms, data.roles)[0]
+    if df_method == "satterthwaite":
+        df = _satterthwaite(prep, data, ev, distinguishable, reml, np.eye(p))
     std = _standardizers(data, prep, terms)
     loglik = -ev.nll
     coefs = _coefficients(beta, cov, terms, df, alpha, std)
@@ -159,6 +176,8 @@ def fit_apim(
             # the REML likelihood carries -1/2 log|X'V^-1 X|, which a reparametrisation X -> X T^-1
             # shifts by log|det T| (nlme reports it for the design it was given)
             loglik += log_det
+        if df_method == "satterthwaite":
+            df = _satterthwaite(prep, data, ev, distinguishable, reml, to_final)
         coefs = _coefficients(beta, cov, terms, df, alpha, _standardizers(data, prep, terms))
 
     test = None
@@ -188,6 +207,8 @@ def fit_apim(
         distinguishability=test,
         counts=prep.counts,
         covariance=cov,
+        df_method=DF_SATTERTHWAITE if df_method == "satterthwaite" else DF_METHOD,
+        warnings=_warnings(ev, prep),
         bootstrap=boot_info,
         alpha=alpha,
     )
@@ -277,3 +298,34 @@ def distinguishability(data: DyadData, prep_dist: _Prepared | None = None) -> Di
     lr = max(2 * (ev_i.nll - ev_d.nll), 0.0)
     df = prep_d.X.shape[2] - prep_i.X.shape[2] + 1
     return Distinguishability(lr, df, float(stats.chi2.sf(lr, df)), -ev_i.nll, -ev_d.nll)
+
+
+def _satterthwaite(prep, data, ev, distinguishable: bool, reml: bool, L: np.ndarray) -> np.ndarray:
+    """Satterthwaite df of the combinations ``L beta`` from the dyad-block likelihood (``mixed``
+    with no random effects and one occasion), at the fitted rho, SD ratio and sigma."""
+    used = prep.used
+    dyad, member = np.nonzero(used)
+    n = len(dyad)
+    bd = mixed.block_data(
+        dyad, np.zeros(n, dtype=np.int64), member, prep.X[used], np.zeros((n, 0)), data.y[used]
+    )
+    st = mixed.Structure(q=0, correlated=bd.n_c > 0, by_role=distinguishable)
+    w = []
+    if st.correlated:
+        w.append(math.atanh(max(min(ev.rho, 1 - 1e-12), -1 + 1e-12)))
+    if distinguishable:
+        w.append(math.log(ev.ratio))
+    w.append(math.log(ev.sigma2))
+    with threadpool_limits(1, user_api="blas"):
+        return mixed.satterthwaite(bd, st, np.array(w), reml, L)
+
+
+def _warnings(ev, prep) -> list[str]:
+    """Boundary estimates, said rather than hidden."""
+    out = []
+    if abs(ev.rho) > 0.999:
+        out.append(
+            f"the residual correlation rho = {ev.rho:.8f} is at its boundary (+-1): the partners' "
+            "outcomes are (almost) identical after the predictors; the tests are not trustworthy"
+        )
+    return out

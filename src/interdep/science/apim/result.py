@@ -11,6 +11,8 @@ from scipy import stats
 from interdep.science.apim.design import Term
 
 DF_METHOD = "residual: n_obs - p (as nlme summary.gls)"
+DF_SATTERTHWAITE = "Satterthwaite (as SAS PROC MIXED ddfm=satterthwaite and lmerTest)"
+DF_METHODS = ("satterthwaite", "residual")
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,8 @@ class ApimResult:
     bootstrap: dict | None = None
     alpha: float = 0.05
     notes: list[str] = field(default_factory=list)
+    df_method: str = DF_METHOD
+    warnings: list[str] = field(default_factory=list)
 
     def coefficient(
         self, effect: str, predictor: str | None = None, role: str | None = None
@@ -143,7 +147,12 @@ class ApimResult:
             "covariates": list(self.covariates),
             "roles": list(self.roles) if self.roles else None,
             "parametrisation": self.parametrisation,
-            "df_method": DF_METHOD,
+            "df_method": self.df_method,
+            "covariance": {
+                "terms": [c.term.label for c in self.coefficients],
+                "matrix": [[num(v) for v in row] for row in self.covariance],
+            },
+            "warnings": list(self.warnings),
             "ci_level": 1 - self.alpha,
             "counts": dict(self.counts),
             "bootstrap": self.bootstrap,
@@ -152,9 +161,11 @@ class ApimResult:
 
 def _coefficients(beta, cov, terms, df, alpha, std) -> list[Coefficient]:
     se = np.sqrt(np.diag(cov))
-    tq = stats.t.ppf(1 - alpha / 2, df)
+    dfs = np.broadcast_to(np.asarray(df, dtype=float), (len(terms),))
     out = []
     for i, term in enumerate(terms):
+        df = dfs[i]
+        tq = stats.t.ppf(1 - alpha / 2, df)
         t = beta[i] / se[i] if se[i] > 0 else math.nan
         out.append(
             Coefficient(

@@ -1,0 +1,77 @@
+"""Satterthwaite degrees of freedom of the cross-sectional APIM against lmerTest on the Acitelli
+couples (values from tests/reference/apim_lmertest.R; the lmer model with a random intercept per
+couple is the gls model with compound symmetry when rho > 0)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from interdep.science.apim import dyads_from_table, fit_apim, mixed, simulate_apim
+
+ROOT = Path(__file__).resolve().parents[1]
+ACITELLI = ROOT / ".." / "shared" / "reference-data" / "dyadr_acipair_derived.csv"
+VALUES = ROOT / "tests" / "reference" / "apim_lmertest_values.csv"
+TERMS = {
+    "(Intercept)": ("intercept", None),
+    "OtherPos_A": ("actor", "OtherPos"),
+    "OtherPos_P": ("partner", "OtherPos"),
+}
+
+
+@pytest.mark.reference
+@pytest.mark.parametrize("model", ["indist_REML", "tension_REML"])
+def test_satterthwaite_df_match_lmertest(model):
+    if not ACITELLI.exists():
+        pytest.skip("shared reference data not available")
+    ref = {}
+    with VALUES.open() as handle:
+        for row in csv.DictReader(handle):
+            if row["model"] == model:
+                ref[(row["quantity"], row["term"])] = float(row["value"])
+    frame = pd.read_csv(ACITELLI)
+    if model == "indist_REML":
+        data = dyads_from_table(
+            frame, outcome="Satisfaction", predictors=["OtherPos"], dyad_column="CoupleID",
+            layout="pairwise",
+        )  # fmt: skip
+        result = fit_apim(data)
+        loglik = result.loglik
+        df = {t: result.coefficient(*TERMS[t]).df for t in TERMS}
+    else:
+        # an actor effect of one variable and a partner effect of another: the block engine on
+        # a design of our own (one occasion, no random effects, compound symmetry)
+        X = np.column_stack([np.ones(len(frame)), frame["Tension_A"], frame["SelfPos_P"]])
+        dyad = pd.factorize(frame["CoupleID"])[0]
+        member = frame.groupby("CoupleID").cumcount().to_numpy()
+        bd = mixed.block_data(
+            dyad, np.zeros(len(frame), dtype=int), member, X, np.zeros((len(frame), 0)),
+            frame["Satisfaction_A"].to_numpy(float),
+        )  # fmt: skip
+        st = mixed.Structure(q=0, correlated=True, by_role=False)
+        fit = mixed.fit(bd, st, reml=True)
+        loglik = -fit.evaluation.deviance / 2
+        dfs = mixed.satterthwaite(bd, st, fit.w, True, np.eye(3))
+        df = dict(zip(["(Intercept)", "Tension_A", "SelfPos_P"], dfs, strict=True))
+    assert loglik == pytest.approx(ref[("loglik", "")], abs=1e-6)
+    compared = 0
+    for (quantity, term), value in ref.items():
+        if quantity == "df_satterthwaite":
+            assert df[term] == pytest.approx(value, rel=1e-4), term
+            compared += 1
+    assert compared == 3
+
+
+def test_between_dyad_terms_get_about_the_number_of_dyads_as_df():
+    frame = simulate_apim(200, rho=0.5, seed=3)
+    data = dyads_from_table(frame, outcome="y", predictors=["x"], dyad_column="dyad")
+    r = fit_apim(data)
+    # the intercept varies only between dyads: df near n_dyads - 1, not n_obs - p = 397
+    assert 190 < r.coefficient("intercept").df < 205
+    assert r.coefficient("actor", "x").df > 250
+    assert "Satterthwaite" in r.to_dict()["df_method"]
+    assert fit_apim(data, df_method="residual").coefficient("intercept").df == 397
