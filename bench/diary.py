@@ -91,7 +91,9 @@ def run_r(script: str, path: Path) -> dict:
 def report(name: str, ours_s: float, r_s: float, ours_beta, r_beta, ours_ll, r_ll, peer: str):
     diff = float(np.max(np.abs(np.asarray(ours_beta) - np.asarray(r_beta))))
     print(f"{name}")
-    print(f"  max |difference| of fixed effects: {diff:.2e}; logLik ours {ours_ll:.6f}, R {r_ll:.6f}")
+    print(
+        f"  max |difference| of fixed effects: {diff:.2e}; logLik ours {ours_ll:.6f}, R {r_ll:.6f}"
+    )
     print(f"  interdep: {ours_s:8.3f} s   {peer}: {r_s:8.3f} s   ratio: {r_s / ours_s:6.1f}x")
     return diff
 
