@@ -651,7 +651,7 @@ def _boundary_warnings(ev, sd, corr, names, sigma) -> list[str]:
 
 def _pseudo_r2(data, spec, bd, st, Z, reml, sigma2) -> float | None:
     """1 - residual variance / residual variance of the model with intercepts only (dyadr's
-    crsp), both with the same random and residual structure, by maximum likelihood as fitted."""
+    crsp): the same residual structure and the same random intercepts, fitted the same way."""
     m = data.member
     if spec.distinguishable and spec.parametrisation == "two-intercept":
         X0 = np.column_stack([(m == 0).astype(float), (m == 1).astype(float)])
@@ -659,9 +659,16 @@ def _pseudo_r2(data, spec, bd, st, Z, reml, sigma2) -> float | None:
         X0 = np.column_stack([np.ones(len(m)), np.where(m == 1, 1.0, -1.0)])
     else:
         X0 = np.ones((len(m), 1))
-    bd0 = mixed.block_data(data.dyad, data.occasion, data.member, X0, Z, data.y)
+    # the empty model keeps the random intercepts only: random slopes of predictors that are
+    # not in it would absorb their effects
+    tokens = tuple(t for t in spec.random if t in ("intercept", "role-intercepts")) or (
+        "intercept",
+    )
+    Z0, _ = random_design(data, tokens)
+    bd0 = mixed.block_data(data.dyad, data.occasion, data.member, X0, Z0, data.y)
+    st0 = mixed.Structure(q=Z0.shape[1], correlated=st.correlated, by_role=st.by_role)
     try:
-        f0 = mixed.fit(bd0, st, reml)
+        f0 = mixed.fit(bd0, st0, reml)
     except (np.linalg.LinAlgError, ValueError):
         return None
     s0 = f0.evaluation.sigma2
