@@ -39,6 +39,13 @@ class BlockData:
     n_s1: int
     q: int
     p: int
+    stack: np.ndarray | None = None  # (5, k, k, G): C00, C01 + C01', C11, S0, S1, dyads last
+    counts: np.ndarray | None = None  # (3, G): complete occasions, lone member 0, lone member 1
+
+    def __post_init__(self):
+        if self.stack is None:
+            parts = [self.C00, self.C01 + self.C01.transpose(0, 2, 1), self.C11, self.S0, self.S1]
+            self.stack = np.ascontiguousarray(np.stack(parts).transpose(0, 2, 3, 1))
 
     @property
     def n_obs(self) -> int:
@@ -92,6 +99,7 @@ def block_data(
         n_s1=int(only1.sum()),
         q=Z.shape[1],
         p=X.shape[1],
+        counts=np.stack([np.bincount(cell_dyad[m], minlength=G) for m in (both, only0, only1)]),
     )
 
 
@@ -137,29 +145,70 @@ class Evaluation:
     ratio: float
 
 
-def _whitened(bd: BlockData, L: np.ndarray, rho: float, ratio: float):
-    """Sum over dyads of [X|y]' V0^-1 [X|y] and sum of log|V0_j| (V0 = Z L L' Z' + R)."""
+def _chol_last(T: np.ndarray) -> np.ndarray:
+    """Cholesky factors of many small SPD matrices stored (q, q, G), dyads last: q^2 vector
+    operations of length G instead of G small LAPACK calls."""
+    q = T.shape[0]
+    C = np.zeros_like(T)
+    for j in range(q):
+        d = T[j, j] - (C[j, :j] ** 2).sum(axis=0)
+        if not np.all(d > 0):
+            raise np.linalg.LinAlgError("not positive definite")
+        C[j, j] = np.sqrt(d)
+        for i in range(j + 1, q):
+            C[i, j] = (T[i, j] - (C[i, :j] * C[j, :j]).sum(axis=0)) / C[j, j]
+    return C
+
+
+def _tri_inv_last(C: np.ndarray) -> np.ndarray:
+    """Inverses of lower-triangular matrices stored (q, q, G)."""
+    q = C.shape[0]
+    J = np.zeros_like(C)
+    for i in range(q):
+        J[i, i] = 1.0 / C[i, i]
+        for j in range(i):
+            J[i, j] = -(C[i, j:i] * J[j:i, j]).sum(axis=0) / C[i, i]
+    return J
+
+
+def _weights(rho: float, ratio: float) -> np.ndarray:
     one_m = 1.0 - rho * rho
     r2 = ratio * ratio
-    M = (
-        bd.C00 * (1.0 / one_m)
-        + (bd.C01 + bd.C01.transpose(0, 2, 1)) * (-rho / (ratio * one_m))
-        + bd.C11 * (1.0 / (r2 * one_m))
-        + bd.S0
-        + bd.S1 * (1.0 / r2)
-    )
+    return np.array([1.0 / one_m, -rho / (ratio * one_m), 1.0 / (r2 * one_m), 1.0, 1.0 / r2])
+
+
+def _core(bd: BlockData, L: np.ndarray, rho: float, ratio: float, need_parts: bool = False):
+    """U = sum_j [X|y]' V0_j^-1 [X|y] and sum_j log|V0_j| (V0 = Z L L' Z' + R), and with
+    ``need_parts`` the per-dyad pieces the gradient needs (all stored dyads-last)."""
     q = bd.q
-    logdet = bd.n_c * math.log(r2 * one_m) + bd.n_s1 * math.log(r2)
-    Muu = M[:, q:, q:].sum(axis=0)
-    if q == 0:
-        return Muu, logdet
-    Mzz, Mzu = M[:, :q, :q], M[:, :q, q:]
-    T = L.T @ Mzz @ L + np.eye(q)
-    chol = np.linalg.cholesky(T)
-    B = np.linalg.solve(chol, L.T @ Mzu)
-    Muu = Muu - (B.transpose(0, 2, 1) @ B).sum(axis=0)
-    logdet += 2.0 * float(np.log(np.diagonal(chol, axis1=1, axis2=2)).sum())
-    return Muu, logdet
+    M = np.tensordot(_weights(rho, ratio), bd.stack, axes=1)  # (k, k, G)
+    r2 = ratio * ratio
+    logdet = bd.n_c * math.log(r2 * (1.0 - rho * rho)) + bd.n_s1 * math.log(r2)
+    U = M[q:, q:].sum(axis=-1)
+    parts = None
+    if q:
+        Mzz, Mzu = M[:q, :q], M[:q, q:]
+        T = np.einsum("ai,abg,bj->ijg", L, Mzz, L, optimize=True)
+        T[np.arange(q), np.arange(q)] += 1.0
+        C = _chol_last(T)
+        J = _tri_inv_last(C)
+        Tinv = np.einsum("kag,kbg->abg", J, J)
+        LT = np.einsum("ia,abg->ibg", L, Tinv, optimize=True)  # L T^-1
+        K = np.einsum("iag,ja->ijg", LT, L, optimize=True)  # L T^-1 L'
+        KM = np.einsum("ijg,jug->iug", K, Mzu)
+        U = U - np.einsum("iug,ivg->uv", Mzu, KM)
+        logdet += 2.0 * float(np.log(C[np.arange(q), np.arange(q)]).sum())
+        if need_parts:
+            parts = (M, Mzz, Mzu, Tinv, LT, K)
+    elif need_parts:
+        parts = (M, None, None, None, None, None)
+    return U, logdet, parts
+
+
+def _whitened(bd: BlockData, L: np.ndarray, rho: float, ratio: float):
+    """Sum over dyads of [X|y]' V0^-1 [X|y] and sum of log|V0_j| (V0 = Z L L' Z' + R)."""
+    U, logdet, _ = _core(bd, L, rho, ratio)
+    return U, logdet
 
 
 def evaluate(bd: BlockData, st: Structure, v: np.ndarray, reml: bool) -> Evaluation:
@@ -195,39 +244,26 @@ def deviance_and_gradient(
     ``[[K + K Q K, -K Mzu Psi], [-Psi Muz K, Psi]]`` with ``K = L T^-1 L'`` and
     ``Q = Mzu Psi Muz``; the derivatives in rho and ratio follow through the five weights of
     ``M``, those in ``L`` from ``T = I + L' Mzz L``. With ``sigma2`` given, the deviance is
-    not profiled over sigma^2 but taken at that value (``Psi`` then has ``a a' / sigma2``).
+    not profiled over sigma^2 but taken at that value (``Psi`` then has ``a a' / sigma2``), and
+    the gradient has one more entry, in ``log sigma^2``.
     """
     L, rho, ratio = st.unpack(v)
     p, q = bd.p, bd.q
-    one_m = 1.0 - rho * rho
-    r2 = ratio * ratio
-    w00, w01, w11, w1 = 1.0 / one_m, -rho / (ratio * one_m), 1.0 / (r2 * one_m), 1.0 / r2
-    C01s = bd.C01 + bd.C01.transpose(0, 2, 1)
-    M = bd.C00 * w00 + C01s * w01 + bd.C11 * w11 + bd.S0 + bd.S1 * w1
-    logdet = bd.n_c * math.log(r2 * one_m) + bd.n_s1 * math.log(r2)
-    U = M[:, q:, q:].sum(axis=0)
+    size = len(v) + (sigma2 is not None)
     try:
-        if q:
-            Mzz, Mzu = M[:, :q, :q], M[:, :q, q:]
-            T = L.T @ Mzz @ L + np.eye(q)
-            chol = np.linalg.cholesky(T)
-            Tinv = np.linalg.inv(T)
-            LT = L @ Tinv  # (G, q, q): L T^-1
-            K = LT @ L.T
-            KM = K @ Mzu
-            U = U - (Mzu.transpose(0, 2, 1) @ KM).sum(axis=0)
-            logdet += 2.0 * float(np.log(np.diagonal(chol, axis1=1, axis2=2)).sum())
+        U, logdet, parts = _core(bd, L, rho, ratio, need_parts=True)
         A = U[:p, :p]
         cholA = np.linalg.cholesky(A)
     except np.linalg.LinAlgError:
-        return math.inf, np.full(len(v), np.nan)
+        return math.inf, np.full(size, np.nan)
+    M, Mzz, Mzu, Tinv, LT, K = parts
     Ainv = np.linalg.inv(A)
     beta = Ainv @ U[:p, p]
     rss = float(U[p, p] - U[:p, p] @ beta)
     n = bd.n_obs
     dof = n - p if reml else n
     if not rss > 0:
-        return math.inf, np.full(len(v), np.nan)
+        return math.inf, np.full(size, np.nan)
     a = np.append(-beta, 1.0)
     if sigma2 is None:
         dev = dof * (math.log(2 * math.pi * rss / dof) + 1) + logdet
@@ -238,27 +274,34 @@ def deviance_and_gradient(
     if reml:
         dev += 2.0 * float(np.log(np.diag(cholA)).sum())
         Psi[:p, :p] += Ainv
-    # dD/dM for every dyad
-    Gam = np.zeros(M.shape)
-    Gam[:, q:, q:] = Psi
-    grad = np.zeros(len(v))
+    # dD/dM for every dyad, dyads last
+    Gam = np.empty(M.shape)
+    Gam[q:, q:] = Psi[:, :, None]
+    grad = np.zeros(size)
+    if sigma2 is not None:
+        grad[-1] = dof - rss / sigma2
     if q:
-        PsiMuz = Psi @ Mzu.transpose(0, 2, 1)  # Psi Muz: (G, p+1, q)
-        Q = Mzu @ PsiMuz
-        Gam[:, :q, :q] = K + K @ Q @ K
-        off = -(PsiMuz @ K)  # -Psi Muz K
-        Gam[:, q:, :q] = off
-        Gam[:, :q, q:] = off.transpose(0, 2, 1)
+        PsiMuz = np.einsum("uv,ivg->uig", Psi, Mzu, optimize=True)  # Psi Muz
+        Q = np.einsum("iug,ujg->ijg", Mzu, PsiMuz)
+        KQ = np.einsum("iag,abg->ibg", K, Q)
+        Gam[:q, :q] = K + np.einsum("iag,ajg->ijg", KQ, K)
+        off = -np.einsum("uig,ijg->ujg", PsiMuz, K)  # -Psi Muz K
+        Gam[q:, :q] = off
+        Gam[:q, q:] = off.transpose(1, 0, 2)
         # dD/dL = sum_j 2 [Mzz L T^-1 - Q L T^-1 + Mzz L E],  E = T^-1 L' Q L T^-1
-        MzzL = Mzz @ L
-        E = LT.transpose(0, 2, 1) @ Q @ LT
-        dL = 2.0 * (MzzL @ Tinv - Q @ LT + MzzL @ E).sum(axis=0)
+        MzzL = np.einsum("abg,bj->ajg", Mzz, L, optimize=True)
+        QLT = np.einsum("abg,bkg->akg", Q, LT)
+        E = np.einsum("aig,akg->ikg", LT, QLT)
+        dL = 2.0 * (
+            np.einsum("ajg,jkg->ak", MzzL, Tinv)
+            - QLT.sum(axis=-1)
+            + np.einsum("ajg,jkg->ak", MzzL, E)
+        )
         grad[: st.n_theta] = dL[np.tril_indices(q)]
-    flat = Gam.reshape(-1)
-    t00 = float(flat @ bd.C00.reshape(-1))
-    t01 = float(flat @ C01s.reshape(-1))
-    t11 = float(flat @ bd.C11.reshape(-1))
-    ts1 = float(flat @ bd.S1.reshape(-1))
+    t00, t01, t11, _, ts1 = np.tensordot(bd.stack.reshape(5, -1), Gam.reshape(-1), axes=1)
+    one_m = 1.0 - rho * rho
+    r2 = ratio * ratio
+    w01, w11, w1 = -rho / (ratio * one_m), 1.0 / (r2 * one_m), 1.0 / r2
     i = st.n_theta
     if st.correlated:
         # d/d rho of the weights and of log|R|, times d rho / d atanh(rho) = 1 - rho^2
@@ -276,12 +319,7 @@ def deviance_and_gradient(
 
 def full_gradient(bd: BlockData, st: Structure, w: np.ndarray, reml: bool) -> np.ndarray:
     """Exact gradient of ``full_deviance`` in ``w = (v, log sigma^2)``."""
-    s2 = math.exp(w[-1])
-    _, g = deviance_and_gradient(bd, st, w[:-1], reml, sigma2=s2)
-    ev = evaluate(bd, st, w[:-1], reml)
-    dof = bd.n_obs - bd.p if reml else bd.n_obs
-    rss = ev.sigma2 * dof
-    return np.append(g, dof - rss / s2)
+    return deviance_and_gradient(bd, st, w[:-1], reml, sigma2=math.exp(w[-1]))[1]
 
 
 def parameter_covariance(bd: BlockData, st: Structure, w: np.ndarray, reml: bool):
@@ -324,11 +362,41 @@ class MixedFit:
     converged: bool
     iterations: int
     message: str
+    hess_inv: np.ndarray | None = None
+
+
+_WARM_START_DYADS = 1500
+
+
+def _subset(bd: BlockData, dyads: np.ndarray) -> BlockData:
+    """The same model on a subset of the dyads (for a warm start)."""
+    stack = np.ascontiguousarray(bd.stack[..., dyads])
+    counts = bd.counts[:, dyads]
+    return BlockData(
+        C00=bd.C00[dyads], C01=bd.C01[dyads], C11=bd.C11[dyads], S0=bd.S0[dyads],
+        S1=bd.S1[dyads], n_c=int(counts[0].sum()), n_s0=int(counts[1].sum()),
+        n_s1=int(counts[2].sum()), q=bd.q, p=bd.p, stack=stack, counts=counts,
+    )  # fmt: skip
 
 
 def fit(bd: BlockData, st: Structure, reml: bool, start: np.ndarray | None = None) -> MixedFit:
     """Minimise the profiled deviance over the covariance parameters: BFGS on the exact
-    gradient, then Newton steps on a finite-difference Hessian of that gradient."""
+    gradient, then Newton steps on a finite-difference Hessian of that gradient where BFGS
+    stopped short. Large data start from a fit to a random subset of dyads, with that fit's
+    curvature scaled up, so BFGS needs only a few full-data steps."""
+    hess_inv0 = None
+    G = bd.stack.shape[-1]
+    if start is None and st.size and G > 2 * _WARM_START_DYADS:
+        pick = np.sort(np.random.default_rng(0).choice(G, _WARM_START_DYADS, replace=False))
+        sub = _subset(bd, pick)
+        if sub.n_obs > sub.p + st.size:
+            warm = fit(sub, st, reml)
+            if np.all(np.isfinite(warm.v)):
+                start = warm.v
+                H = hessian(lambda x: deviance_and_gradient(sub, st, x, reml)[1], warm.v, 1e-5)
+                if np.all(np.isfinite(H)) and np.linalg.eigvalsh(H).min() > 0:
+                    hess_inv0 = np.linalg.inv(H) * (_WARM_START_DYADS / G)
+                    hess_inv0 = (hess_inv0 + hess_inv0.T) / 2
     if start is None:
         start = np.zeros(st.size)
         idx = np.tril_indices(st.q)
@@ -341,14 +409,22 @@ def fit(bd: BlockData, st: Structure, reml: bool, start: np.ndarray | None = Non
 
     res = None
     v = np.asarray(start, dtype=float)
-    if st.size:
-        res = optimize.minimize(
-            fg, v, jac=True, method="BFGS", options={"gtol": 1e-7, "maxiter": 5000}
-        )
-        v = _newton(fg, res.x)
+    if st.size and hess_inv0 is not None:
+        # quasi-Newton steps with the subset's curvature: about one evaluation per step
+        res = _scaled_newton(fg, v, hess_inv0)
+    elif st.size:
+        options = {"gtol": 1e-7, "maxiter": 5000}
+        res = optimize.minimize(fg, v, jac=True, method="BFGS", options=options)
+    if res is not None:
+        v = res.x
+        step = res.hess_inv @ res.jac
+        if not np.all(np.abs(step) < 1e-6):
+            v = _newton(fg, v)
     ev = evaluate(bd, st, v, reml)
     g = fg(v)[1] if st.size else np.zeros(0)
-    converged = bool(math.isfinite(ev.deviance) and np.all(np.abs(g) < 1e-3))
+    # a gradient small relative to the deviance's size (which grows with the data)
+    tol = 1e-3 * max(1.0, abs(ev.deviance) / 1e4) if math.isfinite(ev.deviance) else 0.0
+    converged = bool(math.isfinite(ev.deviance) and np.all(np.abs(g) < tol))
     return MixedFit(
         evaluation=ev,
         v=v,
@@ -356,6 +432,36 @@ def fit(bd: BlockData, st: Structure, reml: bool, start: np.ndarray | None = Non
         converged=converged,
         iterations=int(res.nit) if res is not None else 0,
         message=str(res.message) if res is not None else "no covariance parameters",
+        hess_inv=res.hess_inv if res is not None else None,
+    )
+
+
+def _scaled_newton(fg, v: np.ndarray, hess_inv: np.ndarray, steps: int = 60):
+    """Minimise with a fixed inverse curvature (step halving when a step does not descend);
+    falls back to BFGS from where it stopped if it has not converged. Returns an
+    ``OptimizeResult``-like object (x, jac, hess_inv, nit, message)."""
+    f, g = fg(v)
+    for it in range(steps):
+        step = hess_inv @ g
+        if np.max(np.abs(step)) < 1e-7:
+            return optimize.OptimizeResult(
+                x=v, jac=g, hess_inv=hess_inv, nit=it, message="converged (scaled Newton)"
+            )
+        t = 1.0
+        while True:
+            fn, gn = fg(v - t * step)
+            if fn <= f or t < 1e-3:
+                break
+            t /= 2
+        if not fn <= f:
+            break
+        v, f, g = v - t * step, fn, gn
+    return optimize.minimize(
+        fg,
+        v,
+        jac=True,
+        method="BFGS",
+        options={"gtol": 1e-7, "maxiter": 5000, "hess_inv0": hess_inv},
     )
 
 
@@ -411,6 +517,29 @@ def numeric_hessian(f, x: np.ndarray, h: float = 1e-4) -> np.ndarray:
     return H
 
 
+_DERIVATIVES: dict = {}
+
+
+def _covariance_derivatives(bd: BlockData, st: Structure, w: np.ndarray, reml: bool):
+    """The fixed effects' covariance and its central-difference derivatives in ``w`` (kept for
+    the last fit, so the coefficients and the contrasts share one computation)."""
+    key = (id(bd), st, w.tobytes(), reml)
+    if key not in _DERIVATIVES:
+        h = 1e-5
+        d = len(w)
+        dC = []
+        for i in range(d):
+            e = np.zeros(d)
+            e[i] = h
+            dC.append(
+                (beta_covariance(bd, st, w + e, reml) - beta_covariance(bd, st, w - e, reml))
+                / (2 * h)
+            )
+        _DERIVATIVES.clear()
+        _DERIVATIVES[key] = (beta_covariance(bd, st, w, reml), dC, bd)  # bd: id stays unique
+    return _DERIVATIVES[key][:2]
+
+
 def satterthwaite(
     bd: BlockData,
     st: Structure,
@@ -426,16 +555,7 @@ def satterthwaite(
     A = parameter_covariance(bd, st, w, reml) if acov is None else acov
     if A is None:
         return np.full(len(np.atleast_2d(contrasts)), np.nan)
-    h = 1e-5
-    d = len(w)
-    C0 = beta_covariance(bd, st, w, reml)
-    dC = []
-    for i in range(d):
-        e = np.zeros(d)
-        e[i] = h
-        dC.append(
-            (beta_covariance(bd, st, w + e, reml) - beta_covariance(bd, st, w - e, reml)) / (2 * h)
-        )
+    C0, dC = _covariance_derivatives(bd, st, w, reml)
     out = []
     for lvec in np.atleast_2d(contrasts):
         var = float(lvec @ C0 @ lvec)
