@@ -75,3 +75,30 @@ def test_between_dyad_terms_get_about_the_number_of_dyads_as_df():
     assert r.coefficient("actor", "x").df > 250
     assert "Satterthwaite" in r.to_dict()["df_method"]
     assert fit_apim(data, df_method="residual").coefficient("intercept").df == 397
+
+
+def test_a_dyad_present_as_one_row_is_used_and_said():
+    frame = simulate_apim(60, roles=("H", "W"), seed=8)
+    x = frame["x"].to_numpy().reshape(-1, 2)
+    pairwise = frame.rename(columns={"x": "x_A", "y": "y_A"})
+    pairwise["x_P"] = x[:, ::-1].reshape(-1)
+    wife5 = (pairwise["dyad"] == 5) & (pairwise["role"] == "W")
+    kw = dict(outcome="y", predictors=["x"], dyad_column="dyad", role_column="role",
+              layout="pairwise")  # fmt: skip
+    result = fit_apim(dyads_from_table(pairwise[~wife5], **kw), df_method="residual")
+    assert result.counts["dyads_one_member"] == 1 and result.n_obs == 119
+    assert any("one row in the file" in w for w in result.warnings)
+    # the same fit as the complete file with that wife's outcome missing
+    blank = pairwise.copy()
+    blank.loc[wife5, "y_A"] = np.nan
+    ref = fit_apim(dyads_from_table(blank, **kw), df_method="residual")
+    assert result.loglik == pytest.approx(ref.loglik, abs=1e-9)
+    for a, b in zip(result.coefficients, ref.coefficients, strict=True):
+        assert a.estimate == pytest.approx(b.estimate, abs=1e-10)
+
+
+def test_repeated_dyad_ids_point_to_the_diary_model():
+    frame = simulate_apim(20, seed=2)
+    twice = pd.concat([frame, frame], ignore_index=True)
+    with pytest.raises(Exception, match="use --time-column"):
+        dyads_from_table(twice, outcome="y", predictors=["x"], dyad_column="dyad")

@@ -9,7 +9,7 @@ import pandas as pd
 
 from interdep.science import dyadic
 from interdep.science.errors import InputError
-from interdep.science.tabular import file_row, numeric_column, require_columns
+from interdep.science.tabular import file_row, key_column, numeric_column, require_columns
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class DyadData:
     cov: np.ndarray
     roles: tuple[str, str] | None = None
     rows: np.ndarray | None = None
+    notes: tuple[str, ...] = ()
 
     @property
     def n_dyads(self) -> int:
@@ -108,6 +109,8 @@ def dyads_from_table(
     else:
         y_col, own, partner, cov_cols = outcome, list(predictors), [], list(covariates)
         require_columns(frame, [y_col, *own, *cov_cols])
+    n_file = len(frame)
+    frame, lone = _with_lone_partners(frame, dyad_column, role_column, layout, predictors)
     pairing = dyadic.pair_rows(frame, dyad_column, role_column)
     values = {
         c: numeric_column(frame, c) for c in dict.fromkeys([y_col, *own, *partner, *cov_cols])
@@ -131,8 +134,51 @@ def dyads_from_table(
         x=x,
         cov=cov,
         roles=pairing.roles,
-        rows=np.vectorize(file_row)(r) if len(r) else r,
+        rows=np.where(r < n_file, np.vectorize(file_row)(r), -1) if len(r) else r,
+        notes=(
+            (
+                f"{lone} dyad(s) have one row in the file: that member's row is used alone (as "
+                "nlme does), its partner's outcome counted as missing",
+            )
+            if lone
+            else ()
+        ),
     )
+
+
+def _with_lone_partners(frame, dyad_column, role_column, layout, stems):
+    """Add an empty partner row for every dyad present as one row, so that the row is used (its
+    partner's outcome missing; in the pairwise layout the partner's predictors are the lone
+    row's ``_P`` values). More than two rows for a dyad is refused: repeated measures need the
+    diary model."""
+    require_columns(frame, [dyad_column] + ([role_column] if role_column else []))
+    ids = key_column(frame, dyad_column)
+    counts = ids.value_counts(sort=False)
+    many = counts[counts > 2]
+    if len(many):
+        named = ", ".join(f"{i} ({c} rows)" for i, c in list(many.items())[:8])
+        raise InputError(
+            f"each dyad needs one or two rows, one per member; dyad(s) with more rows: {named}. "
+            "This looks like repeated measures (several rows per person): use --time-column "
+            "(the diary model) instead of a dyad-by-occasion id",
+            column=dyad_column,
+        )
+    lone_ids = counts.index[counts == 1]
+    if not len(lone_ids):
+        return frame, 0
+    rows = frame[ids.isin(lone_ids).to_numpy()]
+    pad = pd.DataFrame({c: pd.Series([np.nan] * len(rows), dtype=object) for c in frame.columns})
+    pad[dyad_column] = rows[dyad_column].to_numpy()
+    if role_column:
+        labels = sorted(set(key_column(frame, role_column)))
+        if len(labels) == 2:
+            own = key_column(rows, role_column).to_numpy()
+            pad[role_column] = np.where(own == labels[0], labels[1], labels[0])
+    if layout == "pairwise":
+        for stem in stems:
+            pad[stem + dyadic.ACTOR_SUFFIX] = rows[stem + dyadic.PARTNER_SUFFIX].to_numpy()
+            pad[stem + dyadic.PARTNER_SUFFIX] = rows[stem + dyadic.ACTOR_SUFFIX].to_numpy()
+    return pd.concat([frame, pad], ignore_index=True), len(rows)
 
 
 def _from_dyad_layout(frame, outcome, predictors, covariates, dyad_column, role_column) -> DyadData:

@@ -208,7 +208,7 @@ def fit_apim(
         counts=prep.counts,
         covariance=cov,
         df_method=DF_SATTERTHWAITE if df_method == "satterthwaite" else DF_METHOD,
-        warnings=_warnings(ev, prep),
+        warnings=[*data.notes, *_warnings(ev, prep)],
         bootstrap=boot_info,
         alpha=alpha,
     )
