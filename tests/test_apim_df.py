@@ -66,6 +66,41 @@ def test_satterthwaite_df_match_lmertest(model):
     assert compared == 3
 
 
+@pytest.mark.reference
+def test_kenward_roger_matches_pbkrtest():
+    if not ACITELLI.exists():
+        pytest.skip("shared reference data not available")
+    ref = {}
+    with VALUES.open() as handle:
+        for row in csv.DictReader(handle):
+            ref[(row["model"], row["quantity"], row["term"])] = float(row["value"])
+    frame = pd.read_csv(ACITELLI)
+    data = dyads_from_table(
+        frame, outcome="Satisfaction", predictors=["OtherPos"], dyad_column="CoupleID",
+        layout="pairwise",
+    )  # fmt: skip
+    result = fit_apim(data, df_method="kenward-roger")
+    assert "Kenward-Roger" in result.df_method
+    for term, key in TERMS.items():
+        c = result.coefficient(*key)
+        assert c.df == pytest.approx(ref[("indist_REML", "df_kr", term)], rel=1e-4)
+        assert c.se == pytest.approx(ref[("indist_REML", "se_kr", term)], rel=1e-6)
+    # the design with an actor effect of one variable and a partner effect of another
+    X = np.column_stack([np.ones(len(frame)), frame["Tension_A"], frame["SelfPos_P"]])
+    dyad = pd.factorize(frame["CoupleID"])[0]
+    member = frame.groupby("CoupleID").cumcount().to_numpy()
+    occasion = np.zeros(len(frame), dtype=int)
+    Z = np.zeros((len(frame), 0))
+    y = frame["Satisfaction_A"].to_numpy(float)
+    bd = mixed.block_data(dyad, occasion, member, X, Z, y)
+    st = mixed.Structure(q=0, correlated=True, by_role=False)
+    fit = mixed.fit(bd, st, reml=True)
+    _, se, df = mixed.kenward_roger(dyad, occasion, member, X, Z, st, fit.w, np.eye(3))
+    for i, term in enumerate(["(Intercept)", "Tension_A", "SelfPos_P"]):
+        assert df[i] == pytest.approx(ref[("tension_REML", "df_kr", term)], rel=1e-4)
+        assert se[i] == pytest.approx(ref[("tension_REML", "se_kr", term)], rel=1e-5)
+
+
 def test_between_dyad_terms_get_about_the_number_of_dyads_as_df():
     frame = simulate_apim(200, rho=0.5, seed=3)
     data = dyads_from_table(frame, outcome="y", predictors=["x"], dyad_column="dyad")

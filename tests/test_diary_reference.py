@@ -207,6 +207,12 @@ def test_satterthwaite_and_kenward_roger_df_match_lmertest_and_pbkrtest(tables, 
             close(result.coefficient(*our_name(term)).estimate, value, rel=1e-3, floor=1e-4)
         elif quantity == "df_satterthwaite":
             close(result.coefficient(*our_name(term)).df, value, rel=2e-3)
+    kr = fit(tables[which], "growth", "REML", equal_variances=True, df_method="kenward-roger")
+    for (quantity, term), value in ref.items():
+        if quantity == "df_kr":
+            close(kr.coefficient(*our_name(term)).df, value, rel=2e-3)
+        elif quantity == "se_kr":
+            close(kr.coefficient(*our_name(term)).se, value, rel=1e-3)
 
 
 def test_lag_breaks_at_a_missing_day_instead_of_bridging_it(tables):

@@ -252,7 +252,10 @@ def apim(
         str, typer.Option("--centre", help="Diary predictors: none | grand | person")
     ] = "none",
     df_method: Annotated[
-        str, typer.Option("--df", help="t tests' df: satterthwaite | residual (n_obs - p)")
+        str,
+        typer.Option(
+            "--df", help="t tests' df: satterthwaite | kenward-roger | residual (n_obs - p)"
+        ),
     ] = "satterthwaite",
     digits: Annotated[int, typer.Option("--digits", min=1, max=12, help="Table digits.")] = 3,
 ) -> None:
@@ -287,7 +290,7 @@ def apim(
             random=random,
             residual=_choice(residual, ("cs", "independent"), "--residual"),
             equal_variances=equal_variances,
-            df_method=_choice(df_method, ("satterthwaite", "residual"), "--df"),
+            df_method=_choice(df_method, ("satterthwaite", "kenward-roger", "residual"), "--df"),
         )
         diary_cmds.print_result(result, output_format, digits)
         return
@@ -307,7 +310,7 @@ def apim(
         role_column=role_column,
         layout=layout,
     )
-    df_method = _choice(df_method, ("satterthwaite", "residual"), "--df")
+    df_method = _choice(df_method, ("satterthwaite", "kenward-roger", "residual"), "--df")
     result = _fit_with_progress(data, method, parametrisation, bootstrap, seed, df_method)
     if figure is not None:
         from interdep.science.figures_apim import render_apim_diagram

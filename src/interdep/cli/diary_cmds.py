@@ -281,9 +281,9 @@ def growth(
     equal_variances: Annotated[
         bool, typer.Option("--equal-variances", help="One residual SD for both roles.")
     ] = False,
-    df_method: Annotated[str, typer.Option("--df", help="satterthwaite | residual")] = (
-        "satterthwaite"
-    ),
+    df_method: Annotated[
+        str, typer.Option("--df", help="satterthwaite | kenward-roger | residual")
+    ] = ("satterthwaite"),
     digits: Annotated[int, typer.Option("--digits", min=1, max=12, help="Table digits.")] = 3,
     output_format: Annotated[str, typer.Option("--format", help="table | json | markdown")] = (
         "table"

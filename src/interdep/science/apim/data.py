@@ -167,7 +167,7 @@ def _with_lone_partners(frame, dyad_column, role_column, layout, stems):
     if not len(lone_ids):
         return frame, 0
     rows = frame[ids.isin(lone_ids).to_numpy()]
-    pad = pd.DataFrame({c: pd.Series([np.nan] * len(rows), dtype=object) for c in frame.columns})
+    pad = frame.iloc[:0].reindex(range(len(rows))).astype(object)
     pad[dyad_column] = rows[dyad_column].to_numpy()
     if role_column:
         labels = sorted(set(key_column(frame, role_column)))

@@ -22,6 +22,7 @@ from interdep.science.apim.gls import (
 )
 from interdep.science.apim.k import DEFAULT_SEED, _bca, _bootstrap_k, _k_values, _pattern
 from interdep.science.apim.result import (
+    DF_KENWARD_ROGER,
     DF_METHOD,
     DF_METHODS,
     DF_SATTERTHWAITE,
@@ -122,8 +123,12 @@ def fit_apim(
     to_final = np.eye(p)
     if distinguishable and parametrisation == "interaction":
         to_final = _to_interaction(np.eye(p), np.eye(p), terms, data.roles)[0]
+    if df_method == "kenward-roger" and not reml:
+        raise InputError("Kenward-Roger is defined for REML fits; use --method reml")
     if df_method == "satterthwaite":
         df = _satterthwaite(prep, data, ev, distinguishable, reml, np.eye(p))
+    elif df_method == "kenward-roger":
+        cov, df = _kenward_roger(prep, data, ev, distinguishable, np.eye(p))
     std = _standardizers(data, prep, terms)
     loglik = -ev.nll
     coefs = _coefficients(beta, cov, terms, df, alpha, std)
@@ -178,6 +183,8 @@ def fit_apim(
             loglik += log_det
         if df_method == "satterthwaite":
             df = _satterthwaite(prep, data, ev, distinguishable, reml, to_final)
+        elif df_method == "kenward-roger":
+            df = _kenward_roger(prep, data, ev, distinguishable, to_final)[1]
         coefs = _coefficients(beta, cov, terms, df, alpha, _standardizers(data, prep, terms))
 
     test = None
@@ -207,7 +214,11 @@ def fit_apim(
         distinguishability=test,
         counts=prep.counts,
         covariance=cov,
-        df_method=DF_SATTERTHWAITE if df_method == "satterthwaite" else DF_METHOD,
+        df_method={
+            "satterthwaite": DF_SATTERTHWAITE,
+            "kenward-roger": DF_KENWARD_ROGER,
+            "residual": DF_METHOD,
+        }[df_method],
         warnings=[*data.notes, *_warnings(ev, prep)],
         bootstrap=boot_info,
         alpha=alpha,
@@ -300,9 +311,8 @@ def distinguishability(data: DyadData, prep_dist: _Prepared | None = None) -> Di
     return Distinguishability(lr, df, float(stats.chi2.sf(lr, df)), -ev_i.nll, -ev_d.nll)
 
 
-def _satterthwaite(prep, data, ev, distinguishable: bool, reml: bool, L: np.ndarray) -> np.ndarray:
-    """Satterthwaite df of the combinations ``L beta`` from the dyad-block likelihood (``mixed``
-    with no random effects and one occasion), at the fitted rho, SD ratio and sigma."""
+def _block_problem(prep, data, ev, distinguishable: bool):
+    """The fit as the block engine's problem: one occasion, no random effects."""
     used = prep.used
     dyad, member = np.nonzero(used)
     n = len(dyad)
@@ -316,8 +326,24 @@ def _satterthwaite(prep, data, ev, distinguishable: bool, reml: bool, L: np.ndar
     if distinguishable:
         w.append(math.log(ev.ratio))
     w.append(math.log(ev.sigma2))
+    return bd, st, np.array(w), dyad, member, prep.X[used]
+
+
+def _satterthwaite(prep, data, ev, distinguishable: bool, reml: bool, L: np.ndarray) -> np.ndarray:
+    """Satterthwaite df of the combinations ``L beta`` from the dyad-block likelihood (``mixed``
+    with no random effects and one occasion), at the fitted rho, SD ratio and sigma."""
+    bd, st, w, *_ = _block_problem(prep, data, ev, distinguishable)
     with threadpool_limits(1, user_api="blas"):
-        return mixed.satterthwaite(bd, st, np.array(w), reml, L)
+        return mixed.satterthwaite(bd, st, w, reml, L)
+
+
+def _kenward_roger(prep, data, ev, distinguishable: bool, L: np.ndarray):
+    """The Kenward-Roger adjusted covariance of beta and the df of ``L beta`` (REML fits)."""
+    _, st, w, dyad, member, X = _block_problem(prep, data, ev, distinguishable)
+    occasion = np.zeros(len(dyad), dtype=np.int64)
+    Z = np.zeros((len(dyad), 0))
+    cov, _, df = mixed.kenward_roger(dyad, occasion, member, X, Z, st, w, L)
+    return cov, df
 
 
 def _warnings(ev, prep) -> list[str]:

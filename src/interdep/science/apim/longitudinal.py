@@ -28,7 +28,7 @@ from interdep.science.errors import InputError
 
 MODELS = ("apim", "growth")
 RANDOM_TOKENS = ("intercept", "role-intercepts", "actor", "partner", "role-time", "time")
-DF_METHODS = ("satterthwaite", "residual")
+DF_METHODS = ("satterthwaite", "kenward-roger", "residual")
 
 
 @dataclass
@@ -347,7 +347,8 @@ def _fit_diary(
     equal_variances
         One residual SD for both roles (no ``varIdent``), also with distinguishable dyads.
     df_method
-        "satterthwaite" (default) or "residual" (n_obs - p, as nlme's gls).
+        "satterthwaite" (default), "kenward-roger" (REML only: the adjusted covariance and its
+        df) or "residual" (n_obs - p, as nlme's gls).
     alpha
         1 - the confidence level.
     pseudo_r2
@@ -441,12 +442,30 @@ def _fit_diary(
             "the covariance parameters' information matrix is singular (a boundary estimate?): "
             "no Satterthwaite df and no interval for rho"
         )
-    if df_method == "satterthwaite":
-        dfs = mixed.satterthwaite(bd, st, fit.w, reml, np.eye(p), acov)
-        df_text = "Satterthwaite (as SAS PROC MIXED ddfm=satterthwaite and lmerTest)"
-    else:
-        dfs = np.full(p, float(n - p))
-        df_text = "residual: n_obs - p"
+    if df_method == "kenward-roger" and not reml:
+        raise InputError("Kenward-Roger is defined for REML fits; use --method reml")
+
+    def dfs_for(Lm: np.ndarray) -> np.ndarray:
+        if df_method == "satterthwaite":
+            return mixed.satterthwaite(bd, st, fit.w, reml, Lm, acov)
+        if df_method == "kenward-roger":
+            return mixed.kenward_roger(data.dyad, data.occasion, data.member, X, Z, st, fit.w, Lm)[
+                2
+            ]
+        return np.full(len(Lm), float(n - p))
+
+    if df_method == "kenward-roger":
+        # the adjusted covariance of the fixed effects replaces the plug-in one
+        cov = mixed.kenward_roger(
+            data.dyad, data.occasion, data.member, X, Z, st, fit.w, np.eye(p)
+        )[0]
+        se = np.sqrt(np.diag(cov))
+    dfs = dfs_for(np.eye(p))
+    df_text = {
+        "satterthwaite": "Satterthwaite (as SAS PROC MIXED ddfm=satterthwaite and lmerTest)",
+        "kenward-roger": "Kenward-Roger, with the adjusted covariance (as SAS ddfm=kr and pbkrtest)",
+        "residual": "residual: n_obs - p",
+    }[df_method]
     coefs = [_row(terms[i].label, beta_i, se[i], dfs[i], alpha) for i, beta_i in enumerate(ev.beta)]
     coefficients = [
         DiaryCoefficient(terms[i], *(getattr(c, f) for f in _FIELDS)) for i, c in enumerate(coefs)
@@ -471,9 +490,7 @@ def _fit_diary(
         s = math.sqrt(max(acov[i, i], 0.0))
         a = fit.v[i]
         rho_ci = (math.tanh(a - z * s), math.tanh(a + z * s))
-    contrasts, ks = _tests(
-        data, spec, terms, ev.beta, cov, bd, st, fit.w, reml, alpha, df_method, acov
-    )
+    contrasts, ks = _tests(data, spec, terms, ev.beta, cov, alpha, dfs_for)
     warnings += _boundary_warnings(ev, sd, corr, z_names, sigma)
     r2 = None
     if pseudo_r2 and (model == "apim" or data.covariates):
@@ -554,7 +571,7 @@ def _effect_vector(terms: list[Term], effect: str, pred: str | None, role: str |
     raise KeyError((effect, pred, role))
 
 
-def _tests(data, spec, terms, beta, cov, bd, st, w, reml, alpha, df_method, acov):
+def _tests(data, spec, terms, beta, cov, alpha, dfs_for):
     """Sum and difference of actor and partner effects, k with a delta-method CI and the tests
     of k = 0 and k = 1, and the equality of each effect across roles."""
     effects = [("time", None)] if spec.model != "apim" else []
@@ -582,10 +599,7 @@ def _tests(data, spec, terms, beta, cov, bd, st, w, reml, alpha, df_method, acov
     if not rows:
         return [], []
     Lm = np.array([r[1] for r in rows])
-    if df_method == "satterthwaite":
-        dfs = mixed.satterthwaite(bd, st, w, reml, Lm, acov)
-    else:
-        dfs = np.full(len(rows), float(bd.n_obs - bd.p))
+    dfs = dfs_for(Lm)
     out = []
     for (name, lvec), df in zip(rows, dfs, strict=True):
         out.append(_row(name, float(lvec @ beta), math.sqrt(float(lvec @ cov @ lvec)), df, alpha))

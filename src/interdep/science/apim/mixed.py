@@ -188,13 +188,15 @@ def _core(bd: BlockData, L: np.ndarray, rho: float, ratio: float, need_parts: bo
     parts = None
     if q:
         Mzz, Mzu = M[:q, :q], M[:q, q:]
-        T = np.einsum("ai,abg,bj->ijg", L, Mzz, L, optimize=True)
+        T = np.tensordot(np.tensordot(L, Mzz, axes=([0], [0])), L, axes=([1], [0])).transpose(
+            0, 2, 1
+        )
         T[np.arange(q), np.arange(q)] += 1.0
         C = _chol_last(T)
         J = _tri_inv_last(C)
         Tinv = np.einsum("kag,kbg->abg", J, J)
-        LT = np.einsum("ia,abg->ibg", L, Tinv, optimize=True)  # L T^-1
-        K = np.einsum("iag,ja->ijg", LT, L, optimize=True)  # L T^-1 L'
+        LT = np.tensordot(L, Tinv, axes=([1], [0]))  # L T^-1
+        K = np.tensordot(LT, L, axes=([1], [1])).transpose(0, 2, 1)  # L T^-1 L'
         KM = np.einsum("ijg,jug->iug", K, Mzu)
         U = U - np.einsum("iug,ivg->uv", Mzu, KM)
         logdet += 2.0 * float(np.log(C[np.arange(q), np.arange(q)]).sum())
@@ -281,7 +283,7 @@ def deviance_and_gradient(
     if sigma2 is not None:
         grad[-1] = dof - rss / sigma2
     if q:
-        PsiMuz = np.einsum("uv,ivg->uig", Psi, Mzu, optimize=True)  # Psi Muz
+        PsiMuz = np.tensordot(Psi, Mzu, axes=([1], [1]))  # Psi Muz
         Q = np.einsum("iug,ujg->ijg", Mzu, PsiMuz)
         KQ = np.einsum("iag,abg->ibg", K, Q)
         Gam[:q, :q] = K + np.einsum("iag,ajg->ijg", KQ, K)
@@ -289,7 +291,7 @@ def deviance_and_gradient(
         Gam[q:, :q] = off
         Gam[:q, q:] = off.transpose(1, 0, 2)
         # dD/dL = sum_j 2 [Mzz L T^-1 - Q L T^-1 + Mzz L E],  E = T^-1 L' Q L T^-1
-        MzzL = np.einsum("abg,bj->ajg", Mzz, L, optimize=True)
+        MzzL = np.tensordot(Mzz, L, axes=([1], [0])).transpose(0, 2, 1)
         QLT = np.einsum("abg,bkg->akg", Q, LT)
         E = np.einsum("aig,akg->ikg", LT, QLT)
         dL = 2.0 * (
@@ -454,6 +456,11 @@ def _scaled_newton(fg, v: np.ndarray, hess_inv: np.ndarray, steps: int = 60):
                 break
             t /= 2
         if not fn <= f:
+            if np.max(np.abs(step)) < 1e-4 and abs(fn - f) <= 1e-9 * abs(f):
+                # no descent left at the deviance's rounding level: at the optimum
+                return optimize.OptimizeResult(
+                    x=v, jac=g, hess_inv=hess_inv, nit=it, message="converged (scaled Newton)"
+                )
             break
         v, f, g = v - t * step, fn, gn
     return optimize.minimize(
@@ -563,3 +570,122 @@ def satterthwaite(
         denom = float(g @ A @ g)
         out.append(2 * var * var / denom if denom > 0 else math.inf)
     return np.array(out)
+
+
+def kenward_roger(
+    dyad: np.ndarray,
+    occasion: np.ndarray,
+    member: np.ndarray,
+    X: np.ndarray,
+    Z: np.ndarray,
+    st: Structure,
+    w: np.ndarray,
+    contrasts: np.ndarray,
+    chunk: int = 256,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Kenward-Roger: the adjusted covariance of beta, and each contrast's SE and df, as
+    pbkrtest computes them (``vcovAdj`` and ``Lb_ddf``), with V linear in its covariance
+    parameters (the random effects' covariances, the role variances, the same-occasion
+    covariance). Dense per dyad, dyads padded to the largest and done in chunks.
+    """
+    L, rho, ratio = st.unpack(w[:-1])
+    s2 = math.exp(w[-1])
+    G = s2 * L @ L.T
+    q, p = Z.shape[1], X.shape[1]
+    order = np.lexsort((member, occasion, dyad))
+    dyad, occasion, member, X, Z = dyad[order], occasion[order], member[order], X[order], Z[order]
+    starts = np.flatnonzero(np.r_[True, dyad[1:] != dyad[:-1]])
+    sizes = np.diff(np.r_[starts, len(dyad)])
+    nmax = int(sizes.max())
+    pos = np.arange(len(dyad)) - np.repeat(starts, sizes)
+    grp = np.repeat(np.arange(len(starts)), sizes)
+    # derivative matrices' building blocks
+    pairs = [(a, b) for a in range(q) for b in range(a, q)]
+    n_par = len(pairs) + (2 if st.by_role else 1) + int(st.correlated)
+    PP = np.zeros((n_par, p, p))
+    QQ = np.zeros((n_par, n_par, p, p))
+    KT = np.zeros((n_par, n_par))
+    XtSX = np.zeros((p, p))
+    for lo in range(0, len(starts), chunk):
+        sel = (grp >= lo) & (grp < lo + chunk)
+        g_local = grp[sel] - lo
+        ng = int(g_local.max()) + 1
+        Xp = np.zeros((ng, nmax, p))
+        Zp = np.zeros((ng, nmax, q))
+        mp = np.full((ng, nmax), -1)
+        op = np.full((ng, nmax), -1)
+        Xp[g_local, pos[sel]] = X[sel]
+        Zp[g_local, pos[sel]] = Z[sel]
+        mp[g_local, pos[sel]] = member[sel]
+        op[g_local, pos[sel]] = occasion[sel]
+        real = mp >= 0
+        same_occ = (op[:, :, None] == op[:, None, :]) & real[:, :, None] & real[:, None, :]
+        cross = same_occ & (mp[:, :, None] != mp[:, None, :])
+        D = []
+        for a, b in pairs:
+            M = Zp[:, :, a, None] * Zp[:, None, :, b]
+            D.append(M + M.transpose(0, 2, 1) if a != b else M)
+        eye = np.eye(nmax)[None]
+        if st.by_role:
+            D.append(eye * (mp == 0)[:, :, None])
+            D.append(eye * (mp == 1)[:, :, None])
+        else:
+            D.append(eye * real[:, :, None])
+        if st.correlated:
+            D.append(cross.astype(float))
+        sd = np.where(mp == 1, ratio, 1.0)
+        R = s2 * np.where(cross, rho, 0.0) * sd[:, :, None] * sd[:, None, :]
+        R = R + eye * np.where(real, s2 * sd**2, 1.0)[:, :, None]
+        Sigma = Zp @ G @ Zp.transpose(0, 2, 1) + R
+        S = np.linalg.inv(Sigma)
+        TT = S @ Xp
+        XtSX += np.einsum("gia,gib->ab", Xp, TT)
+        HH = [Dr @ S for Dr in D]
+        OO = [H @ Xp for H in HH]
+        for r in range(n_par):
+            PP[r] -= np.einsum("gia,gib->ab", OO[r], TT)
+            SO = S @ OO[r]
+            for t in range(r, n_par):
+                QQ[r, t] += np.einsum("gia,gib->ab", SO, OO[t])
+                KT[r, t] += np.einsum("gij,gji->", HH[r], HH[t])
+    Phi = np.linalg.inv(XtSX)
+    IE2 = np.zeros((n_par, n_par))
+    for r in range(n_par):
+        for t in range(r, n_par):
+            val = KT[r, t] - 2 * np.sum(Phi * QQ[r, t]) + np.trace(Phi @ PP[r] @ Phi @ PP[t])
+            IE2[r, t] = IE2[t, r] = val
+    W = 2 * (
+        np.linalg.inv(IE2) if np.abs(np.linalg.eigvalsh(IE2)).min() > 1e-10 else np.linalg.pinv(IE2)
+    )
+    U = np.zeros((p, p))
+    for r in range(n_par):
+        for t in range(r + 1, n_par):
+            U += W[r, t] * (QQ[r, t] - PP[r] @ Phi @ PP[t])
+    U = U + U.T
+    for r in range(n_par):
+        U += W[r, r] * (QQ[r, r] - PP[r] @ Phi @ PP[r])
+    PhiA = Phi + 2 * Phi @ U @ Phi
+    ses, dfs = [], []
+    for lvec in np.atleast_2d(contrasts):
+        vlb = float(lvec @ Phi @ lvec)
+        theta = np.outer(lvec, lvec) / vlb
+        u = [theta @ Phi @ PP[r] @ Phi for r in range(n_par)]
+        A1 = A2 = 0.0
+        for r in range(n_par):
+            for t in range(r, n_par):
+                e = 1.0 if r == t else 2.0
+                A1 += e * W[r, t] * np.trace(u[r]) * np.trace(u[t])
+                A2 += e * W[r, t] * np.sum(u[r] * u[t].T)
+        B = (A1 + 6 * A2) / 2
+        g = (2 * A1 - 5 * A2) / (3 * A2)
+        c1 = g / (3 + 2 * (1 - g))
+        c2 = (1 - g) / (3 + 2 * (1 - g))
+        c3 = (3 - g) / (3 + 2 * (1 - g))
+        V0 = 1 + c1 * B
+        V1 = 1 - c2 * B
+        V2 = 1 - c3 * B
+        V0 = 0.0 if abs(V0) < 1e-10 else V0
+        rho_kr = ((1 - A2) / V1) ** 2 * V0 / V2
+        dfs.append(4 + 3 / (rho_kr - 1))
+        ses.append(math.sqrt(float(lvec @ PhiA @ lvec)))
+    return PhiA, np.array(ses), np.array(dfs)

@@ -12,7 +12,8 @@ from interdep.science.apim.design import Term
 
 DF_METHOD = "residual: n_obs - p (as nlme summary.gls)"
 DF_SATTERTHWAITE = "Satterthwaite (as SAS PROC MIXED ddfm=satterthwaite and lmerTest)"
-DF_METHODS = ("satterthwaite", "residual")
+DF_METHODS = ("satterthwaite", "kenward-roger", "residual")
+DF_KENWARD_ROGER = "Kenward-Roger, with the adjusted covariance (as SAS ddfm=kr and pbkrtest)"
 
 
 @dataclass(frozen=True)
