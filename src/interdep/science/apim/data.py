@@ -134,7 +134,7 @@ def dyads_from_table(
         x=x,
         cov=cov,
         roles=pairing.roles,
-        rows=np.where(r < n_file, np.vectorize(file_row)(r), -1) if len(r) else r,
+        rows=np.where(r < n_file, r + file_row(0), -1),  # spreadsheet rows; -1: added
         notes=(
             (
                 f"{lone} dyad(s) have one row in the file: that member's row is used alone (as "
@@ -152,8 +152,11 @@ def _with_lone_partners(frame, dyad_column, role_column, layout, stems):
     row's ``_P`` values). More than two rows for a dyad is refused: repeated measures need the
     diary model."""
     require_columns(frame, [dyad_column] + ([role_column] if role_column else []))
-    ids = key_column(frame, dyad_column)
-    counts = ids.value_counts(sort=False)
+    raw = frame[dyad_column]
+    # integer ids need no text normalisation (and converting 100,000s of them is slow)
+    ids = raw if pd.api.types.is_integer_dtype(raw) else key_column(frame, dyad_column)
+    codes, uniques = pd.factorize(ids)
+    counts = pd.Series(np.bincount(codes, minlength=len(uniques)), index=uniques)
     many = counts[counts > 2]
     if len(many):
         named = ", ".join(f"{i} ({c} rows)" for i, c in list(many.items())[:8])

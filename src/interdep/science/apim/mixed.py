@@ -76,6 +76,10 @@ def block_data(
     slot[cell, member] = np.arange(len(y))
     cell_dyad = np.empty(n_cells, dtype=np.int64)
     cell_dyad[cell] = dyad
+    if Z.shape[1] == 0:
+        # without random effects only the sums over dyads matter: one block holds them all
+        cell_dyad[:] = 0
+        G = 1
     both = (slot >= 0).all(axis=1)
     only0 = (slot[:, 0] >= 0) & ~both
     only1 = (slot[:, 1] >= 0) & ~both
