@@ -49,7 +49,7 @@ def _p(p: float) -> str:
 
 
 def _stars(p: float) -> str:
-    from interdep.science.figures_apim import stars
+    from interdep.science.figures_apim import stars  # deferred: keeps startup fast
 
     return stars(p)
 
@@ -295,7 +295,7 @@ def apim(
         diary_cmds.print_result(result, output_format, digits)
         return
     if figure is not None:
-        from interdep.science.figures_apim import figure_format
+        from interdep.science.figures_apim import figure_format  # deferred: keeps startup fast
 
         figure_format(figure)
         if parametrisation == "interaction":
@@ -313,7 +313,9 @@ def apim(
     df_method = _choice(df_method, ("satterthwaite", "kenward-roger", "residual"), "--df")
     result = _fit_with_progress(data, method, parametrisation, bootstrap, seed, df_method)
     if figure is not None:
-        from interdep.science.figures_apim import render_apim_diagram
+        from interdep.science.figures_apim import (
+            render_apim_diagram,
+        )  # deferred: keeps startup fast
 
         write_atomically(str(figure), render_apim_diagram(result, figure))
     if output_format == "json":
@@ -337,7 +339,7 @@ def _fit_with_progress(data, method, parametrisation, bootstrap, seed, df_method
         "seed": seed,
     }
     if bootstrap > 0 and err_console.is_terminal:
-        from rich.progress import Progress
+        from rich.progress import Progress  # deferred: keeps startup fast
 
         with Progress(console=err_console, transient=True) as bar:
             task = bar.add_task("bootstrap", total=bootstrap)
