@@ -22,6 +22,8 @@ from interdep.cli.app import (
 )
 from interdep.science.apim.diary import CENTRING, diary_from_table
 from interdep.science.apim.longitudinal import DiaryResult, fit_diary
+from interdep.science.apim.power import dyads_for_power, simulate_power
+from interdep.science.apim.simulate_diary import simulate_diary
 from interdep.science.tabular import read_table
 
 FORMATS = ("table", "json", "markdown")
@@ -352,7 +354,6 @@ def apim_power(
 ) -> None:
     """Power of the APIM's actor and partner tests, by simulation with the fast fit (and
     analytically for cross-sectional indistinguishable dyads)."""
-    from interdep.science.apim.power import dyads_for_power, simulate_power
 
     if not -1 < rho < 1:
         raise fail("--rho must lie between -1 and 1")
@@ -414,7 +415,6 @@ def diary_simulate(
     seed: Annotated[int | None, typer.Option("--seed")] = None,
 ) -> None:
     """Write a simulated couples' diary (person-period pairwise layout) with known effects."""
-    from interdep.science.apim.simulate_diary import simulate_diary
 
     if not -1 < rho < 1:
         raise fail("--rho must lie between -1 and 1")
