@@ -134,3 +134,21 @@ def test_individual_layout_finds_the_partner_at_the_same_occasion(tmp_path):
     assert a["n_obs"] == b["n_obs"]
     for ca, cb in zip(a["coefficients"], b["coefficients"], strict=True):
         assert ca["estimate"] == pytest.approx(cb["estimate"], rel=1e-9)
+
+
+def test_a_contrast_from_the_command_line_equals_the_built_in_role_difference():
+    common = ["growth", SIMULATED, "--dyad-column", "dyadid", "--role-column", "genderS",
+              "--time-column", "time", "--y", "satisf"]  # fmt: skip
+    out = run_json(
+        *common, "--contrast", "Time [M] - Time [F]", "--contrast", "0.5*Time [M] + 0.5*Time [F]"
+    )
+    by_name = {c["name"]: c for c in out["contrasts"]}
+    mine, built_in = by_name["Time [M] - Time [F]"], by_name["time [M] - [F]"]
+    for key in ("estimate", "se", "df", "p"):
+        assert mine[key] == pytest.approx(built_in[key], rel=1e-9)
+    slopes = {c["role"]: c["estimate"] for c in out["coefficients"] if c["effect"] == "time"}
+    assert by_name["0.5*Time [M] + 0.5*Time [F]"]["estimate"] == pytest.approx(
+        (slopes["M"] + slopes["F"]) / 2, rel=1e-12
+    )
+    bad = invoke(*common, "--contrast", "Slope [M]")
+    assert bad.exit_code == 2 and "no coefficient 'Slope [M]'" in bad.output

@@ -258,6 +258,13 @@ def apim(
         ),
     ] = "satterthwaite",
     digits: Annotated[int, typer.Option("--digits", min=1, max=12, help="Table digits.")] = 3,
+    contrast: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--contrast",
+            help='Diary: a linear contrast of coefficients, e.g. "Actor x [M] - Actor x [F]".',
+        ),
+    ] = None,
 ) -> None:
     """Fit the Actor-Partner Interdependence Model (GLS with correlated dyad residuals).
 
@@ -291,6 +298,7 @@ def apim(
             residual=_choice(residual, ("cs", "independent"), "--residual"),
             equal_variances=equal_variances,
             df_method=_choice(df_method, ("satterthwaite", "kenward-roger", "residual"), "--df"),
+            contrasts=contrast,
         )
         diary_cmds.print_result(result, output_format, digits)
         return

@@ -211,6 +211,7 @@ def fit_from_file(
     residual: str,
     equal_variances: bool,
     df_method: str,
+    contrasts: list[str] | None = None,
 ) -> DiaryResult:
     """Read, fit and return a diary model (shared by `apim --time-column` and `growth`)."""
     if layout not in ("pairwise", "individual"):
@@ -239,6 +240,7 @@ def fit_from_file(
         residual=residual,
         equal_variances=equal_variances,
         df_method=df_method,
+        contrasts=tuple(contrasts or ()),
     )
 
 
@@ -290,6 +292,10 @@ def growth(
     output_format: Annotated[str, typer.Option("--format", help="table | json | markdown")] = (
         "table"
     ),
+    contrast: Annotated[
+        list[str] | None,
+        typer.Option("--contrast", help='A linear contrast, e.g. "Time [M] - Time [F]".'),
+    ] = None,
 ) -> None:
     """Fit a dyadic growth curve: role-specific intercepts and slopes, random per dyad."""
     output_format = output_format.strip().lower()
@@ -315,6 +321,7 @@ def growth(
         residual=residual,
         equal_variances=equal_variances,
         df_method=df_method,
+        contrasts=contrast,
     )
     print_result(result, output_format, digits)
 

@@ -15,6 +15,7 @@ fitted by the exact block likelihood in ``mixed``; t tests use Satterthwaite deg
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -320,6 +321,7 @@ def _fit_diary(
     df_method: str = "satterthwaite",
     alpha: float = 0.05,
     pseudo_r2: bool = True,
+    contrasts: tuple[str, ...] = (),
 ) -> DiaryResult:
     """Fit a longitudinal APIM, stability-and-influence model or dyadic growth curve.
 
@@ -353,6 +355,9 @@ def _fit_diary(
         1 - the confidence level.
     pseudo_r2
         Also fit the model without predictors for the pseudo R-squared of the residual variance.
+    contrasts
+        Linear combinations to test, written with the coefficients' labels, e.g.
+        ``"Actor conflict [M] - Actor conflict [F]"`` or ``"0.5*Time [F] + 0.5*Time [M]"``.
 
     Returns
     -------
@@ -490,7 +495,13 @@ def _fit_diary(
         s = math.sqrt(max(acov[i, i], 0.0))
         a = fit.v[i]
         rho_ci = (math.tanh(a - z * s), math.tanh(a + z * s))
-    contrasts, ks = _tests(data, spec, terms, ev.beta, cov, alpha, dfs_for)
+    requested = [(text, parse_contrast(text, terms)) for text in contrasts]
+    tests, ks = _tests(data, spec, terms, ev.beta, cov, alpha, dfs_for)
+    if requested:
+        Lm = np.array([lvec for _, lvec in requested])
+        for (text, lvec), df in zip(requested, dfs_for(Lm), strict=True):
+            est, se_c = float(lvec @ ev.beta), math.sqrt(float(lvec @ cov @ lvec))
+            tests.append(_row(text, est, se_c, df, alpha))
     warnings += _boundary_warnings(ev, sd, corr, z_names, sigma)
     r2 = None
     if pseudo_r2 and (model == "apim" or data.covariates):
@@ -522,7 +533,7 @@ def _fit_diary(
         n_dyads=data.n_dyads,
         counts=data.counts,
         df_method=df_text,
-        contrasts=contrasts,
+        contrasts=tests,
         k=ks,
         pseudo_r2=r2,
         nlme_call=nlme_call(data, spec, terms, z_names, method),
@@ -772,3 +783,32 @@ def nlme_call(data: DiaryData, spec: Spec, terms: list[Term], z_names: list[str]
         lines.append(f"    weights = varIdent(form = ~ 1 | {group}),")
     lines.append(f'    method = "{method}", na.action = na.omit, data = d)')
     return "\n".join(lines)
+
+
+def parse_contrast(text: str, terms: list[Term]) -> np.ndarray:
+    """A weight vector from ``"[w*]label (+|-) [w*]label ..."`` over the coefficient labels."""
+    labels = {t.label.lower(): i for i, t in enumerate(terms)}
+    lvec = np.zeros(len(terms))
+    parts = re.split(r"\s+([+-])\s+", " " + text.strip())
+    sign = 1.0
+    pieces = [("+", parts[0]), *zip(parts[1::2], parts[2::2], strict=True)]
+    for op, piece in pieces:
+        piece = piece.strip()
+        sign = -1.0 if op == "-" else 1.0
+        if piece.startswith("-"):
+            sign, piece = -sign, piece[1:].strip()
+        weight = 1.0
+        if "*" in piece:
+            number, piece = piece.split("*", 1)
+            try:
+                weight = float(number)
+            except ValueError:
+                raise InputError(f"contrast {text!r}: {number!r} is not a number") from None
+            piece = piece.strip()
+        if piece.lower() not in labels:
+            known = "; ".join(t.label for t in terms)
+            raise InputError(f"contrast {text!r}: no coefficient {piece!r} (coefficients: {known})")
+        lvec[labels[piece.lower()]] += sign * weight
+    if not lvec.any():
+        raise InputError(f"contrast {text!r} has no weights")
+    return lvec
