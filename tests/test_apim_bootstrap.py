@@ -48,3 +48,14 @@ def test_without_a_seed_the_default_seed_is_used_and_recorded():
     assert a.bootstrap["seed"] == DEFAULT_SEED
     assert [k.ci_low for k in a.k] == [k.ci_low for k in b.k]
     assert [k.ci_low for k in a.k] != [k.ci_low for k in c.k]
+
+
+def test_the_pattern_label_reports_its_bootstrap_support():
+    frame = simulate_apim(1500, actor=0.5, partner=0.5, rho=0.3, seed=4)
+    data = dyads_from_table(frame, outcome="y", predictors=["x"], dyad_column="dyad")
+    r = fit_apim(data, bootstrap=300)
+    support = r.k[0].pattern_support
+    assert set(support) == {"actor-only", "couple", "contrast"}
+    assert sum(support.values()) == pytest.approx(1.0)
+    assert r.k[0].pattern == "couple" and support["couple"] > 0.8
+    assert r.to_dict()["k"][0]["pattern_support"] == support

@@ -103,6 +103,14 @@ def _summary_lines(result: ApimResult) -> list[str]:
     return lines
 
 
+def _pattern_text(k) -> str:
+    """The pattern label with the share of bootstrap replicates nearest to it."""
+    if not k.pattern:
+        return "–"
+    share = (k.pattern_support or {}).get(k.pattern)
+    return k.pattern if share is None else f"{k.pattern} ({share:.0%} of replicates nearest)"
+
+
 def _k_rows(result: ApimResult) -> list[list[str]]:
     rows = [["Predictor", "Role", "k = partner/actor", "Interval", "CI", "Pattern"]]
     for k in result.k:
@@ -114,7 +122,7 @@ def _k_rows(result: ApimResult) -> list[list[str]]:
                 _num(k.estimate),
                 k.interval or "none",
                 ci,
-                k.pattern or "–",
+                _pattern_text(k),
             ]
         )
     return rows

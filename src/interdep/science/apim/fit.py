@@ -20,7 +20,14 @@ from interdep.science.apim.gls import (
     _start,
     _stats,
 )
-from interdep.science.apim.k import DEFAULT_SEED, _bca, _bootstrap_k, _k_values, _pattern
+from interdep.science.apim.k import (
+    DEFAULT_SEED,
+    PATTERN_VALUES,
+    _bca,
+    _bootstrap_k,
+    _k_values,
+    _pattern,
+)
 from interdep.science.apim.result import (
     DF_KENWARD_ROGER,
     DF_METHOD,
@@ -172,7 +179,18 @@ def fit_apim(
                     lo, hi, kind = plo, phi, "percentile"
         pattern = _pattern(lo, hi, by_term[("actor", pred, role)], by_term[("partner", pred, role)])
         ks.append(
-            KRatio(pred, role, kv, lo, hi, plo, phi, kind, pattern if boot is not None else None)
+            KRatio(
+                pred,
+                role,
+                kv,
+                lo,
+                hi,
+                plo,
+                phi,
+                kind,
+                pattern if boot is not None else None,
+                _pattern_support(boot[:, i]) if boot is not None else None,
+            )
         )
 
     if distinguishable and parametrisation == "interaction":
@@ -355,3 +373,15 @@ def _warnings(ev, prep) -> list[str]:
             "outcomes are (almost) identical after the predictors; the tests are not trustworthy"
         )
     return out
+
+
+def _pattern_support(ks: np.ndarray) -> dict[str, float] | None:
+    """Share of bootstrap replicates whose k is nearest to each pattern's value (actor-only 0,
+    couple 1, contrast -1): the label's own uncertainty, reported beside it."""
+    ks = ks[np.isfinite(ks)]
+    if not len(ks):
+        return None
+    names = list(PATTERN_VALUES)
+    values = np.array([PATTERN_VALUES[n] for n in names])
+    nearest = np.abs(ks[:, None] - values[None, :]).argmin(axis=1)
+    return {n: float(np.mean(nearest == i)) for i, n in enumerate(names)}

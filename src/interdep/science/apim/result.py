@@ -40,6 +40,8 @@ class KRatio:
     percentile_high: float | None
     interval: str | None
     pattern: str | None
+    # share of bootstrap replicates whose k lies nearest each pattern's value: how sure the label is
+    pattern_support: dict[str, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,7 @@ class ApimResult:
                     "ci_low": num(k.ci_low),
                     "ci_high": num(k.ci_high),
                     "pattern": k.pattern,
+                    "pattern_support": k.pattern_support,
                     "interval": k.interval,
                     "percentile_low": num(k.percentile_low),
                     "percentile_high": num(k.percentile_high),
