@@ -137,3 +137,14 @@ def test_repeated_dyad_ids_point_to_the_diary_model():
     twice = pd.concat([frame, frame], ignore_index=True)
     with pytest.raises(Exception, match="use --time-column"):
         dyads_from_table(twice, outcome="y", predictors=["x"], dyad_column="dyad")
+
+
+def test_identical_partners_give_a_boundary_warning_instead_of_silence():
+    frame = simulate_apim(80, seed=5)
+    y = frame["y"].to_numpy().reshape(-1, 2)
+    frame["y"] = np.repeat(y[:, 0], 2)  # both partners report the same outcome
+    data = dyads_from_table(frame, outcome="y", predictors=["x"], dyad_column="dyad")
+    result = fit_apim(data, df_method="residual")
+    assert result.rho > 0.999
+    assert any("boundary" in w for w in result.warnings)
+    assert result.to_dict()["warnings"] == result.warnings
