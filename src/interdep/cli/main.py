@@ -7,6 +7,7 @@ from interdep.cli import (
     assessment_cmds,  # noqa: F401
     diary_cmds,  # noqa: F401
     dynamics_cmds,  # noqa: F401
+    network_cmds,  # noqa: F401
     score_cmds,  # noqa: F401
     web_cmds,  # noqa: F401
 )
