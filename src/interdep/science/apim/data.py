@@ -169,19 +169,23 @@ def _with_lone_partners(frame, dyad_column, role_column, layout, stems):
     lone_ids = counts.index[counts == 1]
     if not len(lone_ids):
         return frame, 0
+    frame = frame.reset_index(drop=True)
     rows = frame[ids.isin(lone_ids).to_numpy()]
-    pad = frame.iloc[:0].reindex(range(len(rows))).astype(object)
-    pad[dyad_column] = rows[dyad_column].to_numpy()
+    n, m = len(frame), len(rows)
+    out = frame.reindex(range(n + m))  # m empty rows at the end (file rows keep their numbers)
+    added = out.index >= n
+    out.loc[added, dyad_column] = rows[dyad_column].to_numpy()
     if role_column:
         labels = sorted(set(key_column(frame, role_column)))
         if len(labels) == 2:
             own = key_column(rows, role_column).to_numpy()
-            pad[role_column] = np.where(own == labels[0], labels[1], labels[0])
+            out.loc[added, role_column] = np.where(own == labels[0], labels[1], labels[0])
     if layout == "pairwise":
         for stem in stems:
-            pad[stem + dyadic.ACTOR_SUFFIX] = rows[stem + dyadic.PARTNER_SUFFIX].to_numpy()
-            pad[stem + dyadic.PARTNER_SUFFIX] = rows[stem + dyadic.ACTOR_SUFFIX].to_numpy()
-    return pd.concat([frame, pad], ignore_index=True), len(rows)
+            a, p = stem + dyadic.ACTOR_SUFFIX, stem + dyadic.PARTNER_SUFFIX
+            out.loc[added, a] = rows[p].to_numpy()
+            out.loc[added, p] = rows[a].to_numpy()
+    return out, m
 
 
 def _from_dyad_layout(frame, outcome, predictors, covariates, dyad_column, role_column) -> DyadData:
