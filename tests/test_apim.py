@@ -90,7 +90,7 @@ def simulated():
 @pytest.mark.parametrize("method", ["REML", "ML"])
 def test_indistinguishable_estimates_match_statsmodels_gls_and_mixedlm(simulated, method):
     # statsmodels: GLS(y, X, sigma = block CS at our rho); MixedLM(y, X, groups=dyad).fit(reml=)
-    result = fit_apim(simulated, method=method)
+    result = fit_apim(simulated, method=method, df_method="residual")
     assert_matches_statsmodels_gls(result, simulated, False)
     X, y, groups, _ = person_rows(result, simulated, False)
     mixed = mixedlm(X, y, groups, reml=method == "REML")
@@ -126,7 +126,7 @@ def test_distinguishable_estimates_match_statsmodels_gls_at_the_fitted_covarianc
         dyad_column="dyad",
         role_column="role",
     )
-    result = fit_apim(data, method=method)
+    result = fit_apim(data, method=method, df_method="residual")
     assert_matches_statsmodels_gls(result, data, True)
 
 
@@ -170,7 +170,7 @@ def test_acitelli_estimates_match_statsmodels(request):
             role_column=role,
             layout="pairwise",
         )
-        result = fit_apim(data)
+        result = fit_apim(data, df_method="residual")
         assert_matches_statsmodels_gls(result, data, role is not None)
         if role is None:
             X, y, groups, _ = person_rows(result, data, False)
@@ -302,9 +302,12 @@ def test_standardized_effects_are_b_times_sd_x_over_sd_y():
     assert r.coefficient("intercept").standardized is None
 
 
-def test_t_tests_use_the_residual_degrees_of_freedom():
+def test_t_tests_use_the_residual_degrees_of_freedom_when_asked():
     frame = simulate_apim(100, seed=1)
-    r = fit_apim(dyads_from_table(frame, outcome="y", predictors=["x"], dyad_column="dyad"))
+    r = fit_apim(
+        dyads_from_table(frame, outcome="y", predictors=["x"], dyad_column="dyad"),
+        df_method="residual",
+    )
     c = r.coefficient("actor", "x")
     assert c.df == 200 - 3
     assert c.p == pytest.approx(2 * stats.t.sf(abs(c.estimate / c.se), 197), rel=1e-12)

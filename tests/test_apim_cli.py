@@ -282,7 +282,7 @@ def write(tmp_path, text: str) -> Path:
         (
             "couple,x,y\n1,1,2\n1,2,3\n1,3,4\n2,1,1\n",
             [],
-            "another number of rows: 1 (3 rows), 2 (1 row: the partner's row is missing)",
+            "dyad(s) with more rows: 1 (3 rows). This looks like repeated measures",
         ),
         (
             "couple,r,x,y\n1,a,1,2\n1,b,2,3\n2,a,1,1\n2,c,3,2\n",

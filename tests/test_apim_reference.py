@@ -57,7 +57,8 @@ def indistinguishable(frame, predictors, **kw):
         dyad_column="CoupleID",
         layout="pairwise",
     )
-    return fit_apim(data, **kw)
+    # nlme's summary.gls tests on n - p df: compare like with like
+    return fit_apim(data, **{"df_method": "residual", **kw})
 
 
 def distinguishable(frame, predictors, covariates=(), **kw):
@@ -70,7 +71,8 @@ def distinguishable(frame, predictors, covariates=(), **kw):
         role_column="Gender_A",
         layout="pairwise",
     )
-    return fit_apim(data, **kw)
+    # nlme's summary.gls tests on n - p df: compare like with like
+    return fit_apim(data, **{"df_method": "residual", **kw})
 
 
 # --- published numbers (Garcia & Kenny workshop; dyadr README) --------------------------------

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from interdep.cli import diary_cmds
 from interdep.cli.app import (
     app,
     console,
@@ -66,7 +67,7 @@ def _rows(result: ApimResult) -> list[list[str]]:
                 _num(c.estimate) + _stars(c.p),
                 _num(c.se),
                 _num(c.t, 2),
-                f"{c.df:.0f}",
+                f"{c.df:.1f}" if c.df != round(c.df) else f"{c.df:.0f}",
                 _p(c.p),
                 f"[{_num(c.ci_low)}, {_num(c.ci_high)}]",
                 _num(c.standardized),
@@ -86,8 +87,7 @@ def _summary_lines(result: ApimResult) -> list[str]:
         f"{c['dyads_one_member']} with one); persons (rows) used: {result.n_obs} of {c['rows_in_file']}"
         f" ({c['rows_missing_outcome']} missing the outcome, {c['rows_missing_predictor']} a predictor)",
         f"Partial intraclass correlation (residual rho): {_num(result.rho)}; residual SD: {sd_text}",
-        f"Log-likelihood ({result.method}): {result.loglik:.4f}; t tests on n_obs - p = "
-        f"{result.coefficients[0].df:.0f} df",
+        f"Log-likelihood ({result.method}): {result.loglik:.4f}; t tests' df: {result.df_method}",
     ]
     if result.parametrisation == "interaction" and result.roles:
         lines.append(f"Role coded -1 = {result.roles[0]}, +1 = {result.roles[1]}")
@@ -103,6 +103,14 @@ def _summary_lines(result: ApimResult) -> list[str]:
     return lines
 
 
+def _pattern_text(k) -> str:
+    """The pattern label with the share of bootstrap replicates nearest to it."""
+    if not k.pattern:
+        return "–"
+    share = (k.pattern_support or {}).get(k.pattern)
+    return k.pattern if share is None else f"{k.pattern} ({share:.0%} of replicates nearest)"
+
+
 def _k_rows(result: ApimResult) -> list[list[str]]:
     rows = [["Predictor", "Role", "k = partner/actor", "Interval", "CI", "Pattern"]]
     for k in result.k:
@@ -114,7 +122,7 @@ def _k_rows(result: ApimResult) -> list[list[str]]:
                 _num(k.estimate),
                 k.interval or "none",
                 ci,
-                k.pattern or "–",
+                _pattern_text(k),
             ]
         )
     return rows
@@ -206,7 +214,10 @@ def apim(
         ),
     ] = 1000,
     seed: Annotated[
-        int | None, typer.Option("--seed", help="Random seed for the bootstrap.")
+        int | None,
+        typer.Option(
+            "--seed", help="Bootstrap seed (default: a fixed seed, recorded in the output)."
+        ),
     ] = None,
     output_format: Annotated[
         str, typer.Option("--format", help="table | json | markdown")
@@ -214,14 +225,91 @@ def apim(
     figure: Annotated[
         Path | None, typer.Option("--figure", help="Write the path diagram (.svg, .png or .pdf).")
     ] = None,
+    time_column: Annotated[
+        str | None,
+        typer.Option(
+            "--time-column",
+            help="Diary data: the occasion column (rows per person per occasion; a mixed model).",
+        ),
+    ] = None,
+    person_column: Annotated[
+        str | None,
+        typer.Option("--person-column", help="Diary data without roles: the person column."),
+    ] = None,
+    lag: Annotated[
+        int, typer.Option("--lag", min=0, help="Diary: predictors from this many occasions back.")
+    ] = 0,
+    random: Annotated[
+        str | None,
+        typer.Option(
+            "--random",
+            help="Diary random effects per dyad: intercept, role-intercepts, actor, partner, "
+            "role-time, time (comma-separated).",
+        ),
+    ] = None,
+    slope_column: Annotated[
+        str | None, typer.Option("--slope-column", help="Diary: time variable of random slopes.")
+    ] = None,
+    residual: Annotated[
+        str, typer.Option("--residual", help="Diary residuals: cs | independent")
+    ] = "cs",
+    equal_variances: Annotated[
+        bool, typer.Option("--equal-variances", help="Diary: one residual SD for both roles.")
+    ] = False,
+    centre: Annotated[
+        str, typer.Option("--centre", help="Diary predictors: none | grand | person")
+    ] = "none",
+    df_method: Annotated[
+        str,
+        typer.Option(
+            "--df", help="t tests' df: satterthwaite | kenward-roger | residual (n_obs - p)"
+        ),
+    ] = "satterthwaite",
+    digits: Annotated[int, typer.Option("--digits", min=1, max=12, help="Table digits.")] = 3,
+    contrast: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--contrast",
+            help='Diary: a linear contrast of coefficients, e.g. "Actor x [M] - Actor x [F]".',
+        ),
+    ] = None,
 ) -> None:
-    """Fit the Actor-Partner Interdependence Model (GLS with correlated dyad residuals)."""
+    """Fit the Actor-Partner Interdependence Model (GLS with correlated dyad residuals).
+
+    With --time-column: the longitudinal APIM for diary data (a mixed model per dyad), and with
+    --lag the stability-and-influence model.
+    """
     layout = _choice(layout, dyadic.LAYOUTS, "--layout")
     method = _choice(method, ("reml", "ml"), "--method").upper()
     parametrisation = _choice(
         parametrisation, ("two-intercept", "interaction"), "--parametrisation"
     )
     output_format = _choice(output_format, FORMATS, "--format")
+    if time_column is not None:
+        result = diary_cmds.fit_from_file(
+            file,
+            model="apim",
+            y=y,
+            x=x,
+            dyad_column=dyad_column,
+            role_column=role_column,
+            person_column=person_column,
+            time_column=time_column,
+            layout=layout,
+            covariates=covariates,
+            lag=lag,
+            slope_column=slope_column,
+            centre=_choice(centre, diary_cmds.CENTRING, "--centre"),
+            method=method,
+            parametrisation=parametrisation,
+            random=random,
+            residual=_choice(residual, ("cs", "independent"), "--residual"),
+            equal_variances=equal_variances,
+            df_method=_choice(df_method, ("satterthwaite", "kenward-roger", "residual"), "--df"),
+            contrasts=contrast,
+        )
+        diary_cmds.print_result(result, output_format, digits)
+        return
     if figure is not None:
         from interdep.science.figures_apim import figure_format  # deferred: keeps startup fast
 
@@ -238,7 +326,8 @@ def apim(
         role_column=role_column,
         layout=layout,
     )
-    result = _fit_with_progress(data, method, parametrisation, bootstrap, seed)
+    df_method = _choice(df_method, ("satterthwaite", "kenward-roger", "residual"), "--df")
+    result = _fit_with_progress(data, method, parametrisation, bootstrap, seed, df_method)
     if figure is not None:
         from interdep.science.figures_apim import (
             render_apim_diagram,
@@ -251,12 +340,15 @@ def apim(
         echo(_markdown(result))
     else:
         _print_table(result)
+    for warning in result.warnings:
+        err_console.print(f"warning: {warning}", highlight=False, markup=False)
     if figure is not None and output_format == "table":
         console.print(f"Path diagram written to {figure}", highlight=False)
 
 
-def _fit_with_progress(data, method, parametrisation, bootstrap, seed) -> ApimResult:
+def _fit_with_progress(data, method, parametrisation, bootstrap, seed, df_method) -> ApimResult:
     kwargs = {
+        "df_method": df_method,
         "method": method,
         "parametrisation": parametrisation,
         "bootstrap": bootstrap,

@@ -5,6 +5,7 @@ from interdep.cli import (
     apim_cmds,  # noqa: F401
     assess_cmds,  # noqa: F401
     assessment_cmds,  # noqa: F401
+    diary_cmds,  # noqa: F401
     dynamics_cmds,  # noqa: F401
     network_cmds,  # noqa: F401
     score_cmds,  # noqa: F401
