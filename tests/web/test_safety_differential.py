@@ -178,7 +178,9 @@ def receive_everything(level: str) -> tuple[dict, bytes]:
 
 
 def _first_difference(a: bytes, b: bytes) -> str:
-    at = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    at = next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
     lo = max(0, at - 120)
     return f"...{a[lo : at + 120]!r}\n   vs ...{b[lo : at + 120]!r}"
 
@@ -200,7 +202,13 @@ def test_safety_answers_change_nothing_anyone_else_receives():
             a, b = low[key], high[key]
             detail = ""
             if key[0] != "build":
-                for part, name in ((0, "status"), (1, "type"), (2, "file"), (3, "body"), (4, "emails")):
+                for part, name in (
+                    (0, "status"),
+                    (1, "type"),
+                    (2, "file"),
+                    (3, "body"),
+                    (4, "emails"),
+                ):
                     if a[part] != b[part]:
                         detail = f"{name} differs"
                         if name == "body":

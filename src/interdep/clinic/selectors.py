@@ -16,13 +16,14 @@ from django.utils import timezone
 
 from interdep.assessments.models import Answer, Assessment
 from interdep.assessments.reports import dynamic_title
+from interdep.assessments.selectors import shared_scores
 from interdep.clinic.models import AuditEvent, Grant
 from interdep.clinic.registry import sources
 from interdep.couples.models import Membership
 from interdep.science.change import Change, reliable_change
 from interdep.science.couple import PATTERN_LABELS, CoupleResult, analyse_couple
 from interdep.science.instrument import load_instrument
-from interdep.science.results import PersonResult, score_answers
+from interdep.science.results import PersonResult
 
 #: The scales whose change since intake the caseload reports.
 CHANGE_SCALES = ("connection", "self")
@@ -102,11 +103,12 @@ def _shared_result(
     assessment: Assessment, answers: dict[str, int], *, label: str, couple_id: int
 ) -> PersonResult:
     """As `assessments.selectors.shared_person_result`, from answers already loaded."""
-    instrument = load_instrument(assessment.instrument_version)
-    kept = {
-        k: v for k, v in answers.items() if instrument.has_item(k) and not instrument.item(k).safety
-    }
-    return score_answers(instrument, kept, person_id=label, couple_id=str(couple_id))
+    return shared_scores(
+        load_instrument(assessment.instrument_version),
+        answers,
+        person_id=label,
+        couple_id=str(couple_id),
+    )
 
 
 def summaries(grants: list[Grant], *, with_history: bool = False) -> list[CoupleSummary]:

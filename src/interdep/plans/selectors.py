@@ -59,11 +59,15 @@ class Edges:
 
 def growth_edges(person) -> Edges:
     """The person's growth edges from their latest result, and the couple's while the couple
-    report is shared (both said yes); nothing else feeds a plan."""
+    report is shared (both said yes); nothing else feeds a plan.
+
+    A plan's practices may be shown to the partner, so the person's own edges are scored
+    without the safety items too: otherwise fear or coercion answers would change which
+    practices the partner sees listed."""
     latest = permissions.latest_submitted(person)
     if latest is None:
         return Edges([], [])
-    mine = [f for f, _ in assessment_selectors.person_result(latest).growth_edges()]
+    mine = [f for f, _ in assessment_selectors.shared_person_result(latest).growth_edges()]
     couple: list[str] = []
     access = permissions.couple_report_access(person)
     if access.allowed:
