@@ -94,6 +94,8 @@ class CoupleSummary:
 
     @property
     def pattern_label(self) -> str:
+        if not self.grant.reports:
+            return "Not shared with you (check-ins only)"
         if self.result is None:
             return "Not both assessed yet"
         return PATTERN_LABELS.get(self.result.pattern or "", "Not clear yet")
@@ -154,8 +156,12 @@ def summaries(grants: list[Grant], *, with_history: bool = False) -> list[Couple
     for grant in grants:
         people = []
         for k, m in enumerate(members.get(grant.couple_id, [])):
+            # Without the reports scope nothing of an assessment reaches the clinician: no
+            # pattern, dynamic, change, history or date.
             summary = PersonSummary(
-                m.person_id, m.person.display_name, assessments.get(m.person_id, [])
+                m.person_id,
+                m.person.display_name,
+                assessments.get(m.person_id, []) if grant.reports else [],
             )
             for a in summary.assessments:
                 if a.pk in needed:

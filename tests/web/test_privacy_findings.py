@@ -1,0 +1,61 @@
+"""Regression tests for the holes found when the running app was attacked (privacy and hardening).
+
+Each test fails on the code before its fix. The safety differential, the single shared scorer
+and the fuzzing have files of their own (test_safety_differential, test_scoring_entry_point,
+test_fuzz_forms).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from interdep.assessments.reports import dynamic_title
+from interdep.assessments.selectors import shared_person_result
+from interdep.permissions import latest_submitted
+
+from .clinic_helpers import grant_by_both, make_clinician
+
+# -- 2: a dynamics-only clinician sees no report data ----------------------------------------
+
+
+@pytest.fixture
+def two_clinicians(shared_couple, alice, bob):
+    reports, reports_profile = make_clinician("Dr Reports")
+    dynamics, dynamics_profile = make_clinician("Dr Dynamics")
+    grant_by_both(alice, bob, reports_profile, reports=True, dynamics=False)
+    grant_by_both(alice, bob, dynamics_profile, reports=False, dynamics=True)
+    return {"reports": reports, "dynamics": dynamics, "couple": shared_couple}
+
+
+def _report_words(alice) -> list[str]:
+    """What report data looks like on the clinic pages: the dynamic titles and change lines."""
+    return [
+        dynamic_title(shared_person_result(latest_submitted(alice)).dynamic),
+        "since intake",
+        "Pattern:",
+        "History",
+    ]
+
+
+def test_a_dynamics_only_clinician_sees_no_report_data_on_the_caseload(
+    client, two_clinicians, alice
+):
+    client.force_login(two_clinicians["reports"])
+    with_reports = client.get("/clinic/").content.decode()
+    client.force_login(two_clinicians["dynamics"])
+    response = client.get("/clinic/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    shown = [w for w in _report_words(alice) if w in with_reports]
+    assert len(shown) >= 2, "the reports-scope clinician sees report data (not vacuous)"
+    leaked = [w for w in shown if w in body]
+    assert not leaked, f"dynamics-only clinician sees report data: {leaked}"
+
+
+@pytest.mark.parametrize("page", ["/", "/report.pdf", "/scores.csv"])
+def test_a_dynamics_only_clinician_gets_no_couple_report(client, two_clinicians, page):
+    path = f"/clinic/couples/{two_clinicians['couple'].pk}{page}"
+    client.force_login(two_clinicians["reports"])
+    assert client.get(path).status_code == 200
+    client.force_login(two_clinicians["dynamics"])
+    assert client.get(path).status_code == 404
