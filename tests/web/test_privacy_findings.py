@@ -59,3 +59,38 @@ def test_a_dynamics_only_clinician_gets_no_couple_report(client, two_clinicians,
     assert client.get(path).status_code == 200
     client.force_login(two_clinicians["dynamics"])
     assert client.get(path).status_code == 404
+
+
+# -- 3: the export holds no partner's unshared exercise --------------------------------------
+
+
+def _export(person) -> dict[str, bytes]:
+    import io
+    import zipfile
+
+    from interdep.datarights.services import export_zip
+
+    with zipfile.ZipFile(io.BytesIO(export_zip(person))) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def test_the_export_leaves_out_a_partners_unshared_preparation(client, alice, bob, couple):
+    from interdep.exercises import services as exercise_services
+
+    draft = exercise_services.exercise_start(person=alice, kind="no_rehearsal")
+    exercise_services.entry_save(
+        person=alice,
+        exercise_id=draft.pk,
+        content={"request": "Hosting the family reunion", "no": "Not this year."},
+    )
+    client.force_login(bob)
+    assert client.get(f"/api/v1/exercises/{draft.pk}").status_code == 404
+    files = _export(bob)
+    rows = files["exercises/exercises.csv"].decode().splitlines()
+    assert not any(line.startswith(f"{draft.pk},") for line in rows[1:]), rows
+    assert b"no_rehearsal" not in files["exercises/exercises.csv"]
+    assert b"no_rehearsal" not in files["data.json"]
+    # Alice's own export has it, and Bob's has it once she shares it.
+    assert b"no_rehearsal" in _export(alice)["exercises/exercises.csv"]
+    exercise_services.preparation_share(person=alice, exercise_id=draft.pk, fields=["no"])
+    assert b"no_rehearsal" in _export(bob)["exercises/exercises.csv"]

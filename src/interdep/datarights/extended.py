@@ -117,12 +117,27 @@ def export_exercises(person) -> dict:
     from django.db.models import Q
 
     from interdep.exercises.models import Exercise, ExerciseEntry
+    from interdep.science.exercise_guides import load_guides
+
+    guides = load_guides()
+
+    def visible(exercise) -> bool:
+        """The same rule as opening it: a one-person preparation the partner has not shared
+        does not exist for the partner, in the export either."""
+        if exercise.started_by_id == person.pk:
+            return True
+        guide = guides.get(exercise.kind)
+        return guide is not None and (guide.together or exercise.shared_at is not None)
 
     return {
         "exercises": _rows(
-            Exercise.objects.filter(Q(started_by=person) | Q(partner=person)).order_by(
-                "created_at"
-            ),
+            [
+                e
+                for e in Exercise.objects.filter(Q(started_by=person) | Q(partner=person)).order_by(
+                    "created_at"
+                )
+                if visible(e)
+            ],
             ["id", "kind", "couple_id", "created_at", "revealed_at", "agreed_at", "outcome"],
         ),
         "entries": _rows(
