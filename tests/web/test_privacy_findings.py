@@ -94,3 +94,105 @@ def test_the_export_leaves_out_a_partners_unshared_preparation(client, alice, bo
     assert b"no_rehearsal" in _export(alice)["exercises/exercises.csv"]
     exercise_services.preparation_share(person=alice, exercise_id=draft.pk, fields=["no"])
     assert b"no_rehearsal" in _export(bob)["exercises/exercises.csv"]
+
+
+# -- 5: no CSV cell can become a formula -----------------------------------------------------
+
+FORMULA = '=HYPERLINK("http://evil.example/","x")'
+DANGEROUS = [FORMULA, "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+
+
+def _cells(text: str) -> list[str]:
+    import csv
+    import io
+
+    return [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+
+
+def _assert_no_formula(text: str, *, expect_in: str = FORMULA) -> None:
+    cells = _cells(text)
+    assert "'" + expect_in in cells, "the value should be there, neutralised"
+    bad = [c for c in cells if c.startswith(("=", "+", "@", "\t", "\r"))]
+    bad += [c for c in cells if c.startswith("-") and not _number(c)]
+    assert not bad, bad
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def test_the_clinicians_scores_csv_neutralises_a_formula_name(client, alice, bob, shared_couple):
+    alice.display_name = FORMULA
+    alice.save()
+    clinician, profile = make_clinician("Dr Csv")
+    grant_by_both(alice, bob, profile)
+    client.force_login(clinician)
+    response = client.get(f"/clinic/couples/{shared_couple.pk}/scores.csv")
+    assert response.status_code == 200
+    _assert_no_formula(response.content.decode())
+
+
+def test_the_couples_audit_log_csv_neutralises_a_formula_clinician_name(
+    client, alice, bob, shared_couple
+):
+    clinician, profile = make_clinician(FORMULA)
+    grant_by_both(alice, bob, profile)
+    client.force_login(clinician)
+    assert client.get(f"/clinic/couples/{shared_couple.pk}/").status_code == 200
+    files = _export(alice)
+    logs = [name for name in files if name.endswith("audit_log.csv")]
+    assert logs
+    _assert_no_formula(b"\n".join(files[n] for n in logs).decode())
+
+
+def test_every_csv_table_of_the_export_neutralises_every_dangerous_start():
+    from interdep.datarights.services import table_csv
+
+    rows = [{f"col{k}": value for k, value in enumerate(DANGEROUS)}, {"col0": -1.5, "col1": 3}]
+    text = table_csv(rows)
+    cells = _cells(text)
+    for value in DANGEROUS:
+        assert "'" + value in cells
+    assert "-1.5" in cells and "3" in cells  # numbers stay numbers
+
+
+def test_the_command_lines_csv_tables_neutralise_text_cells():
+    import pandas as pd
+
+    from interdep.csv_safe import frame_csv
+
+    frame = pd.DataFrame({"person_id": DANGEROUS, "score": [-1.0] * len(DANGEROUS)})
+    text = frame_csv(frame)
+    cells = _cells(text)
+    for value in DANGEROUS:
+        assert "'" + value in cells
+    assert "-1.0" in cells
+
+
+def test_no_module_writes_csv_except_through_the_one_writer():
+    """Every CSV the app writes goes through interdep.csv_safe: no other csv.writer,
+    csv.DictWriter or DataFrame.to_csv anywhere in the package."""
+    import ast
+    from pathlib import Path
+
+    import interdep
+
+    root = Path(interdep.__file__).parent
+    offenders = []
+    for path in root.rglob("*.py"):
+        if path.name == "csv_safe.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in ("writer", "DictWriter", "to_csv"):
+                if node.attr != "to_csv" and not (
+                    isinstance(node.value, ast.Name) and node.value.id == "csv"
+                ):
+                    continue
+                offenders.append(f"{path.relative_to(root)}:{node.lineno} {node.attr}")
+            if isinstance(node, ast.ImportFrom) and node.module == "csv":
+                offenders.append(f"{path.relative_to(root)}:{node.lineno} from csv import")
+    assert not offenders, offenders

@@ -11,6 +11,7 @@ from typing import TypeVar
 import typer
 from rich.console import Console
 
+from interdep import csv_safe
 from interdep.science.errors import ContentError, InputError
 
 app = typer.Typer(
@@ -74,7 +75,7 @@ def write_atomically(path: str, data: bytes | str) -> None:
 def write_table(frame, output: Path | None) -> None:
     """A DataFrame to stdout as CSV, or whole to a file: Parquet by its suffix, else CSV."""
     if output is None:
-        echo(frame.to_csv(index=False))
+        echo(csv_safe.frame_csv(frame))
     elif output.suffix.lower() in {".parquet", ".pq"}:
         import io
 
@@ -82,7 +83,7 @@ def write_table(frame, output: Path | None) -> None:
         frame.to_parquet(buffer, index=False)
         write_atomically(str(output), buffer.getvalue())
     else:
-        write_atomically(str(output), frame.to_csv(index=False))
+        write_atomically(str(output), csv_safe.frame_csv(frame))
 
 
 def echo(text: str) -> None:

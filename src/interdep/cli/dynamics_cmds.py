@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import typer
 
+from interdep import csv_safe
 from interdep.cli.app import (
     app,
     echo,
@@ -471,7 +472,7 @@ def dynamics(
     else:
         table = pd.DataFrame([row for d in docs for row in tidy_rows(d)])
         if fmt == "csv":
-            _emit(table.to_csv(index=False), output)
+            _emit(csv_safe.frame_csv(table), output)
         else:
             write_table(table, output)
 
@@ -549,7 +550,7 @@ def simulate_checkins_cmd(
     frame = sim.frame()
     write_table(frame, output)
     if truth is not None:
-        write_atomically(str(truth), sim.truth.to_csv(index=False))
+        write_atomically(str(truth), csv_safe.frame_csv(sim.truth))
     err_console.print(
         f"wrote {len(frame)} check-ins of {couples} couples to {output}"
         + (f"; truth to {truth}" if truth else ""),

@@ -12,6 +12,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from interdep import csv_safe
 from interdep.cli.app import (
     app,
     console,
@@ -96,7 +97,7 @@ def _csv(persons) -> str:
             }
         )
     buffer = io.StringIO()
-    pd.DataFrame(rows).to_csv(buffer, index=False)
+    csv_safe.frame_csv(pd.DataFrame(rows), buffer)
     return buffer.getvalue()
 
 
@@ -249,7 +250,7 @@ def reliability(
     if format is ScoreFormat.csv:
         import pandas as pd
 
-        echo(pd.DataFrame(rows).to_csv(index=False))
+        echo(csv_safe.frame_csv(pd.DataFrame(rows)))
         return
     table = Table(title=f"Reliability (n = {len(answers)})", header_style="bold")
     for name in ("kind", "name", "items", "complete", "alpha", "omega"):

@@ -4,7 +4,6 @@ decide, services write, selectors read; every clinician view and export is audit
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.contrib import messages
@@ -13,7 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from interdep import permissions
+from interdep import csv_safe, permissions
 from interdep.clinic import selectors, services
 from interdep.clinic.figures import couple_figures
 from interdep.clinic.forms import ApplyForm, GrantForm
@@ -114,7 +113,7 @@ def couple_csv(request, couple_id: int):
     grant, context = _couple_context(request, couple_id, history=True)
     summary = context["couple"]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_safe.writer(out)
     header_done = False
     for person in summary.people:
         for assessment, result, _ in reversed(person.history):

@@ -6,7 +6,6 @@ holder is covered by export and deletion without changes here.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
@@ -14,6 +13,7 @@ import zipfile
 from django.db import transaction
 from django.utils import timezone
 
+from interdep import csv_safe
 from interdep.datarights.registry import erase_sequence, holders
 
 README = """Your data from Interdep
@@ -44,7 +44,7 @@ def table_csv(rows: list[dict]) -> str:
     for row in rows:
         columns.extend(k for k in row if k not in columns)
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer = csv_safe.dict_writer(out, columns)
     writer.writeheader()
     for row in rows:
         writer.writerow({k: _csv_cell(row.get(k)) for k in columns})
