@@ -196,3 +196,57 @@ def test_no_module_writes_csv_except_through_the_one_writer():
             if isinstance(node, ast.ImportFrom) and node.module == "csv":
                 offenders.append(f"{path.relative_to(root)}:{node.lineno} from csv import")
     assert not offenders, offenders
+
+
+# -- 4: a display name is never parsed as mathematics in a figure -----------------------------
+
+MATH_NAMES = [r"$\undefinedcmd$", r"$x^2$"]
+
+
+def _figure_texts(body: bytes) -> list[str]:
+    """The page with its embedded SVG figures decoded (figures are base64 data URIs)."""
+    import base64
+    import html
+    import re
+
+    text = body.decode("utf-8", errors="replace")
+    figures = [
+        base64.b64decode(m).decode("utf-8")
+        for m in re.findall(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)", text)
+    ]
+    # each drawn string is one <text> element (svg.fonttype none); mathematics would be split
+    # into glyphs, so a name drawn literally is the whole content of one element
+    return [
+        html.unescape(t) for svg in figures for t in re.findall(r"<text\b[^>]*>([^<]*)</text>", svg)
+    ]
+
+
+@pytest.mark.parametrize("name", MATH_NAMES)
+def test_a_mathtext_name_is_drawn_literally_on_everyone_elses_pages(
+    client, alice, bob, shared_couple, name
+):
+    from interdep.plans import services as plan_services
+
+    plan_services.plan_build(person=bob)
+    alice.display_name = name
+    alice.save()
+    clinician, profile = make_clinician("Dr Math")
+    grant_by_both(alice, bob, profile)
+    pages = {}
+    client.force_login(bob)
+    for path in (f"/couple/{shared_couple.pk}/report/", "/progress/"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        pages[path] = response.content
+    client.force_login(clinician)
+    base = f"/clinic/couples/{shared_couple.pk}/"
+    for path in (base, base + "report.pdf", base + "scores.csv"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        pages[path] = response.content
+    # the name is drawn as typed (SVG text is written as text), not as mathematics
+    for path in (f"/couple/{shared_couple.pk}/report/", "/progress/", base):
+        texts = _figure_texts(pages[path])
+        assert texts, path
+        assert any(name in t for t in texts), (path, texts)
+    assert name.encode() in pages[base + "scores.csv"]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import matplotlib
 
 matplotlib.use("Agg")
+import matplotlib.text
 from matplotlib.figure import Figure
 
 from interdep.science.norms import CUTOFF
@@ -45,7 +46,13 @@ class MapPoint:
 
 
 def svg_text(fig: Figure) -> str:
-    """A figure as deterministic SVG text (no dates), shared by every web figure."""
+    """A figure as deterministic SVG text (no dates), shared by every web figure.
+
+    No text in a figure is ever parsed as mathematics: names, labels and anything a person
+    typed are drawn as written ("$...$" in a display name once crashed other people's pages).
+    """
+    for text in fig.findobj(matplotlib.text.Text):
+        text.set_parse_math(False)
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
     return buffer.getvalue()
