@@ -250,3 +250,82 @@ def test_a_mathtext_name_is_drawn_literally_on_everyone_elses_pages(
         assert texts, path
         assert any(name in t for t in texts), (path, texts)
     assert name.encode() in pages[base + "scores.csv"]
+
+
+# -- 6: deletion leaves no trace -------------------------------------------------------------
+
+ALICE_WISH = "Night swimming at Bondi"
+BOB_WISH = "A slow breakfast in Hobart"
+
+
+def _agreed_vacation(alice, bob):
+    from interdep.exercises import services as exercise_services
+
+    exercise = exercise_services.exercise_start(person=alice, kind="vacation")
+    for person, wish in ((alice, ALICE_WISH), (bob, BOB_WISH)):
+        exercise_services.entry_save(
+            person=person,
+            exercise_id=exercise.pk,
+            content={"together": wish, "alone": "", "limits": "", "budget": 900},
+            send=True,
+        )
+    for person in (alice, bob):
+        exercise_services.exercise_agree(person=person, exercise_id=exercise.pk)
+    exercise.refresh_from_db()
+    assert ALICE_WISH in exercise.outcome and BOB_WISH in exercise.outcome
+    return exercise
+
+
+def test_deletion_blanks_the_persons_words_in_shared_outcomes(alice, bob, couple):
+    from interdep.datarights.services import person_delete
+
+    _agreed_vacation(alice, bob)
+    assert ALICE_WISH.encode() in b"".join(_export(bob).values())
+    person_delete(person=alice)
+    everything = b"".join(_export(bob).values())
+    assert ALICE_WISH.encode() not in everything
+    assert BOB_WISH.encode() in everything  # the partner keeps their own words
+
+
+def test_deletion_removes_the_login_throttles_rows(client, alice):
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    from .conftest import PASSWORD
+
+    client.post("/accounts/login/", {"email": alice.email, "password": "not it"})
+    client.post("/accounts/login/", {"email": alice.email, "password": PASSWORD})
+    models = (AccessLog, AccessFailureLog, AccessAttempt)
+    before = sum(m.objects.filter(username__iexact=alice.email).count() for m in models)
+    assert before >= 1, "the throttle should have logged the failure (not vacuous)"
+    from interdep.datarights.services import person_delete
+
+    person_delete(person=alice)
+    left = {m.__name__: m.objects.filter(username__iexact=alice.email).count() for m in models}
+    assert not any(left.values()), left
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deletion_leaves_the_email_nowhere_in_the_sqlite_files():
+    from pathlib import Path
+
+    from django.db import connection
+
+    from interdep.datarights.services import person_delete
+
+    from .conftest import make_person
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the write-ahead log is SQLite's")
+    person = make_person("Wal Wombat")
+    email = person.email.encode()
+    from django.test import Client
+
+    Client().post("/accounts/login/", {"email": person.email, "password": "not it"})
+    person_delete(person=person)
+    path = Path(connection.settings_dict["NAME"])
+    found = [
+        p.name
+        for p in (path, path.with_name(path.name + "-wal"))
+        if p.exists() and email in p.read_bytes()
+    ]
+    assert not found, f"the deleted email is still readable in {found}"

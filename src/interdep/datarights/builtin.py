@@ -212,6 +212,42 @@ def erase_clinic(person) -> None:
     ClinicianProfile.objects.filter(person=person).delete()
 
 
+# ---------------------------------------------------------------------------------------------
+# the login throttle (django-axes): its logs hold the email, IP address and user agent
+# ---------------------------------------------------------------------------------------------
+
+
+def _throttle_rows(person):
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    return [
+        m.objects.filter(username__iexact=person.email)
+        for m in (AccessLog, AccessFailureLog, AccessAttempt)
+    ]
+
+
+def export_login_throttle(person) -> dict:
+    from axes.models import AccessLog
+
+    return {
+        "sign_ins": [
+            {
+                "attempt_time": _iso(row.attempt_time),
+                "logout_time": _iso(row.logout_time) if row.logout_time else None,
+                "ip_address": row.ip_address,
+                "user_agent": row.user_agent,
+            }
+            for row in AccessLog.objects.filter(username__iexact=person.email).order_by("pk")
+        ]
+    }
+
+
+def erase_login_throttle(person) -> None:
+    """Every sign-in, failure and lock-out row naming the person's email goes."""
+    for rows in _throttle_rows(person):
+        rows.delete()
+
+
 def _erase_nothing(person) -> None:
     """The account row itself is deleted last, by the deletion service."""
 
@@ -220,3 +256,4 @@ register(DataHolder("account", export_account, _erase_nothing, erase_order=1000)
 register(DataHolder("clinic", export_clinic, erase_clinic, erase_order=10))
 register(DataHolder("couples", export_couples, erase_couples, erase_order=20))
 register(DataHolder("assessments", export_assessments, erase_assessments, erase_order=30))
+register(DataHolder("login_throttle", export_login_throttle, erase_login_throttle, erase_order=900))

@@ -148,8 +148,27 @@ def export_exercises(person) -> dict:
 
 
 def erase_exercises(person) -> None:
-    from interdep.exercises.models import ExerciseEntry
+    """The person's entries go, and their words leave every shared outcome: the outcome is
+    compared again with their side empty, so the partner keeps only their own words."""
+    import json
 
+    from django.db.models import Q
+
+    from interdep.exercises import selectors
+    from interdep.exercises.models import Exercise, ExerciseEntry
+
+    for exercise in Exercise.objects.filter(Q(started_by=person) | Q(partner=person)).exclude(
+        outcome=""
+    ):
+        contents = {
+            e.person_id: selectors.content_of(e)
+            for e in ExerciseEntry.objects.filter(exercise=exercise).exclude(person=person)
+        }
+        contents[person.pk] = {}
+        exercise.outcome = json.dumps(
+            selectors.comparison(exercise, contents), ensure_ascii=False, sort_keys=True
+        )
+        exercise.save(update_fields=["outcome"])
     ExerciseEntry.objects.filter(person=person).delete()
 
 

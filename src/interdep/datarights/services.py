@@ -75,6 +75,7 @@ def erase_person_data(*, person) -> None:
     with transaction.atomic():
         for holder in erase_sequence():
             holder.erase(person)
+        transaction.on_commit(checkpoint_wal)
     person._datarights_erased = True
 
 
@@ -84,3 +85,13 @@ def person_delete(*, person) -> None:
     keeps their own data), every app's rows erased, then the account row."""
     erase_person_data(person=person)
     person.delete()
+
+
+def checkpoint_wal() -> None:
+    """SQLite keeps copies of changed pages in its write-ahead log until a checkpoint: fold them
+    into the database (where secure_delete has zeroed the deleted rows) and empty the log."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
