@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "interdep.accounts.sessions.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -195,7 +196,12 @@ AXES_LOCKOUT_CALLABLE = "interdep.clinic.middleware.lockout_response"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 14  # the absolute lifetime
+#: Idle timeout on top of it (seconds without a request): people, then clinicians and staff.
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 2 * 60 * 60)
+SESSION_IDLE_SECONDS_CLINICIAN = env_int("SESSION_IDLE_SECONDS_CLINICIAN", 30 * 60)
+#: The full export needs the password typed (or a sign-in) within this many seconds.
+REAUTH_SECONDS = env_int("REAUTH_SECONDS", 10 * 60)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

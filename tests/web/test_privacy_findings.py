@@ -329,3 +329,58 @@ def test_deletion_leaves_the_email_nowhere_in_the_sqlite_files():
         if p.exists() and email in p.read_bytes()
     ]
     assert not found, f"the deleted email is still readable in {found}"
+
+
+# -- 7: the export asks for the password again; idle sessions end -----------------------------
+
+
+def _age_session(client, **seconds_ago):
+    import time
+
+    from interdep.accounts import sessions
+
+    session = client.session
+    now = int(time.time())
+    for key, ago in seconds_ago.items():
+        session[{"last_seen": sessions.LAST_SEEN, "reauth": sessions.REAUTH_AT}[key]] = now - ago
+    session.save()
+
+
+def test_the_full_export_needs_the_password_again_after_ten_minutes(client, alice):
+    from .conftest import PASSWORD, submit
+
+    submit(alice, seed=5)
+    client.force_login(alice)
+    _age_session(client, reauth=11 * 60, last_seen=30)
+    refused = client.post("/accounts/data/export/")
+    assert refused.status_code == 403
+    assert not refused.content.startswith(b"PK")
+    assert b"Type your password" in refused.content
+    wrong = client.post("/accounts/data/export/", {"password": "guess"})
+    assert wrong.status_code == 403
+    right = client.post("/accounts/data/export/", {"password": PASSWORD})
+    assert right.status_code == 200 and right.content.startswith(b"PK")
+    # a fresh confirmation lasts a few minutes
+    assert client.post("/accounts/data/export/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("who", "idle", "signed_in"),
+    [
+        ("person", 2 * 60 * 60 - 60, True),
+        ("person", 2 * 60 * 60 + 60, False),
+        ("clinician", 29 * 60, True),
+        ("clinician", 31 * 60, False),
+    ],
+)
+def test_an_idle_session_ends(client, alice, who, idle, signed_in):
+    user = alice if who == "person" else make_clinician("Dr Idle")[0]
+    client.force_login(user)
+    _age_session(client, last_seen=idle)
+    page = client.get("/couple/")
+    api = client.get("/api/v1/me")
+    if signed_in:
+        assert page.status_code == 200 and api.status_code == 200
+    else:
+        assert page.status_code == 302 and "/accounts/login/" in page["Location"]
+        assert api.status_code == 401

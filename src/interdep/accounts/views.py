@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from interdep.accounts import services
+from interdep.accounts import services, sessions
 from interdep.accounts.forms import DeleteAccountForm, EmailLoginForm, SignupForm
 from interdep.services import ServiceError
 
@@ -46,7 +46,7 @@ class LogoutView(auth_views.LogoutView):
 def delete_account(request):
     form = DeleteAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not request.user.check_password(form.cleaned_data["password"]):
+        if not sessions.confirm_password(request, form.cleaned_data["password"]):
             form.add_error("password", "That password is not right.")
         else:
             services.user_delete(user=request.user)
