@@ -17,6 +17,7 @@ from ninja import Body, NinjaAPI, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 from ninja.utils import check_csrf
+from pydantic import StrictInt
 
 from interdep import permissions
 from interdep.accounts import services as account_services
@@ -184,11 +185,14 @@ def csrf(request):
 
 @api.post("/v1/auth/signup", auth=None, response={201: MeOut, **PUBLIC_ERRORS}, tags=["auth"])
 def signup(request, payload: SignupIn):
-    """Create an account and log the new person in."""
+    """Create an account and log the new person in (the sign-up page's form checks it too)."""
+    from interdep.accounts.forms import SignupForm, form_errors
+
     _require_csrf(request)
-    user = account_services.user_create(
-        email=payload.email, password=payload.password, display_name=payload.display_name
-    )
+    form = SignupForm(data=payload.dict())
+    if not form.is_valid():
+        return Status(422, {"detail": form_errors(form), "code": "invalid"})
+    user = account_services.user_create(**form.cleaned_data)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     return Status(201, _me(user))
 
@@ -275,7 +279,7 @@ def assessment_current(request):
 @api.put(
     "/v1/assessments/current/answers", response={200: AssessmentOut, **ERRORS}, tags=["assessment"]
 )
-def assessment_answers(request, payload: Body[dict[str, int | None]]):
+def assessment_answers(request, payload: Body[dict[str, StrictInt | None]]):
     """Save answers {item_id: value}; null clears one."""
     return _assessment(assessment_services.answers_save(person=request.user, answers=payload))
 
