@@ -14,6 +14,7 @@ from interdep.assessments.selectors import shared_person_result
 from interdep.permissions import latest_submitted
 
 from .clinic_helpers import grant_by_both, make_clinician
+from .conftest import PASSWORD
 
 # -- 2: a dynamics-only clinician sees no report data ----------------------------------------
 
@@ -384,3 +385,54 @@ def test_an_idle_session_ends(client, alice, who, idle, signed_in):
     else:
         assert page.status_code == 302 and "/accounts/login/" in page["Location"]
         assert api.status_code == 401
+
+
+# -- 12: password reset ----------------------------------------------------------------------
+
+
+def _reset_email(client, alice, settings, host="testserver"):
+    import re
+
+    from django.core import mail
+
+    mail.outbox = []
+    response = client.post("/accounts/password-reset/", {"email": alice.email}, HTTP_HOST=host)
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    link = re.search(r"https?://\S+/accounts/reset/\S+/", message.body).group(0)
+    return message.body, link
+
+
+def test_the_reset_link_comes_from_site_url_not_the_host_header(client, alice, settings):
+    settings.ALLOWED_HOSTS = ["*"]  # a permissive proxy in front: the Host header is the caller's
+    settings.SITE_URL = "https://interdep.example"
+    body, link = _reset_email(client, alice, settings, host="evil.example")
+    assert link.startswith("https://interdep.example/accounts/reset/")
+    assert "evil.example" not in body
+
+
+def test_the_reset_email_states_the_real_lifetime(client, alice, settings):
+    settings.PASSWORD_RESET_TIMEOUT = 2 * 60 * 60
+    body, _ = _reset_email(client, alice, settings)
+    assert "2 hours" in body and "one day" not in body
+    settings.PASSWORD_RESET_TIMEOUT = 30 * 60
+    body, _ = _reset_email(client, alice, settings)
+    assert "30 minutes" in body
+
+
+def test_a_successful_reset_lifts_the_login_lock_out(client, alice, settings):
+    from urllib.parse import urlsplit
+
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        client.post("/accounts/login/", {"email": alice.email, "password": "wrong"})
+    locked = client.post("/accounts/login/", {"email": alice.email, "password": PASSWORD})
+    assert locked.status_code in (403, 429), "the account should be locked out (not vacuous)"
+    _, link = _reset_email(client, alice, settings)
+    form_page = client.get(urlsplit(link).path, follow=True)
+    new = "a brand new horse battery"
+    done = client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new}
+    )
+    assert done.status_code == 302
+    signed_in = client.post("/accounts/login/", {"email": alice.email, "password": new})
+    assert signed_in.status_code == 302, signed_in.status_code
