@@ -15,6 +15,8 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
+from interdep import deploy as _deploy
+
 
 def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
@@ -45,7 +47,7 @@ DEBUG = env_bool("DEBUG", default=False) and not PRODUCTION
 # Imported under pytest: the suite may point at another server through TEST_DATABASE_URL.
 TESTING = "pytest" in sys.modules
 
-_DEV_SECRET = "dev-only-insecure-key-change-me-" + "x" * 32
+_DEV_SECRET = _deploy.DEV_SECRET
 SECRET_KEY = env_str("SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
 if PRODUCTION and len(SECRET_KEY) < 50:
     raise RuntimeError("PRODUCTION=true needs SECRET_KEY set to at least 50 random characters")
@@ -229,6 +231,19 @@ ENCRYPTION_KEYS = env_list("INTERDEP_ENCRYPTION_KEYS")
 ADMIN_PATH = env_str("INTERDEP_ADMIN_PATH").strip("/") or (
     "staff-" + __import__("hashlib").sha256(("admin-path:" + SECRET_KEY).encode()).hexdigest()[:12]
 )
+# A deployment with a development value, a missing key or host, or a plain-http SITE_URL does
+# not start at all (`check --deploy` reports the same rules without PRODUCTION; see deploy.py).
+if PRODUCTION:
+    _wrong = _deploy.problems(
+        secret_key=SECRET_KEY,
+        allowed_hosts=ALLOWED_HOSTS,
+        encryption_keys=ENCRYPTION_KEYS,
+        site_url=SITE_URL,
+    )
+    if _wrong:
+        raise RuntimeError(
+            "PRODUCTION=true refuses to start: " + " ".join(f"[{i}] {m}" for i, m in _wrong)
+        )
 #: Browser features no page here uses, switched off for every response.
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 #: A clinician's caseload flags a couple whose newest data is older than this.

@@ -6,4 +6,7 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self):
+        from interdep import deploy
         from interdep.accounts import sessions  # noqa: F401  (connects the sign-in receiver)
+
+        deploy.register_checks()

@@ -46,6 +46,9 @@ def serve(
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=1)
+    from interdep.deploy import collect_static_if_needed
+
+    collect_static_if_needed()
     children = []
     if worker:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]}
