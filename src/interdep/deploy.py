@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from pathlib import Path
 from urllib.parse import urlsplit
+
+from cryptography.fernet import Fernet
 
 #: The development defaults (also used by settings.py); a deployment must replace them.
 DEV_SECRET = "dev-only-insecure-key-change-me-" + "x" * 32
@@ -40,8 +43,6 @@ def problems(
     if not encryption_keys:
         out.append(("interdep.E001", "INTERDEP_ENCRYPTION_KEYS is not set."))
     else:
-        from cryptography.fernet import Fernet
-
         for key in encryption_keys:
             try:
                 Fernet(key.encode())
@@ -82,8 +83,8 @@ def problems(
 
 def check_deployment(app_configs=None, **kwargs):
     """Django system check (deploy): the rules above against the loaded settings."""
-    from django.conf import settings
-    from django.core.checks import Error
+    from django.conf import settings  # deferred: settings.py imports this module first
+    from django.core.checks import Error  # deferred: settings.py imports this module first
 
     return [
         Error(message, id=check_id)
@@ -97,7 +98,7 @@ def check_deployment(app_configs=None, **kwargs):
 
 
 def register_checks() -> None:
-    from django.core.checks import Tags, register
+    from django.core.checks import Tags, register  # deferred: settings.py imports this first
 
     register(check_deployment, Tags.security, deploy=True)
 
@@ -105,14 +106,12 @@ def register_checks() -> None:
 def collect_static_if_needed() -> None:
     """With PRODUCTION=true pages name hashed static files from the manifest: collect them when
     the manifest is missing, so a fresh deployment serves pages without a manual step."""
-    from django.conf import settings
+    from django.conf import settings  # deferred: settings.py imports this module first
 
     if not getattr(settings, "PRODUCTION", False):
         return
-    from pathlib import Path
-
     if (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
         return
-    from django.core.management import call_command
+    from django.core.management import call_command  # deferred: settings.py imports this first
 
     call_command("collectstatic", interactive=False, verbosity=0)

@@ -24,11 +24,10 @@ OWNER_ONLY = {
     ("interdep.assessments.selectors", "shared_scores"),
     ("interdep.assessments.selectors", "person_result"),
     # the person's own report page, own API result, own progress, own export
-    ("interdep.assessments.reports", "personal_report"),
-    ("interdep.api.api", "report_me"),
+    ("interdep.assessments.presenters", "personal_report"),
     ("interdep.assessments.api", "report_me"),
-    ("interdep.plans.progress", "_results"),
-    ("interdep.datarights.builtin", "export_assessments"),
+    ("interdep.plans.presenters", "_results"),
+    ("interdep.assessments.datarights", "export_assessments"),
 }
 #: Modules that import a full scorer by name (the import itself is not a use).
 IMPORTERS = {"interdep.assessments.selectors"}

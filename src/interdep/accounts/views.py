@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from axes.utils import reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from interdep.accounts import services, sessions
 from interdep.accounts.forms import DeleteAccountForm, EmailLoginForm, SignupForm
-from interdep.services import ServiceError
+from interdep.lib.errors import ServiceError
 
 
 @require_http_methods(["GET", "POST"])
@@ -92,8 +93,6 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
 
     def form_valid(self, form):
-        from axes.utils import reset
-
         response = super().form_valid(form)
         reset(username=form.user.email)
         return response

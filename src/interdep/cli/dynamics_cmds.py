@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 import typer
 
-from interdep import csv_safe
 from interdep.cli.app import (
     app,
     echo,
@@ -23,6 +22,7 @@ from interdep.cli.app import (
     write_atomically,
     write_table,
 )
+from interdep.lib.csv_writer import frame_csv
 from interdep.science import dynamics as dyn
 from interdep.science.errors import InputError
 from interdep.science.tabular import (
@@ -108,8 +108,8 @@ def _run(
         )
         progress(len(values))
         return out
-    import dask
-    from dask.diagnostics import Callback
+    import dask  # deferred: scale-out only
+    from dask.diagnostics import Callback  # deferred: scale-out only
 
     ids = np.sort(couples.unique())
     k = max(1, min(partitions, len(ids)))
@@ -256,8 +256,8 @@ def _fmt(est, interval=None) -> str:
 
 
 def _print_tables(docs: list[dict]) -> None:
-    from rich.console import Console
-    from rich.table import Table
+    from rich.console import Console  # deferred: keeps startup fast
+    from rich.table import Table  # deferred: keeps startup fast
 
     out = Console(file=io.StringIO(), width=200, force_terminal=False, color_system=None)
     for doc in docs:
@@ -387,7 +387,12 @@ def dynamics(
     partitions: Annotated[int, typer.Option(help="Number of Dask partitions (with --dask).")] = 8,
 ) -> None:
     """Each couple's inertia, transmission both ways, asymmetry and co-movement, and a pooled summary."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )  # deferred: keeps startup fast
 
     if fmt not in FORMATS:
         raise fail(f"--format must be one of {', '.join(FORMATS)} (got {fmt!r})")
@@ -446,7 +451,9 @@ def dynamics(
             )
             docs.append(dyn.result_document(name, gap_text, results[name], pooled))
         if figures is not None:
-            from interdep.science.figures_dynamics import dynamics_svg
+            from interdep.science.figures_dynamics import (
+                dynamics_svg,
+            )  # deferred: keeps startup fast
 
             figures.mkdir(parents=True, exist_ok=True)
             todo = [r for name in names for r in results[name] if r.ok]
@@ -472,7 +479,7 @@ def dynamics(
     else:
         table = pd.DataFrame([row for d in docs for row in tidy_rows(d)])
         if fmt == "csv":
-            _emit(csv_safe.frame_csv(table), output)
+            _emit(frame_csv(table), output)
         else:
             write_table(table, output)
 
@@ -527,7 +534,7 @@ def simulate_checkins_cmd(
     ] = 0.02,
 ) -> None:
     """Simulated check-ins of couples with known dynamics, missed prompts and irregular times."""
-    from interdep.science.checkin_sim import simulate_checkins
+    from interdep.science.checkin_sim import simulate_checkins  # deferred: keeps startup fast
 
     for label, value in (
         ("--couples", couples),
@@ -550,7 +557,7 @@ def simulate_checkins_cmd(
     frame = sim.frame()
     write_table(frame, output)
     if truth is not None:
-        write_atomically(str(truth), csv_safe.frame_csv(sim.truth))
+        write_atomically(str(truth), frame_csv(sim.truth))
     err_console.print(
         f"wrote {len(frame)} check-ins of {couples} couples to {output}"
         + (f"; truth to {truth}" if truth else ""),

@@ -12,7 +12,6 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from interdep import csv_safe
 from interdep.cli.app import (
     app,
     console,
@@ -22,6 +21,7 @@ from interdep.cli.app import (
     write_atomically,
     write_table,
 )
+from interdep.lib.csv_writer import frame_csv
 from interdep.science.instrument import CURRENT_VERSION
 
 #: Rows per chunk when building results, so a large file shows progress as it goes.
@@ -49,8 +49,8 @@ def _progress() -> Progress:
 
 def score_answer_set(answers, *, show_progress: bool = False) -> tuple[list, list]:
     """Persons and (with couple ids) couples, scored chunk by chunk."""
-    from interdep.science.couple import analyse_couple
-    from interdep.science.results import score_persons
+    from interdep.science.couple import analyse_couple  # deferred: keeps startup fast
+    from interdep.science.results import score_persons  # deferred: keeps startup fast
 
     n = len(answers)
     persons = []
@@ -79,7 +79,7 @@ def score_answer_set(answers, *, show_progress: bool = False) -> tuple[list, lis
 
 
 def _csv(persons) -> str:
-    import pandas as pd
+    import pandas as pd  # deferred: keeps startup fast
 
     rows = []
     for p in persons:
@@ -97,7 +97,7 @@ def _csv(persons) -> str:
             }
         )
     buffer = io.StringIO()
-    csv_safe.frame_csv(pd.DataFrame(rows), buffer)
+    frame_csv(pd.DataFrame(rows), buffer)
     return buffer.getvalue()
 
 
@@ -174,8 +174,8 @@ def score(
     ] = CURRENT_VERSION,
 ) -> None:
     """Score an answer file: each person's facets, scales and dynamic; each couple's report."""
-    from interdep.science.answer_table import read_answer_frame
-    from interdep.science.tabular import read_table
+    from interdep.science.answer_table import read_answer_frame  # deferred: keeps startup fast
+    from interdep.science.tabular import read_table  # deferred: keeps startup fast
 
     frame = read_table(file)
     answers = read_answer_frame(
@@ -214,8 +214,8 @@ def simulate(
     truth: Annotated[Path | None, typer.Option(help="Also write the latent truth here.")] = None,
 ) -> None:
     """Simulate couples' answers from a generative model with a known latent truth."""
-    from interdep.science.instrument import load_instrument
-    from interdep.science.simulate import simulate_couples
+    from interdep.science.instrument import load_instrument  # deferred: keeps startup fast
+    from interdep.science.simulate import simulate_couples  # deferred: keeps startup fast
 
     answers, latent = simulate_couples(load_instrument(), couples, seed=seed)
     write_table(answers, output)
@@ -233,10 +233,10 @@ def reliability(
     format: Annotated[ScoreFormat, typer.Option("--format", "-f")] = ScoreFormat.table,
 ) -> None:
     """Cronbach's alpha and McDonald's omega per facet and scale on a pool of answers."""
-    from interdep.science.answer_table import read_answer_frame
-    from interdep.science.reliability import reliability_table
-    from interdep.science.scoring import self_report_plan
-    from interdep.science.tabular import read_table
+    from interdep.science.answer_table import read_answer_frame  # deferred: keeps startup fast
+    from interdep.science.reliability import reliability_table  # deferred: keeps startup fast
+    from interdep.science.scoring import self_report_plan  # deferred: keeps startup fast
+    from interdep.science.tabular import read_table  # deferred: keeps startup fast
 
     answers = read_answer_frame(
         read_table(file), person_column=person_column, couple_column=couple_column
@@ -248,9 +248,9 @@ def reliability(
         echo(json.dumps(rows, indent=1))
         return
     if format is ScoreFormat.csv:
-        import pandas as pd
+        import pandas as pd  # deferred: keeps startup fast
 
-        echo(csv_safe.frame_csv(pd.DataFrame(rows)))
+        echo(frame_csv(pd.DataFrame(rows)))
         return
     table = Table(title=f"Reliability (n = {len(answers)})", header_style="bold")
     for name in ("kind", "name", "items", "complete", "alpha", "omega"):

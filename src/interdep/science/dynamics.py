@@ -1,6 +1,6 @@
 """A couple's emotional interdependence over time: bivariate VAR(1) per couple, batched, pooled.
 
-Model (MODEL.md section 5). For partners A and B of one couple, with each person's series centred
+Model. For partners A and B of one couple, with each person's series centred
 on that person's own mean,
 
     A(t) = c_A + a_AA * A(prev) + a_AB * B(prev) + e_A(t)
@@ -50,11 +50,12 @@ two persons, when either equation has fewer than ``min_pairs`` usable pairs (def
 residual degrees of freedom), when a design is singular or an equation's outcome does not vary
 on its rows (e.g. a partner who always gives the same answer: a "perfect" fit with zero standard
 errors would swamp any pooling), or, when ``min_overlap_days`` is given, when the partners answered on fewer common local
-days than that (the app uses 14, MODEL.md section 5; the research CLI leaves it off by default).
+days than that (the app uses 14; the research CLI leaves it off by default).
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -62,7 +63,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import numpy as np
+import pandas as pd
 from scipy import stats
+from scipy.special import ndtri
 
 from interdep.science.errors import InputError
 
@@ -549,8 +552,6 @@ def couple_keys(couple_ids: Sequence[str], seed: int = 0) -> np.ndarray:
 
     This is what makes results identical however the couples are partitioned (e.g. with Dask).
     """
-    import hashlib
-
     raw = [
         int.from_bytes(hashlib.blake2b(f"{seed}:{c}".encode(), digest_size=8).digest(), "little")
         for c in couple_ids
@@ -560,8 +561,6 @@ def couple_keys(couple_ids: Sequence[str], seed: int = 0) -> np.ndarray:
 
 def _normals(keys: np.ndarray, reps: np.ndarray, step: int) -> np.ndarray:
     """Standard normals (couples, replicates, 2) for one step of the bootstrap recursion."""
-    from scipy.special import ndtri
-
     counter = (
         (reps.astype(np.uint64)[None, :, None] << np.uint64(32))
         + np.uint64(step * 2)
@@ -703,7 +702,7 @@ class CoupleDynamics:
         return self.status == STATUS_OK
 
     def to_dict(self) -> dict:
-        """The couple's JSON entry (the shape of issue 4, plus reason and per-person counts)."""
+        """The couple's JSON entry (the app's shape, plus reason and per-person counts)."""
         return {
             "couple_id": self.couple_id,
             "persons": list(self.persons),
@@ -845,8 +844,6 @@ def code_couples(
 
     Persons are ordered by their id as text so results do not depend on row order.
     """
-    import pandas as pd
-
     couple = pd.Series(np.asarray(couple, dtype=object)).astype(str)
     person = pd.Series(np.asarray(person, dtype=object)).astype(str)
     n = len(couple)

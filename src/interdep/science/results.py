@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from interdep.lib.numbers import rounded
 from interdep.science.instrument import Instrument
 from interdep.science.profile import balance_band, classify, dynamic_note
 from interdep.science.scoring import (
@@ -24,7 +25,7 @@ HIGHLIGHTS = 3
 
 def _num(value: float) -> float | None:
     """JSON-friendly number: NaN becomes None (missing is never zero), rounded for display."""
-    return None if value is None or np.isnan(value) else round(float(value), 4)
+    return rounded(value, 4)
 
 
 @dataclass(frozen=True)
