@@ -39,7 +39,13 @@ class IdleTimeoutMiddleware:
         if user is not None and user.is_authenticated:
             now = int(time.time())
             last = request.session.get(LAST_SEEN)
-            if last is not None and now - int(last) > idle_limit(user):
+            shortest = min(settings.SESSION_IDLE_SECONDS, settings.SESSION_IDLE_SECONDS_CLINICIAN)
+            # who the user is (one query) matters only once the shorter limit has passed
+            if (
+                last is not None
+                and now - int(last) > shortest
+                and now - int(last) > idle_limit(user)
+            ):
                 logout(request)
             elif last is None or now - int(last) >= _TOUCH_EVERY:
                 request.session[LAST_SEEN] = now
