@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from enum import StrEnum
 from pathlib import Path
@@ -96,9 +95,7 @@ def _csv(persons) -> str:
                 **{f"facet_{k}": v for k, v in d["facets"].items()},
             }
         )
-    buffer = io.StringIO()
-    frame_csv(pd.DataFrame(rows), buffer)
-    return buffer.getvalue()
+    return frame_csv(pd.DataFrame(rows))
 
 
 def short_dynamic(label: str | None) -> str:
