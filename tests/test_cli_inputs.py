@@ -80,3 +80,31 @@ def test_a_header_only_file_is_bad_input(tmp_path, command):
     code, out = _run(command[0], path, *command[1:])
     assert code == 2, out
     assert "no data rows" in out
+
+
+def test_reshape_refuses_a_repeated_column_as_apim_does(tmp_path):
+    path = tmp_path / "couples.csv"
+    rows = ["couple,person,closeness,closeness"] + [
+        f"c{c},p{c}{p},{c % 5 + 1},{p + 1}" for c in range(4) for p in range(2)
+    ]
+    path.write_text("\n".join(rows) + "\n")
+    out_file = tmp_path / "pairwise.csv"
+    for args in (
+        [
+            "reshape",
+            path,
+            "--to",
+            "pairwise",
+            "--dyad-column",
+            "couple",
+            "--person-column",
+            "person",
+            "-o",
+            out_file,
+        ],
+        ["apim", path, "--y", "closeness", "--x", "closeness", "--dyad-column", "couple"],
+    ):
+        code, out = _run(*args)
+        assert code == 2, (args, out)
+        assert "closeness" in out and "more than once" in out
+    assert not out_file.exists()
