@@ -209,6 +209,9 @@ def test_production_settings_are_strict(tmp_path):
         "PRODUCTION": "true",
         "SECRET_KEY": "p" * 60,
         "ALLOWED_HOSTS": "x.example.org",
+        # the other documented production variables (without them the app refuses to start)
+        "SITE_URL": "https://x.example.org",
+        "INTERDEP_ENCRYPTION_KEYS": "0v9hI8mN3dPq2bX7kR5tW1yZ4cF6gJ8aL0sE2uV4oH8=",
         "INTERDEP_VAR_DIR": str(tmp_path),
     }
     for name in ("DEBUG", "INTERDEP_ADMIN_PATH"):
