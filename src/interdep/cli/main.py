@@ -6,6 +6,7 @@ from interdep.cli import (
     assess_cmds,  # noqa: F401
     assessment_cmds,  # noqa: F401
     dynamics_cmds,  # noqa: F401
+    network_cmds,  # noqa: F401
     score_cmds,  # noqa: F401
     web_cmds,  # noqa: F401
 )
