@@ -30,6 +30,18 @@ def test_personal_edges_prefer_solo_practices_and_couple_edges_couple_practices(
     assert kinds == {"personal": "self", "couple": "couple"}
 
 
+def test_an_area_that_is_both_a_personal_and_a_couple_edge_is_practised_together():
+    plan = build_plan(
+        person_edges=["openness", "honest_communication", "own_life"],
+        couple_edges=["openness", "honest_communication", "reliance"],
+    )
+    assert {item.source for item in plan} == {"personal", "couple"}
+    assert [(i.facet, i.source) for i in plan if i.facet in ("openness", "honest_communication")]
+    assert all(
+        i.source == "couple" for i in plan if i.facet in ("openness", "honest_communication")
+    )
+
+
 def test_excluded_practices_are_never_proposed_and_swapping_keeps_the_edge():
     plan = build_plan(person_edges=["self_worth", "steadiness"], size=2)
     swapped = swap_practice(plan, plan[0].practice_id)

@@ -15,6 +15,8 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
+from interdep import deploy as _deploy
+
 
 def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
@@ -45,7 +47,7 @@ DEBUG = env_bool("DEBUG", default=False) and not PRODUCTION
 # Imported under pytest: the suite may point at another server through TEST_DATABASE_URL.
 TESTING = "pytest" in sys.modules
 
-_DEV_SECRET = "dev-only-insecure-key-change-me-" + "x" * 32
+_DEV_SECRET = _deploy.DEV_SECRET
 SECRET_KEY = env_str("SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
 if PRODUCTION and len(SECRET_KEY) < 50:
     raise RuntimeError("PRODUCTION=true needs SECRET_KEY set to at least 50 random characters")
@@ -97,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "interdep.accounts.sessions.IdleTimeoutMiddleware",
+    "interdep.api.strict_json.StrictJSONMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -151,7 +155,8 @@ def _database(url: str) -> dict:
 _SQLITE_OPTIONS = {
     "timeout": 20,
     "transaction_mode": "IMMEDIATE",
-    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    # secure_delete: a deleted row's bytes are overwritten, not left readable in free pages.
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;",
 }
 
 DATABASES = {
@@ -204,7 +209,12 @@ AXES_LOCKOUT_CALLABLE = "interdep.clinic.middleware.lockout_response"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 14  # the absolute lifetime
+#: Idle timeout on top of it (seconds without a request): people, then clinicians and staff.
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 2 * 60 * 60)
+SESSION_IDLE_SECONDS_CLINICIAN = env_int("SESSION_IDLE_SECONDS_CLINICIAN", 30 * 60)
+#: The full export needs the password typed (or a sign-in) within this many seconds.
+REAUTH_SECONDS = env_int("REAUTH_SECONDS", 10 * 60)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -231,6 +241,19 @@ ENCRYPTION_KEYS = env_list("INTERDEP_ENCRYPTION_KEYS")
 ADMIN_PATH = env_str("INTERDEP_ADMIN_PATH").strip("/") or (
     "staff-" + __import__("hashlib").sha256(("admin-path:" + SECRET_KEY).encode()).hexdigest()[:12]
 )
+# A deployment with a development value, a missing key or host, or a plain-http SITE_URL does
+# not start at all (`check --deploy` reports the same rules without PRODUCTION; see deploy.py).
+if PRODUCTION:
+    _wrong = _deploy.problems(
+        secret_key=SECRET_KEY,
+        allowed_hosts=ALLOWED_HOSTS,
+        encryption_keys=ENCRYPTION_KEYS,
+        site_url=SITE_URL,
+    )
+    if _wrong:
+        raise RuntimeError(
+            "PRODUCTION=true refuses to start: " + " ".join(f"[{i}] {m}" for i, m in _wrong)
+        )
 #: Browser features no page here uses, switched off for every response.
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 #: A clinician's caseload flags a couple whose newest data is older than this.

@@ -21,11 +21,7 @@ urlpatterns = [
     path("accounts/delete/", accounts.delete_account, name="delete_account"),
     path(
         "accounts/password-reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="accounts/password_reset.html",
-            email_template_name="accounts/password_reset_email.txt",
-            subject_template_name="accounts/password_reset_subject.txt",
-        ),
+        accounts.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(
@@ -35,9 +31,7 @@ urlpatterns = [
     ),
     path(
         "accounts/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="accounts/password_reset_confirm.html"
-        ),
+        accounts.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

@@ -6,3 +6,8 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "interdep.settings")
 application = get_wsgi_application()
+
+# A production start collects the static files itself (pages name them from the manifest).
+from interdep.deploy import collect_static_if_needed  # noqa: E402
+
+collect_static_if_needed()

@@ -104,14 +104,23 @@ def test_a_route_added_without_an_entry_is_caught(settings):
 def _build_world() -> dict:
     """Alice linked with Bob (both submitted, both sharing), Carol her former partner, Dave a
     stranger, and a staff superuser. Alice's answers raise the safety signal."""
+    world = build_world({**demo_answers(11, lean=0.8), **SAFETY_RAISING})
+    from interdep.assessments.models import Assessment
+
+    assert Assessment.objects.get(pk=world["ids"]["assessment"]).safety_raised
+    return world
+
+
+def build_world(alice_answers: dict[str, int]) -> dict:
+    """The world above with Alice's answers given (the safety differential test builds it twice,
+    differing only in her safety items)."""
     alice, bob = make_person("Alice Quokka"), make_person("Bob Wombat")
     carol, dave = make_person("Carol Numbat"), make_person("Dave Bilby")
     staff = make_person("Staff Platypus", is_staff=True, is_superuser=True)
     link(alice, carol)
     couple_services.couple_unlink(person=carol)
     couple = link(alice, bob)
-    assessment = submit(alice, answers={**demo_answers(11, lean=0.8), **SAFETY_RAISING})
-    assert assessment.safety_raised
+    assessment = submit(alice, answers=alice_answers)
     submit(bob, seed=12, lean=0.5)
     couple_services.consent_set(person=alice, share=True)
     couple_services.consent_set(person=bob, share=True)

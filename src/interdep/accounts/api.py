@@ -8,6 +8,7 @@ from django.middleware.csrf import get_token
 from ninja import Router, Schema, Status
 
 from interdep.accounts import services
+from interdep.accounts.forms import SignupForm, form_errors
 from interdep.couples.api import MeOut, me_document
 from interdep.lib.api import ERRORS, PUBLIC_ERRORS, Error, require_csrf
 
@@ -37,11 +38,13 @@ def csrf(request):
 
 @router.post("/auth/signup", auth=None, response={201: MeOut, **PUBLIC_ERRORS}, tags=["auth"])
 def signup(request, payload: SignupIn):
-    """Create an account and log the new person in."""
+    """Create an account and log the new person in (through the sign-up page's own form, so
+    the two cannot drift)."""
     require_csrf(request)
-    user = services.user_create(
-        email=payload.email, password=payload.password, display_name=payload.display_name
-    )
+    form = SignupForm(data=payload.dict())
+    if not form.is_valid():
+        return Status(422, {"detail": form_errors(form), "code": "invalid"})
+    user = services.user_create(**form.cleaned_data)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     return Status(201, me_document(user))
 

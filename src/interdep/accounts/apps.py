@@ -7,6 +7,11 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # Each app registers its own data holder (and clinic section): nobody does it for it.
-        from interdep.accounts import datarights  # deferred: models load after apps
+        from interdep import deploy  # deferred: checks register once the apps are ready
+        from interdep.accounts import (
+            datarights,  # deferred: models load after apps
+            sessions,  # noqa: F401  (connects the sign-in receiver)
+        )
 
         datarights.register_holder()
+        deploy.register_checks()

@@ -3,6 +3,8 @@ deletion service."""
 
 from __future__ import annotations
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
 from interdep.lib.personal_data import DataHolder, iso, register
 
 
@@ -22,9 +24,34 @@ def export_account(person) -> dict:
     }
 
 
+def export_login_throttle(person) -> dict:
+    """The login throttle's (django-axes) record of the person's sign-ins."""
+    return {
+        "sign_ins": [
+            {
+                "attempt_time": iso(row.attempt_time),
+                "logout_time": iso(row.logout_time) if row.logout_time else None,
+                "ip_address": row.ip_address,
+                "user_agent": row.user_agent,
+            }
+            for row in AccessLog.objects.filter(username__iexact=person.email).order_by("pk")
+        ]
+    }
+
+
+def erase_login_throttle(person) -> None:
+    """Every sign-in, failure and lock-out row naming the person's email goes (with the IP
+    address and user agent they hold)."""
+    for model in (AccessLog, AccessFailureLog, AccessAttempt):
+        model.objects.filter(username__iexact=person.email).delete()
+
+
 def _erase_nothing(person) -> None:
     """The account row itself is deleted last, by the deletion service."""
 
 
 def register_holder() -> None:
     register(DataHolder("account", export_account, _erase_nothing, erase_order=1000))
+    register(
+        DataHolder("login_throttle", export_login_throttle, erase_login_throttle, erase_order=900)
+    )

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import unicodedata
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
@@ -18,6 +20,27 @@ class SignupForm(forms.Form):
         help_text="At least 10 characters.",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_display_name(self) -> str:
+        return clean_display_name(self.cleaned_data["display_name"])
+
+
+def clean_display_name(value: str) -> str:
+    """A name people can read: no control or invisible-only characters, no lone surrogates."""
+    name = value.strip()
+    if any(unicodedata.category(c) in ("Cc", "Cs") for c in name):
+        raise forms.ValidationError("Use letters, numbers and ordinary punctuation.")
+    visible = [c for c in name if not c.isspace() and unicodedata.category(c) not in ("Cf", "Mn")]
+    if not visible:
+        raise forms.ValidationError("Tell us what your partner should call you.")
+    return name
+
+
+def form_errors(form: forms.Form) -> str:
+    """A form's errors in one line, each naming its field (for the API's 422 answers)."""
+    return " ".join(
+        f"{field}: {message}" for field, messages in form.errors.items() for message in messages
     )
 
 

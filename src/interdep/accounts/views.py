@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from axes.utils import reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -11,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from interdep.accounts import services
+from interdep.accounts import services, sessions
 from interdep.accounts.forms import DeleteAccountForm, EmailLoginForm, SignupForm
 from interdep.lib.errors import ServiceError
 
@@ -67,7 +70,7 @@ class LogoutView(auth_views.LogoutView):
 def delete_account(request):
     form = DeleteAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not request.user.check_password(form.cleaned_data["password"]):
+        if not sessions.confirm_password(request, form.cleaned_data["password"]):
             form.add_error("password", "That password is not right.")
         else:
             services.user_delete(user=request.user)
@@ -75,3 +78,41 @@ def delete_account(request):
             messages.success(request, "Your account and everything in it are deleted.")
             return redirect("home")
     return render(request, "accounts/delete.html", {"form": form})
+
+
+def _duration_words(seconds: int) -> str:
+    hours, minutes = divmod(seconds // 60, 60)
+    if hours and not minutes:
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    if not hours:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return f"{hours} h {minutes} min"
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """The link is built from SITE_URL, never from the request's Host header (which anyone can
+    set), and the email states how long it really lasts."""
+
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        site = urlsplit(settings.SITE_URL)
+        self.domain_override = site.netloc
+        self.extra_email_context = {
+            "site_url": settings.SITE_URL,
+            "valid_for": _duration_words(settings.PASSWORD_RESET_TIMEOUT),
+        }
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """A successful reset also lifts the login lock-out (the lock-out page suggests a reset)."""
+
+    template_name = "accounts/password_reset_confirm.html"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        reset(username=form.user.email)
+        return response

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from ninja import Body, Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import StrictInt
 
 from interdep.access.assessments import latest_submitted, own_assessment_or_404
 from interdep.access.core import active_membership, couple_report_access
@@ -62,7 +63,7 @@ def assessment_current(request):
 @router.put(
     "/assessments/current/answers", response={200: AssessmentOut, **ERRORS}, tags=["assessment"]
 )
-def assessment_answers(request, payload: Body[dict[str, int | None]]):
+def assessment_answers(request, payload: Body[dict[str, StrictInt | None]]):
     """Save answers {item_id: value}; null clears one."""
     return _assessment(services.answers_save(person=request.user, answers=payload))
 

@@ -100,9 +100,44 @@ def instrument_of(assessment: Assessment) -> Instrument:
     return load_instrument(assessment.instrument_version)
 
 
+def private_scores(
+    instrument: Instrument,
+    answers: dict[str, int],
+    *,
+    person_id: str | None = None,
+    couple_id: str | None = None,
+) -> PersonResult:
+    """A person's full result, safety items included: for that person's own eyes only (their
+    report, their progress, their own export). Anything another person can receive is scored by
+    `shared_scores`; a test keeps every other caller out of this function."""
+    return score_answers(instrument, answers, person_id=person_id, couple_id=couple_id)
+
+
+def shared_scores(
+    instrument: Instrument,
+    answers: dict[str, int],
+    *,
+    person_id: str | None = None,
+    couple_id: str | None = None,
+) -> PersonResult:
+    """The one scorer for whatever leaves a person: couple report, the plan a partner sees,
+    clinician views and exports, progress beside a partner.
+
+    Fear, control and coercion answers stay out of anything another person sees, even blended
+    into a facet score, a growth edge or a perception gap. They are left out for everyone,
+    whatever was answered, so their absence tells nothing either.
+    """
+    return score_answers(
+        instrument,
+        instrument.without_safety_items(answers),
+        person_id=person_id,
+        couple_id=couple_id,
+    )
+
+
 def person_result(assessment: Assessment, *, couple_id: str | None = None) -> PersonResult:
     """The owner's own full result (all answers; private to them)."""
-    return score_answers(
+    return private_scores(
         instrument_of(assessment),
         answers_of(assessment),
         person_id=str(assessment.person_id),
@@ -111,14 +146,12 @@ def person_result(assessment: Assessment, *, couple_id: str | None = None) -> Pe
 
 
 def shared_person_result(
-    assessment: Assessment, *, person_id: str, couple_id: str | None = None
+    assessment: Assessment, *, person_id: str | None = None, couple_id: str | None = None
 ) -> PersonResult:
-    """The result that may enter a couple report: scored without the safety-screen items.
-
-    Fear, control and coercion answers stay out of anything a partner sees, even blended into a
-    facet score or a perception gap. They are left out for everyone, whatever was answered, so
-    their absence tells nothing either.
-    """
-    instrument = instrument_of(assessment)
-    answers = instrument.without_safety_items(answers_of(assessment))
-    return score_answers(instrument, answers, person_id=person_id, couple_id=couple_id)
+    """The result that may leave its owner (see `shared_scores`)."""
+    return shared_scores(
+        instrument_of(assessment),
+        answers_of(assessment),
+        person_id=person_id if person_id is not None else str(assessment.person_id),
+        couple_id=couple_id,
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 from django.db import IntegrityError, transaction
@@ -35,6 +36,14 @@ def _clean(instrument, answers: Mapping[str, object]) -> dict[str, int | None]:
         if raw is None or raw == "":
             cleaned[item_id] = None  # cleared: the question counts as skipped
             continue
+        if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+            raise ServiceError(
+                "bad_value", f"Answer to {item_id!r} must be a whole number.", status=422
+            )
+        if isinstance(raw, float) and not math.isfinite(raw):
+            raise ServiceError(
+                "bad_value", f"Answer to {item_id!r} must be a whole number.", status=422
+            )
         try:
             value = int(raw)
         except (TypeError, ValueError):

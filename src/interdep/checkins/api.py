@@ -6,7 +6,7 @@ A check-in's private note appears only in its author's own responses.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from uuid import UUID
 
 from ninja import Router, Schema, Status
@@ -105,6 +105,11 @@ def checkin_create(request, payload: CheckInIn):
 @router.get("", response={200: list[CheckInOut], **ERRORS})
 def checkin_list(request, since: datetime | None = None, limit: int = 200):
     """Your own check-ins, newest first (nobody else's, ever)."""
+    if since is not None and since.tzinfo is not None:
+        try:
+            since = since.astimezone(UTC)
+        except (OverflowError, ValueError):
+            return Status(422, {"detail": "since: out of range.", "code": "invalid"})
     return [
         _checkin(c)
         for c in selectors.own_checkins(request.user, since=since, limit=max(1, min(limit, 1000)))

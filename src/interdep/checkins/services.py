@@ -86,7 +86,12 @@ def checkin_create(
         occurred_at = now
     elif timezone.is_naive(occurred_at):
         occurred_at = occurred_at.replace(tzinfo=where)
-    occurred_at = occurred_at.astimezone(UTC).replace(microsecond=0)
+    try:
+        occurred_at = occurred_at.astimezone(UTC).replace(microsecond=0)
+    except (OverflowError, ValueError):  # the year 1 east of Greenwich, 9999 west of it
+        raise ServiceError(
+            "invalid", "occurred_at: out of range; a check-in is about the last 7 days.", status=422
+        ) from None
     if occurred_at > now + CLOCK_SKEW:
         raise ServiceError(
             "in_future",
@@ -102,6 +107,8 @@ def checkin_create(
             "invalid", "Choose whether you said a no, held one back, or neither.", status=422
         )
     note = (note or "").strip()
+    if "\x00" in note:
+        raise ServiceError("invalid", "note: it holds a character that cannot be kept.", status=422)
     if len(note) > NOTE_MAX_CHARS:
         raise ServiceError(
             "invalid", f"The note can be at most {NOTE_MAX_CHARS} characters.", status=422

@@ -24,7 +24,7 @@ from interdep.cli.app import (
 from interdep.science import dyadic
 from interdep.science.apim import ApimResult, dyads_from_table, fit_apim, simulate_apim
 from interdep.science.errors import InputError
-from interdep.science.tabular import read_table
+from interdep.science.tabular import read_table, require_columns
 
 FORMATS = ("table", "json", "markdown")
 
@@ -391,6 +391,8 @@ def reshape(
     to = _choice(to, dyadic.LAYOUTS, "--to")
     source = _choice(source, ("auto", *dyadic.LAYOUTS), "--from")
     frame = read_table(file)
+    # reshape carries every column, so a repeated one is as ambiguous here as it is to apim
+    require_columns(frame, sorted(frame.attrs.get("duplicate_columns", ())))
     result = dyadic.reshape(
         frame,
         to,

@@ -59,8 +59,13 @@ def reports_input_errors(func: F) -> F:
 
 
 def write_atomically(path: str, data: bytes | str) -> None:
-    """Write a whole output file or nothing: write beside it, then rename over it."""
+    """Write a whole output file or nothing: write beside it, then rename over it. A missing
+    folder or a folder in the way is bad input (exit 2), not a traceback."""
     directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise fail(f"cannot write {path}: the folder {directory} does not exist")
+    if os.path.isdir(path):
+        raise fail(f"cannot write {path}: it is a folder; give a file name")
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".interdep-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -24,6 +24,44 @@ BACKGROUND_PROCESSES = (
 )
 
 
+def _die_with_parent(parent: int):
+    """For a child process: on Linux, ask the kernel to send SIGTERM when the parent dies (even
+    by `kill -9`), and exit at once if it is already gone. Elsewhere the children are in the
+    parent's process group, which a terminal's Ctrl-C or a supervisor stops as one."""
+
+    def prepare() -> None:
+        if sys.platform.startswith("linux"):
+            import ctypes  # deferred: only in the child, just before it runs
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:
+            os._exit(1)
+
+    return prepare
+
+
+def _hold_serve_lock(var_dir):
+    """One `interdep serve` per data folder: a lock file held while it runs (released by the
+    kernel when the process ends, however it ends). None when another serve holds it."""
+    import fcntl  # deferred: POSIX only, and only for serve
+
+    var_dir.mkdir(parents=True, exist_ok=True)
+    handle = open(var_dir / "serve.lock", "a+")  # noqa: SIM115 (held open for the whole run)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.seek(0)
+        other = handle.read().strip()
+        handle.close()
+        return None, other
+    handle.seek(0)
+    handle.truncate()
+    handle.write(str(os.getpid()))
+    handle.flush()
+    return handle, None
+
+
 def _django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
     import django  # deferred: web commands only
@@ -43,14 +81,29 @@ def serve(
     scheduler, serve (Django's development server, no auto-reload: for a deployment use a WSGI
     server on interdep.wsgi and run the two background processes under a supervisor)."""
     _django()
+    from django.conf import settings  # deferred: web commands only
     from django.core.management import call_command  # deferred: web commands only
 
+    lock, other = _hold_serve_lock(settings.VAR_DIR)
+    if lock is None:
+        err_console.print(
+            f"Another `interdep serve` (pid {other or '?'}) is running on this data folder "
+            f"({settings.VAR_DIR}); not starting a second task worker and reminder scheduler."
+        )
+        raise typer.Exit(2)
     call_command("migrate", interactive=False, verbosity=1)
+    from interdep.deploy import collect_static_if_needed  # deferred: Django loads only here
+
+    collect_static_if_needed()
     children = []
     if worker:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]}
         for name, args in BACKGROUND_PROCESSES:
-            child = subprocess.Popen([sys.executable, "-m", "django", *args], env=env)
+            child = subprocess.Popen(
+                [sys.executable, "-m", "django", *args],
+                env=env,
+                preexec_fn=_die_with_parent(os.getpid()),
+            )
             err_console.print(f"{name} started (pid {child.pid})")
             children.append(child)
     # A plain `kill` should stop the children too: turn SIGTERM into a normal exit (finally runs).

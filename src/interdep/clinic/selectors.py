@@ -17,13 +17,14 @@ from django.utils import timezone
 from interdep.access.clinic import active_grants_for_clinician
 from interdep.assessments.models import Answer, Assessment
 from interdep.assessments.presenters import dynamic_title
+from interdep.assessments.selectors import shared_scores
 from interdep.clinic.models import AuditEvent, Grant
 from interdep.couples.models import Membership
 from interdep.lib.clinic_sources import sources
 from interdep.science.change import Change, reliable_change
 from interdep.science.couple import PATTERN_LABELS, CoupleResult, analyse_couple
 from interdep.science.instrument import load_instrument
-from interdep.science.results import PersonResult, score_answers
+from interdep.science.results import PersonResult
 
 #: The scales whose change since intake the caseload reports.
 CHANGE_SCALES = ("connection", "self")
@@ -94,6 +95,8 @@ class CoupleSummary:
 
     @property
     def pattern_label(self) -> str:
+        if not self.grant.reports:
+            return "Not shared with you (check-ins only)"
         if self.result is None:
             return "Not both assessed yet"
         return PATTERN_LABELS.get(self.result.pattern or "", "Not clear yet")
@@ -103,11 +106,12 @@ def _shared_result(
     assessment: Assessment, answers: dict[str, int], *, label: str, couple_id: int
 ) -> PersonResult:
     """As `assessments.selectors.shared_person_result`, from answers already loaded."""
-    instrument = load_instrument(assessment.instrument_version)
-    kept = {
-        k: v for k, v in answers.items() if instrument.has_item(k) and not instrument.item(k).safety
-    }
-    return score_answers(instrument, kept, person_id=label, couple_id=str(couple_id))
+    return shared_scores(
+        load_instrument(assessment.instrument_version),
+        answers,
+        person_id=label,
+        couple_id=str(couple_id),
+    )
 
 
 def summaries(grants: list[Grant], *, with_history: bool = False) -> list[CoupleSummary]:
@@ -153,8 +157,12 @@ def summaries(grants: list[Grant], *, with_history: bool = False) -> list[Couple
     for grant in grants:
         people = []
         for k, m in enumerate(members.get(grant.couple_id, [])):
+            # Without the reports scope nothing of an assessment reaches the clinician: no
+            # pattern, dynamic, change, history or date.
             summary = PersonSummary(
-                m.person_id, m.person.display_name, assessments.get(m.person_id, [])
+                m.person_id,
+                m.person.display_name,
+                assessments.get(m.person_id, []) if grant.reports else [],
             )
             for a in summary.assessments:
                 if a.pk in needed:

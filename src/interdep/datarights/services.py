@@ -10,7 +10,7 @@ import io
 import json
 import zipfile
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from interdep.lib.csv_writer import dict_rows_csv
@@ -57,6 +57,7 @@ def erase_person_data(*, person) -> None:
     with transaction.atomic():
         for holder in erase_sequence():
             holder.erase(person)
+        transaction.on_commit(checkpoint_wal)
     person._datarights_erased = True
 
 
@@ -66,3 +67,11 @@ def person_delete(*, person) -> None:
     keeps their own data), every app's rows erased, then the account row."""
     erase_person_data(person=person)
     person.delete()
+
+
+def checkpoint_wal() -> None:
+    """SQLite keeps copies of changed pages in its write-ahead log until a checkpoint: fold them
+    into the database (where secure_delete has zeroed the deleted rows) and empty the log."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from interdep.accounts import sessions
 from interdep.datarights import services
 from interdep.lib.personal_data import holders
 
@@ -21,6 +22,21 @@ def overview(request):
 @login_required
 @require_POST
 def export(request):
+    """Everything, safety answers included: only after the password was typed again recently
+    (a session left open on a shared phone must not hand it over)."""
+    if not (
+        sessions.confirm_password(request, request.POST.get("password"))
+        or sessions.recently_authenticated(request)
+    ):
+        return render(
+            request,
+            "datarights/overview.html",
+            {
+                "holders": [h.name for h in holders()],
+                "password_error": "Type your password to download your data.",
+            },
+            status=403,
+        )
     data = services.export_zip(request.user)
     response = HttpResponse(data, content_type="application/zip")
     stamp = timezone.now().strftime("%Y%m%d")

@@ -88,7 +88,8 @@ def _clean(exercise: Exercise, content: Mapping[str, Any]) -> dict[str, Any]:
         return clean_entry(selectors.guide_of(exercise), content)
     except InputError as exc:
         label = selectors.guide_of(exercise).field(exc.column).label if exc.column else "Your entry"
-        raise ServiceError("bad_entry", f"{label}: {exc.message}.", status=422) from None
+        where = f"{label} ({exc.column})" if exc.column else label
+        raise ServiceError("bad_entry", f"{where}: {exc.message}.", status=422) from None
 
 
 @transaction.atomic

@@ -49,4 +49,12 @@ def posted(form_class, request, **kwargs) -> dict:
     is acceptable and say why not."""
     form = form_class(request.POST, **kwargs)
     form.full_clean()
+    # A value no field can hold (a NUL character, say) counts as missing, not as a crash: the
+    # service then refuses the empty value with its own message.
+    for name in form.errors:
+        if name in form.fields and name not in form.cleaned_data:
+            try:
+                form.cleaned_data[name] = form.fields[name].clean(None)
+            except forms.ValidationError:
+                form.cleaned_data[name] = None
     return form.cleaned_data

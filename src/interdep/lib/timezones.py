@@ -13,7 +13,13 @@ UTC = ZoneInfo("UTC")
 
 @cache
 def _zone_names() -> frozenset[str]:
-    return frozenset(available_timezones() | {"UTC"})
+    # Not the machine's own zone ("localtime") or tzdata's build files: only IANA names.
+    return frozenset(
+        name
+        for name in available_timezones() | {"UTC"}
+        if name not in {"localtime", "posixrules", "Factory"}
+        and not name.startswith(("posix/", "right/"))
+    )
 
 
 def zone_choices() -> list[str]:

@@ -16,6 +16,7 @@ from django.apps import apps
 from django.utils import timezone
 
 from interdep.access.core import couple_report_access
+from interdep.assessments import selectors as assessment_selectors
 from interdep.assessments.models import Answer, Assessment
 from interdep.checkins.selectors import checkin_days
 from interdep.lib.figures import svg_data_uri
@@ -23,7 +24,7 @@ from interdep.plans import figures, selectors
 from interdep.plans.models import Plan, PlanItem
 from interdep.science.change import LOWER_IS_BETTER, profile_change
 from interdep.science.instrument import load_instrument
-from interdep.science.results import PersonResult, score_answers
+from interdep.science.results import PersonResult
 from interdep.science.scoring import SCALES
 
 SCALE_LABELS = {
@@ -48,20 +49,15 @@ def _answers(assessments: list[Assessment]) -> dict[int, dict[str, int]]:
 def _results(
     assessments: list[Assessment], by_assessment: dict[int, dict[str, int]], *, shared: bool
 ) -> list[PersonResult]:
-    """Score each assessment (without the safety items when ``shared``: the partner's results
-    that may appear beside one's own)."""
-    out = []
-    for a in assessments:
-        instrument = load_instrument(a.instrument_version)
-        answers = by_assessment[a.pk]
-        if shared:
-            answers = {
-                k: v
-                for k, v in answers.items()
-                if instrument.has_item(k) and not instrument.item(k).safety
-            }
-        out.append(score_answers(instrument, answers, person_id=str(a.person_id)))
-    return out
+    """Score each assessment: in full for the viewer's own, through the shared scorer (without
+    the safety items) for the partner's results that may appear beside one's own."""
+    score = assessment_selectors.shared_scores if shared else assessment_selectors.private_scores
+    return [
+        score(
+            load_instrument(a.instrument_version), by_assessment[a.pk], person_id=str(a.person_id)
+        )
+        for a in assessments
+    ]
 
 
 def change_words(name: str, change) -> str:

@@ -60,13 +60,16 @@ class Edges:
 
 
 def growth_edges(person) -> Edges:
-    """Where the person's plan starts (their growth edges, then other areas with room), and the
-    couple's (shared edges, then differences) while the couple report is shared (both said
-    yes); nothing else feeds a plan."""
+    """Where the person's plan starts (their growth edges, then other areas with room), and the couple's while the couple
+    report is shared (both said yes); nothing else feeds a plan.
+
+    A plan's practices may be shown to the partner, so the person's own edges are scored
+    without the safety items too: otherwise fear or coercion answers would change which
+    practices the partner sees listed."""
     latest = latest_submitted(person)
     if latest is None:
         return Edges([], [])
-    mine = assessment_selectors.person_result(latest).plan_focus()
+    mine = assessment_selectors.shared_person_result(latest).plan_focus()
     couple: list[str] = []
     access = couple_report_access(person)
     if access.allowed:

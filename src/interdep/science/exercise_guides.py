@@ -10,6 +10,7 @@ form and the JSON API.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -149,13 +150,19 @@ def clean_entry(guide: Guide, raw: Mapping[str, Any]) -> dict[str, Any]:
     for f in guide.fields:
         value = raw.get(f.id)
         if f.type == "text":
-            text = "" if value is None else str(value).strip()
+            if value is not None and not isinstance(value, str):
+                raise InputError("write it as text", column=f.id)
+            text = "" if value is None else value.strip()
             if len(text) > MAX_TEXT:
                 raise InputError(f"keep it under {MAX_TEXT} characters", column=f.id)
             out[f.id] = text
         elif f.type == "lines":
+            if value is not None and not isinstance(value, str | list | tuple):
+                raise InputError("write it as text, one thing per line", column=f.id)
             items = value.splitlines() if isinstance(value, str) else list(value or [])
-            lines = [str(x).strip() for x in items if str(x).strip()]
+            if not all(isinstance(x, str) for x in items):
+                raise InputError("each line must be text", column=f.id)
+            lines = [x.strip() for x in items if x.strip()]
             if len(lines) > MAX_LINES:
                 raise InputError(f"at most {MAX_LINES} lines, please", column=f.id)
             if any(len(x) > MAX_LINE for x in lines):
@@ -165,11 +172,13 @@ def clean_entry(guide: Guide, raw: Mapping[str, Any]) -> dict[str, Any]:
             if value is None or (isinstance(value, str) and not value.strip()):
                 out[f.id] = None
                 continue
+            if isinstance(value, bool) or not isinstance(value, str | int | float):
+                raise InputError("use a whole number, or leave it empty", column=f.id)
             try:
-                number = int(str(value).strip()) if not isinstance(value, int | float) else value
+                number = int(value.strip()) if isinstance(value, str) else value
             except ValueError:
                 raise InputError("use a whole number, or leave it empty", column=f.id) from None
-            if isinstance(number, bool) or number != int(number) or not 0 <= number <= MAX_NUMBER:
+            if not math.isfinite(number) or number != int(number) or not 0 <= number <= MAX_NUMBER:
                 raise InputError(f"use a whole number from 0 to {MAX_NUMBER}", column=f.id)
             out[f.id] = int(number)
     return out

@@ -34,13 +34,16 @@ def build_plan(
     """Pick practices for the edges, lowest edge first, alternating personal and couple edges.
 
     A personal edge is served by a practice one does alone where one exists; a couple edge by a
-    couple practice. ``exclude`` holds practices paused or swapped out, which are never proposed.
+    couple practice. An area that is both the person's edge and the couple's is practised
+    together (a couple edge), so a shared report always brings a shared practice. ``exclude``
+    holds practices paused or swapped out, which are never proposed.
     """
     if not 1 <= size <= MAX_PLAN_SIZE:
         raise ValueError(f"a plan holds 1 to {MAX_PLAN_SIZE} practices")
     pool = practices if practices is not None else load_practices()
     queue: list[tuple[str, str]] = []
-    personal, couple = list(dict.fromkeys(person_edges)), list(dict.fromkeys(couple_edges))
+    couple = list(dict.fromkeys(couple_edges))
+    personal = [f for f in dict.fromkeys(person_edges) if f not in couple]
     for k in range(max(len(personal), len(couple))):
         if k < len(personal):
             queue.append((personal[k], "personal"))

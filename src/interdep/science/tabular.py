@@ -34,6 +34,11 @@ def read_table(path: str | Path) -> pd.DataFrame:
             frame = pd.read_csv(path, skipinitialspace=True, na_values=["", " ", "NA", "NaN", "."])
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError) as exc:
         raise InputError(f"cannot read {path.name}: {exc}") from exc
+    except ValueError as exc:  # pyarrow's ArrowInvalid: a CSV (or anything else) named .parquet
+        kind = "Parquet" if suffix in {".parquet", ".pq"} else "CSV"
+        raise InputError(f"cannot read {path.name} as {kind}: {exc}") from exc
+    if frame.empty:
+        raise InputError(f"{path.name} has no data rows (only a header, or nothing)")
     # pandas renames a repeated header X to X.1; remember X so a command that uses it can refuse
     # the ambiguity, while files with an unused repeated column still load.
     frame.attrs["duplicate_columns"] = {
@@ -75,6 +80,10 @@ def numeric_column(frame: pd.DataFrame, column: str, *, allow_missing: bool = Tr
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise InputError(f"not a number: {series.iloc[i]!r}", row=file_row(i), column=column)
+    infinite = np.isinf(values.to_numpy(dtype=float))
+    if infinite.any():  # every command refuses it alike (never read as missing)
+        i = int(np.flatnonzero(infinite)[0])
+        raise InputError(f"not a finite number: {series.iloc[i]!r}", row=file_row(i), column=column)
     if not allow_missing and values.isna().any():
         i = int(np.flatnonzero(values.isna().to_numpy())[0])
         raise InputError("missing value", row=file_row(i), column=column)
