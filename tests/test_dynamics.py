@@ -518,7 +518,7 @@ def test_figure_is_svg_text_and_fades_only_uncertain_arrows():
 
 
 def test_the_fast_sort_orders_exactly_as_lexsort_by_couple_time_and_slot():
-    from interdep.science.dynamics import _order_by_couple_time_slot
+    from interdep.science.dynamics.sequence import _order_by_couple_time_slot
 
     rng = np.random.default_rng(3)
     for n in (0, 1, 7, 5000):
