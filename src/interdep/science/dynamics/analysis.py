@@ -38,6 +38,20 @@ class DynamicsInput:
     keep: np.ndarray  # observation positions (in the caller's frame) used
 
 
+def _text_codes(values) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and the distinct values as text, sorted: ``names[codes]`` is each value as text.
+
+    Values that read the same as text (1 and "1") share a code. A ``pd.Categorical`` is coded
+    from its categories, without turning every row into a string.
+    """
+    if not isinstance(values, pd.Categorical | pd.Series | pd.Index):
+        values = np.asarray(values, dtype=object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    text = np.array([str(u) for u in uniques], dtype=object)
+    names, inverse = np.unique(text, return_inverse=True)
+    return inverse.astype(np.int64)[codes], names
+
+
 def code_couples(
     couple: Sequence, person: Sequence, rows: np.ndarray | None = None
 ) -> DynamicsInput:
@@ -48,7 +62,8 @@ def code_couples(
     Parameters
     ----------
     couple, person : sequence
-        Couple and person id of each observation.
+        Couple and person id of each observation (a ``pd.Categorical`` is coded without
+        turning every row into a string).
     rows : ndarray of int, optional
         Spreadsheet rows of the observations (default: 2, 3, ..., after a header row).
 
@@ -63,32 +78,36 @@ def code_couples(
     >>> coded.couple_ids, coded.persons, coded.invalid, coded.slot.tolist()
     (['c1'], [('a', 'b')], [('c2', ['x'])], [1, 0])
     """
-
-    couple = pd.Series(np.asarray(couple, dtype=object)).astype(str)
-    person = pd.Series(np.asarray(person, dtype=object)).astype(str)
-    n = len(couple)
+    c_code, c_names = _text_codes(couple)
+    p_code, p_names = _text_codes(person)
+    n = len(c_code)
     rows = np.arange(n) + 2 if rows is None else np.asarray(rows)
-    pairs = (
-        pd.DataFrame({"c": couple, "p": person})
-        .drop_duplicates()
-        .sort_values(["c", "p"], kind="stable")
-    )
-    sizes = pairs.groupby("c", sort=True)["p"].agg(list)
-    good = sizes[sizes.map(len) == 2]
-    invalid = [(str(c), [str(x) for x in ps]) for c, ps in sizes[sizes.map(len) != 2].items()]
-    couple_ids = [str(c) for c in good.index]
-    code = pd.Series(np.arange(len(couple_ids)), index=good.index)
-    keep_mask = couple.isin(good.index).to_numpy()
-    keep = np.flatnonzero(keep_mask)
-    c_codes = code.reindex(couple[keep_mask]).to_numpy(dtype=np.int64)
-    first = good.map(lambda ps: ps[0]).reindex(couple[keep_mask]).to_numpy()
-    slot = (person[keep_mask].to_numpy() != first).astype(np.int64)
+    n_persons = max(len(p_names), 1)
+    pairs = np.unique(c_code * n_persons + p_code)  # sorted: by couple text, then person text
+    pair_couple, pair_person = pairs // n_persons, pairs % n_persons
+    sizes = np.bincount(pair_couple, minlength=len(c_names))
+    first = np.searchsorted(pair_couple, np.arange(len(c_names)))
+    good = np.flatnonzero(sizes == 2)
+    invalid = [
+        (str(c_names[c]), [str(p_names[q]) for q in pair_person[first[c] : first[c] + sizes[c]]])
+        for c in np.flatnonzero(sizes != 2)
+        if sizes[c] > 0
+    ]
+    code = np.full(len(c_names), -1, dtype=np.int64)
+    code[good] = np.arange(len(good))
+    keep = np.flatnonzero(code[c_code] >= 0)
+    first_person = np.full(len(c_names), -1, dtype=np.int64)
+    first_person[good] = pair_person[first[good]]
+    kept_couple = c_code[keep]
     return DynamicsInput(
-        couple_ids=couple_ids,
-        persons=[(str(ps[0]), str(ps[1])) for ps in good],
+        couple_ids=[str(c) for c in c_names[good]],
+        persons=[
+            (str(p_names[pair_person[first[c]]]), str(p_names[pair_person[first[c] + 1]]))
+            for c in good
+        ],
         invalid=invalid,
-        couple=c_codes,
-        slot=slot,
+        couple=code[kept_couple],
+        slot=(p_code[keep] != first_person[kept_couple]).astype(np.int64),
         time=np.empty(0),
         day=None,
         rows=rows[keep],
