@@ -67,7 +67,7 @@ def dask_client(
             threads_per_worker=1,
             processes=True,
             memory_limit=limit,
-            dashboard_address=None,
+            dashboard_address=":0",  # any free port: several runs may share a machine
             silence_logs=logging.ERROR,
         ) as cluster,
         Client(cluster) as client,

@@ -28,6 +28,8 @@ from interdep.science.instrument import CURRENT_VERSION
 
 #: Rows per chunk when building results, so a large file shows progress as it goes.
 CHUNK = 20_000
+#: Persons (and couples) the terminal table shows.
+TABLE_ROWS = 50
 #: Files at least this long get a progress bar.
 PROGRESS_FROM = 50_000
 
@@ -118,12 +120,45 @@ def _fmt(value) -> str:
     return "—" if value is None else f"{value:.1f}"
 
 
-def _table(persons, couples) -> None:
+def table_preview(answers, shown: int = TABLE_ROWS) -> tuple[list, list]:
+    """The persons and couples the table shows: the first ``shown`` of each, scored alone.
+
+    The whole file is already checked; scoring is row by row, so these rows score the same
+    here as in a full run, and a million-row file prints its table in a moment.
+    """
+    from interdep.science.couple import analyse_couple
+    from interdep.science.results import score_persons
+
+    members: dict[str, list[int]] = {}
+    for i, cid in enumerate(answers.couple_ids or ()):
+        if cid in members:
+            members[cid].append(i)
+        elif len(members) < shown:
+            members[cid] = [i]
+    rows = sorted(set(range(min(shown, len(answers)))).union(*members.values()))
+    scored = score_persons(
+        answers.instrument,
+        answers.self_answers[rows],
+        [answers.person_ids[i] for i in rows],
+        [answers.couple_ids[i] for i in rows] if answers.couple_ids else None,
+        answers.partner_answers[rows],
+    )
+    by_row = dict(zip(rows, scored, strict=True))
+    persons = [by_row[i] for i in range(min(shown, len(answers)))]
+    couples = [
+        analyse_couple(answers.instrument, by_row[a], by_row[b], couple_id=cid)
+        for cid, (a, b) in members.items()
+    ]
+    return persons, couples
+
+
+def _table(persons, couples, total: int | None = None) -> None:
     table = Table(title="Profiles", header_style="bold")
     for name in ("person", "couple", "Conn", "Self", "Fus", "Dist", "ratio"):
         table.add_column(name, justify="left" if name in ("person", "couple") else "right")
     table.add_column("dynamic", no_wrap=True, overflow="ellipsis")
-    for p in persons[:50]:
+    total = len(persons) if total is None else total
+    for p in persons[:TABLE_ROWS]:
         s = p.scales
         table.add_row(
             p.person_id,
@@ -136,13 +171,15 @@ def _table(persons, couples) -> None:
             short_dynamic(p.dynamic),
         )
     console.print(table)
-    if len(persons) > 50:
-        console.print(f"… and {len(persons) - 50} more persons (use --format csv or json for all).")
+    if total > TABLE_ROWS:
+        console.print(
+            f"… and {total - TABLE_ROWS} more persons (use --format csv or json for all)."
+        )
     if couples:
         ctable = Table(title="Couples", header_style="bold")
         for name in ("couple", "pattern", "profile r", "strengths", "growth edges"):
             ctable.add_column(name)
-        for c in couples[:50]:
+        for c in couples[:TABLE_ROWS]:
             r = c.agreement["profile_correlation"]
             ctable.add_row(
                 str(c.couple_id),
@@ -222,8 +259,8 @@ def score(
         default_version=instrument_version,
     )
     if format is ScoreFormat.table and output is None:
-        persons, couples = score_answer_set(answers, show_progress=len(answers) >= PROGRESS_FROM)
-        _table(persons, couples)
+        persons, couples = table_preview(answers)
+        _table(persons, couples, total=len(answers))
         return
     with _Sink(output) as sink:
         n_persons, n_couples = stream_scores(
