@@ -71,7 +71,13 @@ def _analyse_partition(frame: pd.DataFrame, columns: tuple, gap_text, options: d
     couple, person, time, names = columns
     if len(frame) == 0:
         return None
-    data = long_from_frame(frame.reset_index(drop=True), couple, person, time, list(names))
+    try:
+        data = long_from_frame(frame.reset_index(drop=True), couple, person, time, list(names))
+    except InputError as exc:
+        # a row number inside a shuffled partition would point at the wrong line of the file
+        raise InputError(
+            f"{exc.message} (couple {frame[couple].iloc[0]!r}'s partition)", column=exc.column
+        ) from None
     return _analyse_data(data, gap_text, options, time)
 
 
