@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from interdep.cli.app import LAZY_COMMANDS
-from interdep.cli.main import app  # noqa: F401  (names every command)
+from interdep.cli.main import app
 
 HEAVY = ("numpy", "pandas", "scipy", "django", "pyarrow", "dask")
 
@@ -31,6 +31,15 @@ def _loaded_after(args: list[str]) -> list[str]:
 @pytest.mark.parametrize("args", [["--help"], ["version"]])
 def test_help_and_version_load_no_science(args):
     assert _loaded_after(args) == []
+
+
+def test_version_prints_the_package_version():
+    from typer.testing import CliRunner
+
+    from interdep import __version__
+
+    result = CliRunner().invoke(app, ["version"])
+    assert result.exit_code == 0 and result.stdout.strip() == __version__
 
 
 def test_a_science_command_loads_what_it_needs():

@@ -26,6 +26,15 @@ def lazy_commands(module: str, summaries: dict[str, str]) -> None:
         LAZY_COMMANDS[name] = (module, summary)
 
 
+#: Commands without parameters, built directly (typer's signature reading loads pydantic).
+PLAIN_COMMANDS: dict[str, TyperCommand] = {}
+
+
+def plain_command(name: str, callback: Callable[[], None]) -> None:
+    """Register a command that takes no options; its docstring is its help."""
+    PLAIN_COMMANDS[name] = TyperCommand(name, callback=callback, help=callback.__doc__)
+
+
 class LazyGroup(TyperGroup):
     """The root command group: a command's module is imported when that command is looked up.
 
@@ -36,7 +45,7 @@ class LazyGroup(TyperGroup):
     listing = False
 
     def list_commands(self, ctx: typer.Context) -> list[str]:
-        return sorted(set(self.commands) | set(LAZY_COMMANDS))
+        return sorted(set(self.commands) | set(LAZY_COMMANDS) | set(PLAIN_COMMANDS))
 
     def format_help(self, ctx: typer.Context, formatter) -> None:
         self.listing = True
@@ -46,7 +55,7 @@ class LazyGroup(TyperGroup):
             self.listing = False
 
     def get_command(self, ctx: typer.Context, cmd_name: str) -> TyperCommand | None:
-        command = self.commands.get(cmd_name)
+        command = self.commands.get(cmd_name) or PLAIN_COMMANDS.get(cmd_name)
         if command is not None or cmd_name not in LAZY_COMMANDS:
             return command
         module, summary = LAZY_COMMANDS[cmd_name]

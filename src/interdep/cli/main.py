@@ -4,7 +4,16 @@
 loads numpy and pandas, `interdep serve` Django. One `lazy_commands` call per command module.
 """
 
-from interdep.cli.app import app, lazy_commands
+from interdep import __version__
+from interdep.cli.app import app, echo, lazy_commands, plain_command
+
+
+def version() -> None:
+    """Print the Interdep version."""
+    echo(__version__)
+
+
+plain_command("version", version)
 
 lazy_commands(
     "interdep.cli.apim_cmds",
@@ -23,7 +32,6 @@ lazy_commands(
 lazy_commands(
     "interdep.cli.assessment_cmds",
     {
-        "version": "Print the Interdep version.",
         "instrument": "Show the assessment instrument: facets, items, keys and scale.",
     },
 )
