@@ -34,14 +34,20 @@ run: $(STAMP) run-deps
 demo: $(STAMP)
 	$(BIN)/interdep demo
 
+# The import order is checked before the tests (lint-imports reads pyproject.toml), and so is
+# every import placed inside a function (each must say why). pytest runs on every core.
 test: $(STAMP) system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest -p no:cacheprovider
+	$(BIN)/lint-imports
+	$(BIN)/python scripts/check_function_imports.py
+	$(BIN)/pytest -p no:cacheprovider -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/python scripts/check_function_imports.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/score.py

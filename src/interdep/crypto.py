@@ -13,9 +13,10 @@ import functools
 import hashlib
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models
+from django.db import models, transaction
 
 
 def generate_key() -> str:
@@ -82,8 +83,6 @@ class EncryptedTextField(models.TextField):
 def rotate_model_field(model: type[models.Model], field_name: str, *, batch_size: int = 500) -> int:
     """Re-encrypt one encrypted column with the newest key: reading decrypts with any configured
     key and saving encrypts with the first, so a load-and-save is the rotation."""
-    from django.db import transaction
-
     changed = 0
     with transaction.atomic():
         rows = model.objects.exclude(**{field_name: ""}).only("pk", field_name)
@@ -100,8 +99,6 @@ def rotate_model_field(model: type[models.Model], field_name: str, *, batch_size
 
 def encrypted_fields() -> list[tuple[type[models.Model], str]]:
     """Every (model, field name) stored with EncryptedTextField, for rotation and tests."""
-    from django.apps import apps
-
     return [
         (model, field.name)
         for model in apps.get_models()

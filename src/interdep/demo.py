@@ -11,9 +11,12 @@ import random
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from interdep import permissions
+from interdep.access.core import couple_report_access
 from interdep.assessments import services as assessment_services
+from interdep.checkins.demo import demo_checkins
+from interdep.clinic import services as clinic_services
 from interdep.couples import services as couple_services
+from interdep.plans.demo import demo_practice
 from interdep.science.instrument import load_instrument
 
 
@@ -48,12 +51,8 @@ def demo_couple_create(*, people, password: str):
         )
         assessment_services.assessment_submit(person=user)
         couple_services.consent_set(person=user, share=True)
-    assert permissions.couple_report_access(a).allowed
-    from interdep.checkins.demo import demo_checkins  # issue 4: three weeks of check-ins
-
+    assert couple_report_access(a).allowed
     demo_checkins(a, b)
-    from interdep.plans.demo import demo_practice  # issue 6: plans and a finished vacation exercise
-
     demo_practice(a, b)
     return users
 
@@ -61,8 +60,6 @@ def demo_couple_create(*, people, password: str):
 def demo_clinician_create(*, couple_people, name: str, email: str, password: str):
     """A verified demo clinician whom the demo couple have both granted access (reports and
     dynamics), so the caseload, the couple page and the PDF export can be seen."""
-    from interdep.clinic import services as clinic_services
-
     User = get_user_model()
     User.objects.filter(email__in=[email, "demo-staff@example.com"]).delete()
     clinician = User.objects.create_user(email=email, password=password, display_name=name)

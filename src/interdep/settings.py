@@ -54,7 +54,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_NAME = "Interdep"
 #: Where people reach the app from outside, for links in emails (reminders, password resets).
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = (env_str("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",  # staff verify clinicians there (at ADMIN_PATH, never /admin/)
@@ -76,10 +76,10 @@ INSTALLED_APPS = [
     "interdep.assessments",
     "interdep.api",
     "interdep.clinic",
-    "interdep.datarights",  # issue 7: clinicians, audit log, export and deletion
-    "interdep.checkins",  # issue 4: daily check-ins, reminders, the couple's dynamics
+    "interdep.datarights",  # clinicians, audit log, export and deletion
+    "interdep.checkins",  # daily check-ins, reminders, the couple's dynamics
     "interdep.plans",
-    "interdep.exercises",  # issue 6: practice plans, progress, couple exercises
+    "interdep.exercises",  # practice plans, progress, couple exercises
 ]
 
 MIDDLEWARE = [
@@ -93,7 +93,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "interdep.permissions.PrivateCacheMiddleware",
+    "interdep.lib.http.PrivateCacheMiddleware",
     "interdep.clinic.middleware.PermissionsPolicyMiddleware",
     # Last, as django-axes asks: it turns lockouts raised during authentication into responses.
     "axes.middleware.AxesMiddleware",
@@ -112,7 +112,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "interdep.permissions.nav_context",
+                "interdep.lib.http.nav_context",
             ],
         },
     }
@@ -188,7 +188,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
-#: JSON {detail, code} on the API, the page above elsewhere (issue 7).
+#: JSON {detail, code} on the API, the page above elsewhere.
 AXES_LOCKOUT_CALLABLE = "interdep.clinic.middleware.lockout_response"
 
 SESSION_COOKIE_HTTPONLY = True
@@ -210,7 +210,7 @@ if PRODUCTION:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # ---------------------------------------------------------------------------------------------
-# Hardening (issue 7): encryption keys, the admin's path, and headers beyond Django's own
+# Hardening: encryption keys, the admin's path, and headers beyond Django's own
 # ---------------------------------------------------------------------------------------------
 
 #: Fernet keys for private free text, newest first (see interdep.crypto; rotate with

@@ -63,13 +63,13 @@ urlpatterns = [
     path("report/", assessments.report_latest, name="report_latest"),
     path("report/<int:assessment_id>/", assessments.report_detail, name="report_detail"),
     path("support/", assessments.support, name="support"),
-    # issue 7: clinicians, data rights, and the staff admin at a path nobody guesses
+    # clinicians, data rights, and the staff admin at a path nobody guesses
     path("clinic/", include("interdep.clinic.urls")),
     path("accounts/data/", include("interdep.datarights.urls")),
     path(f"{settings.ADMIN_PATH}/", admin.site.urls),
-    path("checkins/", include("interdep.checkins.urls")),  # issue 4: check-ins
-    path("", include("interdep.plans.urls")),  # issue 6: practice plans and progress
-    path("exercises/", include("interdep.exercises.urls")),  # issue 6: couple exercises
+    path("checkins/", include("interdep.checkins.urls")),  # check-ins
+    path("", include("interdep.plans.urls")),  # practice plans and progress
+    path("exercises/", include("interdep.exercises.urls")),  # couple exercises
     path("", include("interdep.psychometrics.urls")),  # research consent and staff psychometrics
     # JSON API (OpenAPI at /api/openapi.json, docs at /api/docs)
     path("api/", api.urls),

@@ -12,6 +12,7 @@ import importlib
 import pkgutil
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -100,8 +101,7 @@ def test_a_route_added_without_an_entry_is_caught(settings):
         clear_url_caches()
 
 
-@pytest.fixture
-def world(db):
+def _build_world() -> dict:
     """Alice linked with Bob (both submitted, both sharing), Carol her former partner, Dave a
     stranger, and a staff superuser. Alice's answers raise the safety signal."""
     alice, bob = make_person("Alice Quokka"), make_person("Bob Wombat")
@@ -132,6 +132,35 @@ def world(db):
         if hasattr(module, "extend_world"):
             module.extend_world(world)
     return world
+
+
+@pytest.fixture(scope="module")
+def _shared_world(django_db_setup, django_db_blocker):
+    """The world, built once per test process inside a transaction that is rolled back at the
+    end. Each case runs in its own savepoint within it (the ``db`` fixture), so whatever a case
+    changes (an unlink, a logout, a consent) is undone before the next case starts."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            world = _build_world()
+        except BaseException:
+            outer.__exit__(None, None, None)
+            raise
+    try:
+        yield world
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def world(_shared_world, db):
+    """The shared world, with this case's changes rolled back after it (see ``_shared_world``)."""
+    for person in _shared_world["people"].values():
+        person.refresh_from_db()
+    return _shared_world
 
 
 def _request(client: Client, case: Case, ids: dict):

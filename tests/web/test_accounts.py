@@ -7,7 +7,7 @@ import re
 from django.contrib.auth import get_user_model
 from django.core import mail
 
-from interdep import permissions
+from interdep.access.core import active_membership
 from interdep.assessments.models import Assessment
 
 from .conftest import PASSWORD, make_person, submit
@@ -77,7 +77,7 @@ def test_deleting_an_account_keeps_the_partners_own_data(client, alice, bob, cou
     assert client.post("/accounts/delete/", {"password": "wrong"}).status_code == 200
     client.post("/accounts/delete/", {"password": PASSWORD})
     assert not get_user_model().objects.filter(pk=alice.pk).exists()
-    assert permissions.active_membership(bob) is None
+    assert active_membership(bob) is None
     assert Assessment.objects.filter(person=bob, submitted_at__isnull=False).count() == 1
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from interdep.checkins import selectors, services
 from interdep.checkins.models import CheckIn
-from interdep.services import ServiceError
+from interdep.lib.errors import ServiceError
 
 NOW = datetime(2025, 3, 17, 18, 30, tzinfo=ZoneInfo("UTC"))
 NOTE = "I miss my sister and did not say so - otter"

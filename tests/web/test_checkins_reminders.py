@@ -11,7 +11,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from interdep.accounts import services as account_services
-from interdep.checkins import services
+from interdep.checkins import services, tasks
 from interdep.checkins.models import Reminder
 from interdep.checkins.tasks import send_checkin_reminder
 
@@ -24,7 +24,7 @@ def at(hh: int, mm: int = 0, day: int = 17) -> datetime:
 
 def run_scheduler(now: datetime) -> list[int]:
     """What the periodic entry point does, then what the worker does with each new task."""
-    created = services.reminders_enqueue_due(now=now)
+    created = tasks.reminders_enqueue_due(now=now)
     for pk in created:
         services.reminder_deliver(
             reminder_id=pk, check_in_url="https://example.org/checkins/", now=now
@@ -97,14 +97,14 @@ def test_a_paused_schedule_sends_nothing_and_resuming_brings_only_new_slots(sche
 
 
 def test_pausing_between_enqueue_and_delivery_stops_the_reminder(scheduled):
-    (pk,) = services.reminders_enqueue_due(now=at(9, 1))
+    (pk,) = tasks.reminders_enqueue_due(now=at(9, 1))
     services.schedule_save(person=scheduled, times=["09:00"], tz="Europe/Paris", paused=True)
     assert services.reminder_deliver(reminder_id=pk, check_in_url="x", now=at(9, 2)) == "skipped"
     assert mail.outbox == []
 
 
 def test_a_deleted_account_gets_no_reminders(scheduled):
-    (pk,) = services.reminders_enqueue_due(now=at(9, 1))
+    (pk,) = tasks.reminders_enqueue_due(now=at(9, 1))
     account_services.user_delete(user=scheduled)
     assert services.reminder_deliver(reminder_id=pk, check_in_url="x", now=at(9, 2)) == "gone"
     assert run_scheduler(at(13, 31)) == []
@@ -158,7 +158,7 @@ def test_the_task_delivers_through_the_channel_on_the_real_clock(alice):
 
     slot = timezone.now().astimezone(ZoneInfo("UTC")).replace(second=0, microsecond=0)
     services.schedule_save(person=alice, times=[slot.strftime("%H:%M")], tz="UTC")
-    (pk,) = services.reminders_enqueue_due()
+    (pk,) = tasks.reminders_enqueue_due()
     assert send_checkin_reminder.call(pk) == "sent"
     assert send_checkin_reminder.call(pk) == "sent"  # a second run finds it sent and sends nothing
     (message,) = mail.outbox

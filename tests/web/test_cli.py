@@ -8,7 +8,8 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from interdep import permissions
+from interdep.access.clinic import clinician_grant_or_404
+from interdep.access.core import active_membership, couple_report_access
 from interdep.cli.main import app
 
 
@@ -20,13 +21,11 @@ def test_demo_creates_a_couple_who_can_read_their_couple_report():
     from django.contrib.auth import get_user_model
 
     alex = get_user_model().objects.get(email="alex@example.com")
-    assert permissions.couple_report_access(alex).allowed
+    assert couple_report_access(alex).allowed
     # Their clinician sees them on the caseload, with the dynamics scope granted by both.
     assert "clinician@example.com / " in result.output
     clinician = get_user_model().objects.get(email="clinician@example.com")
-    grant = permissions.clinician_grant_or_404(
-        clinician, permissions.active_membership(alex).couple_id
-    )
+    grant = clinician_grant_or_404(clinician, active_membership(alex).couple_id)
     assert grant.dynamics and grant.reports
     # Running it again starts the demo afresh instead of failing.
     assert CliRunner().invoke(app, ["demo"]).exit_code == 0

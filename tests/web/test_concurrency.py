@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
-from interdep import permissions
+from interdep.access.core import couple_report_access
 from interdep.assessments import services as assessment_services
 from interdep.couples import services as couple_services
 from interdep.couples.models import Couple, Membership
@@ -58,9 +58,7 @@ def test_both_partners_submitting_and_consenting_at_once_is_consistent(round_):
     _together(journey(a), journey(b))
 
     assert Membership.objects.filter(couple=couple, shares=True).count() == 2
-    assert (
-        permissions.couple_report_access(a).allowed and permissions.couple_report_access(b).allowed
-    )
+    assert couple_report_access(a).allowed and couple_report_access(b).allowed
     assert Couple.objects.get(pk=couple.pk).report_ready_at is not None
     # Exactly one "report ready" notification: neither lost nor doubled.
     assert (

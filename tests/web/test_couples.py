@@ -7,10 +7,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from interdep import permissions
+from interdep.access.assessments import latest_submitted
+from interdep.access.core import active_membership, couple_report_access, partner_membership
 from interdep.couples import services
 from interdep.couples.models import Invite, Membership
-from interdep.services import ServiceError
+from interdep.lib.errors import ServiceError
 
 from .conftest import link, make_person, submit
 
@@ -18,8 +19,8 @@ from .conftest import link, make_person, submit
 def test_an_invite_links_two_people(alice, bob):
     invite = services.invite_create(person=alice)
     services.couple_join(person=bob, code=invite.code.lower().replace("-", " "))
-    assert permissions.partner_membership(permissions.active_membership(alice)).person == bob
-    assert permissions.partner_membership(permissions.active_membership(bob)).person == alice
+    assert partner_membership(active_membership(alice)).person == bob
+    assert partner_membership(active_membership(bob)).person == alice
 
 
 def test_an_invite_works_only_once(alice, bob, db):
@@ -58,40 +59,40 @@ def test_a_person_has_at_most_one_active_couple(alice, bob, couple, db):
 
 
 def test_unlinking_ends_the_couple_for_both_and_keeps_each_ones_data(alice, bob, shared_couple):
-    assert permissions.couple_report_access(bob).allowed
+    assert couple_report_access(bob).allowed
     services.couple_unlink(person=alice)
-    assert permissions.active_membership(alice) is None
-    assert permissions.active_membership(bob) is None
-    assert not permissions.couple_report_access(bob).allowed
-    assert permissions.latest_submitted(alice) is not None
-    assert permissions.latest_submitted(bob) is not None
+    assert active_membership(alice) is None
+    assert active_membership(bob) is None
+    assert not couple_report_access(bob).allowed
+    assert latest_submitted(alice) is not None
+    assert latest_submitted(bob) is not None
 
 
 def test_after_unlinking_both_can_link_again_with_someone_else(alice, bob, couple, db):
     services.couple_unlink(person=bob)
     carol = make_person("Carol")
     link(carol, alice)
-    assert permissions.partner_membership(permissions.active_membership(alice)).person == carol
+    assert partner_membership(active_membership(alice)).person == carol
 
 
 def test_the_couple_report_needs_both_submitted_and_both_sharing(alice, bob, couple):
-    assert permissions.couple_report_access(alice).reason == "you_not_submitted"
+    assert couple_report_access(alice).reason == "you_not_submitted"
     submit(alice)
-    assert permissions.couple_report_access(alice).reason == "partner_not_submitted"
+    assert couple_report_access(alice).reason == "partner_not_submitted"
     submit(bob, seed=3)
-    assert permissions.couple_report_access(alice).reason == "you_not_sharing"
+    assert couple_report_access(alice).reason == "you_not_sharing"
     services.consent_set(person=alice, share=True)
-    assert permissions.couple_report_access(alice).reason == "partner_not_sharing"
-    assert permissions.couple_report_access(bob).reason == "you_not_sharing"
+    assert couple_report_access(alice).reason == "partner_not_sharing"
+    assert couple_report_access(bob).reason == "you_not_sharing"
     services.consent_set(person=bob, share=True)
-    assert permissions.couple_report_access(alice).allowed
-    assert permissions.couple_report_access(bob).allowed
+    assert couple_report_access(alice).allowed
+    assert couple_report_access(bob).allowed
 
 
 def test_withdrawing_consent_removes_the_report_for_both(alice, bob, shared_couple):
     services.consent_set(person=bob, share=False)
-    assert not permissions.couple_report_access(alice).allowed
-    assert not permissions.couple_report_access(bob).allowed
+    assert not couple_report_access(alice).allowed
+    assert not couple_report_access(bob).allowed
     shared_couple.refresh_from_db()
     assert shared_couple.report_ready_at is None
 
@@ -105,7 +106,7 @@ def test_the_couple_page_offers_an_invite_code_and_the_link_joins(client, alice,
     response = client.get(f"/couple/join/?code={code}")
     assert response.status_code == 302 and code in response["Location"]
     client.post("/couple/join/", {"code": code})
-    assert permissions.active_membership(bob) is not None
+    assert active_membership(bob) is not None
 
 
 def test_guessing_codes_is_paused_after_ten_wrong_ones(alice, bob):

@@ -11,11 +11,12 @@ import zipfile
 import pytest
 from django.contrib.auth import get_user_model
 
-from interdep import permissions
+from interdep.access.core import active_membership
 from interdep.assessments.models import Answer, Assessment
 from interdep.clinic.models import Agreement, AuditEvent, Grant
 from interdep.couples.models import Invite, Membership
-from interdep.datarights import registry, services
+from interdep.datarights import services
+from interdep.lib import personal_data as registry
 
 from .clinic_helpers import grant_by_both, make_clinician
 from .conftest import PASSWORD, make_person
@@ -110,7 +111,7 @@ def test_deleting_my_account_removes_my_data_revokes_grants_and_keeps_my_partner
     assert client.get(f"/clinic/couples/{shared_couple.pk}/").status_code == 404
     # Bob keeps everything of his own, and the couple's log shows what happened.
     assert Answer.objects.filter(assessment__person=bob).count() == bob_answers
-    assert permissions.active_membership(bob) is None
+    assert active_membership(bob) is None
     assert AuditEvent.objects.filter(
         couple_id=shared_couple.pk, action=AuditEvent.GRANT_REVOKED
     ).exists()
@@ -125,7 +126,7 @@ def test_deleting_an_account_any_other_way_runs_the_erasers_too(db, alice, bob, 
     get_user_model().objects.filter(pk=bob.pk).delete()  # e.g. a script: queryset deletion
     grant.refresh_from_db()
     assert grant.revoked_at is not None
-    assert permissions.active_membership(alice) is None
+    assert active_membership(alice) is None
 
 
 def test_a_clinician_deleting_their_account_ends_their_grants_and_the_log_keeps_their_name(
@@ -148,12 +149,8 @@ def test_the_data_page_offers_download_and_deletion(client, alice):
 
 
 @pytest.mark.parametrize("app", ["checkins", "plans", "exercises"])
-def test_other_apps_private_text_is_exported_when_the_app_is_installed(app):
-    """A reminder with teeth: each installed app that keeps a person's data must register a holder."""
-    from django.apps import apps
-
-    if not apps.is_installed(f"interdep.{app}"):
-        pytest.skip(f"interdep.{app} is not installed")
+def test_every_app_that_keeps_private_text_registers_its_data_holder(app):
+    """Each app that keeps a person's data registers a holder (in its own AppConfig.ready())."""
     assert any(h.name.startswith(app) for h in registry.holders()), (
         f"interdep.{app} has no data holder"
     )
@@ -169,10 +166,6 @@ def test_a_second_person_in_the_export_is_never_there(client, db):
 def test_my_check_ins_with_their_private_note_are_exported_and_deleted_with_me(
     client, alice, bob, couple
 ):
-    from django.apps import apps
-
-    if not apps.is_installed("interdep.checkins"):
-        pytest.skip("interdep.checkins is not installed")
     from django.utils import timezone
 
     from interdep.checkins.models import CheckIn

@@ -13,8 +13,8 @@ from django_tasks_db.models import DBTaskResult
 from interdep.couples import services as couple_services
 from interdep.exercises import services
 from interdep.exercises.models import Exercise, ExerciseEntry
+from interdep.lib.errors import ServiceError
 from interdep.science.exercises import compare_plans
-from interdep.services import ServiceError
 
 from .conftest import link, make_person
 

@@ -11,12 +11,12 @@ from django.utils import timezone
 
 from interdep.assessments import selectors as assessment_selectors
 from interdep.couples import services as couple_services
+from interdep.lib.errors import ServiceError
 from interdep.plans import selectors, services
 from interdep.plans.models import CheckOff, Encouragement, Plan, PlanItem
 from interdep.science.instrument import load_instrument
 from interdep.science.plans import build_plan
 from interdep.science.practices import load_practices
-from interdep.services import ServiceError
 
 from .conftest import submit
 

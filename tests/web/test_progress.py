@@ -9,7 +9,7 @@ import pytest
 
 from interdep.assessments import selectors as assessment_selectors
 from interdep.couples import services as couple_services
-from interdep.plans import progress
+from interdep.plans import presenters
 from interdep.science.norms import RCI_CRITERION, norm_for
 
 from .conftest import submit
@@ -37,7 +37,7 @@ def test_a_big_move_is_called_a_reliable_change_and_a_small_one_is_not(client, a
     again = submit(alice, seed=21, lean=0.05)  # same answers: no change at all
     last = submit(alice, seed=22, lean=0.98)
     results = [assessment_selectors.person_result(a) for a in (first, again, last)]
-    view = progress.progress_view(alice)
+    view = presenters.progress_view(alice)
     rows = {
         row["name"]: row for row in view["since_first"]["scales"] + view["since_first"]["facets"]
     }
@@ -53,7 +53,7 @@ def test_a_big_move_is_called_a_reliable_change_and_a_small_one_is_not(client, a
         reliable_any |= expected
     assert reliable_any, "answers from one pole to the other move at least one score reliably"
     # Between the first two (identical answers) nothing is a change.
-    same = progress._change_rows(progress.SCALE_LABELS, results[0], results[1])
+    same = presenters._change_rows(presenters.SCALE_LABELS, results[0], results[1])
     assert not any(row["reliable"] for row in same)
     client.force_login(alice)
     page = client.get("/progress/").content.decode()
@@ -65,11 +65,11 @@ def test_the_partners_path_shows_only_while_the_couple_report_is_shared(
     client, alice, bob, shared_couple
 ):
     submit(bob, seed=5, lean=0.9)
-    view = progress.progress_view(alice)
+    view = presenters.progress_view(alice)
     assert [p.label for p in view["map_points"]] == ["You", "Bob"]
     assert len(view["map_points"][1].points) == 2
     couple_services.consent_set(person=bob, share=False)
-    view = progress.progress_view(alice)
+    view = presenters.progress_view(alice)
     assert [p.label for p in view["map_points"]] == ["You"]
     client.force_login(alice)
     assert "Bob&#x27;s path" not in client.get("/progress/").content.decode()
@@ -97,7 +97,7 @@ def test_check_in_days_are_counted_as_the_persons_own_local_days(alice):
     from django.utils import timezone
 
     from interdep.checkins.models import CheckIn
-    from interdep.plans.progress import checkin_adherence
+    from interdep.plans.presenters import checkin_adherence
 
     now = timezone.now()
     for hours_ago, tz in (

@@ -3,6 +3,8 @@ see, and what nobody sees."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -174,14 +176,22 @@ def _one_factor_pool(n: int, seed: int) -> tuple[np.ndarray, tuple[str, ...]]:
     ), item_ids  # reversing twice gives the keyed values back
 
 
-def test_pool_reliability_is_reliability_table_when_that_can_be_computed():
-    from interdep.science.reliability import reliability_table
-
+def test_pool_reliability_gives_each_facet_the_alpha_of_its_keyed_items_without_warnings():
+    """Alpha per facet is Cronbach's alpha of that facet's reverse-keyed self items, computed here
+    on its own; a small pool's degenerate correlations never surface as warnings on the page."""
     instrument = load_instrument()
     matrix, item_ids = _one_factor_pool(60, seed=3)
-    assert selectors.pool_reliability(instrument, matrix, item_ids) == reliability_table(
-        instrument, matrix, item_ids
-    )
+    matrix[:, 0] = instrument.scale.max  # one item everyone answered alike: degenerate
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rows = {r["name"]: r for r in selectors.pool_reliability(instrument, matrix, item_ids)}
+    keyed = keyed_items(instrument, matrix, item_ids)
+    for facet in instrument.facets:
+        cols = [item_ids.index(i.id) for i in instrument.items_of(kind="self", facet=facet.id)]
+        if len(cols) > 1:
+            assert rows[facet.id]["alpha"] == pytest.approx(
+                cronbach_alpha(keyed[:, cols]), rel=1e-12
+            )
 
 
 def test_an_item_everyone_answered_alike_leaves_only_omega_of_its_group_unestimated():

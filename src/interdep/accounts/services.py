@@ -6,8 +6,9 @@ from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from interdep import permissions
-from interdep.services import ServiceError
+from interdep.access.core import active_membership
+from interdep.couples.services import couple_unlink
+from interdep.lib.errors import ServiceError
 
 
 @transaction.atomic
@@ -35,8 +36,6 @@ def user_create(*, email: str, password: str, display_name: str):
 def user_delete(*, user) -> None:
     """Delete the account and everything of theirs; a linked couple ends, the partner keeps
     their own assessments and reports."""
-    from interdep.couples.services import couple_unlink
-
-    if permissions.active_membership(user) is not None:
+    if active_membership(user) is not None:
         couple_unlink(person=user)
     user.delete()

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from interdep.accounts import services
 from interdep.accounts.forms import DeleteAccountForm, EmailLoginForm, SignupForm
-from interdep.services import ServiceError
+from interdep.lib.errors import ServiceError
 
 
 @require_http_methods(["GET", "POST"])

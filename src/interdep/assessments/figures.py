@@ -1,4 +1,4 @@
-"""Report figures, drawn server-side with matplotlib into SVG text (no pyplot: thread-safe).
+"""Report figures, drawn server-side with matplotlib into SVG text (see interdep.lib.figures).
 
 Sized in inches for a phone: the SVG scales to the column width, so fonts are set large enough to
 stay readable when a 390px-wide screen shrinks the figure.
@@ -6,15 +6,12 @@ stay readable when a 390px-wide screen shrinks the figure.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import matplotlib
+from matplotlib.patches import Patch
 
-matplotlib.use("Agg")
-from matplotlib.figure import Figure
-
+from interdep.lib.figures import Figure, literal, new_figure, svg_text
 from interdep.science.norms import CUTOFF
 
 INK = "#2b2a33"
@@ -32,10 +29,6 @@ POINT_COLOURS = (
 )  # deep green, deep terracotta: distinct without relying on red/green
 POINT_MARKERS = ("o", "D")
 
-matplotlib.rcParams.update(
-    {"svg.fonttype": "none", "font.family": "DejaVu Sans", "svg.hashsalt": "interdep"}
-)
-
 
 @dataclass(frozen=True)
 class MapPoint:
@@ -44,16 +37,9 @@ class MapPoint:
     self: float
 
 
-def svg_text(fig: Figure) -> str:
-    """A figure as deterministic SVG text (no dates), shared by every web figure."""
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
-    return buffer.getvalue()
-
-
 def map_frame() -> tuple[Figure, object]:
     """The empty Connection x Self map (regions, cut-off lines, axes), for points or paths."""
-    fig = Figure(figsize=(4.6, 4.6))
+    fig = new_figure((4.6, 4.6))
     ax = fig.add_subplot()
     ax.set_xlim(0, 100)
     ax.set_ylim(0, 100)
@@ -66,12 +52,19 @@ def map_frame() -> tuple[Figure, object]:
     for x0, x1, y0, y1, key, text in regions:
         ax.axvspan(x0, x1, ymin=y0 / 100, ymax=y1 / 100, color=QUADRANT_FILL[key], zorder=0)
         ax.text(
-            (x0 + x1) / 2, y1 - 4, text, ha="center", va="top", fontsize=10.5, color=MUTED, zorder=1
+            (x0 + x1) / 2,
+            y1 - 4,
+            literal(text),
+            ha="center",
+            va="top",
+            fontsize=10.5,
+            color=MUTED,
+            zorder=1,
         )
     ax.axvline(CUTOFF, color=GRID, lw=1.5, zorder=1)
     ax.axhline(CUTOFF, color=GRID, lw=1.5, zorder=1)
-    ax.set_xlabel("Connection  →", fontsize=12, color=INK)
-    ax.set_ylabel("Self  →", fontsize=12, color=INK)
+    ax.set_xlabel(literal("Connection  →"), fontsize=12, color=INK)
+    ax.set_ylabel(literal("Self  →"), fontsize=12, color=INK)
     ax.set_xticks([0, 50, 100])
     ax.set_yticks([0, 50, 100])
     ax.tick_params(labelsize=10, colors=MUTED, length=0)
@@ -104,7 +97,7 @@ def map_svg(points: Sequence[MapPoint]) -> str:
         elif point.self < 12:
             above = True
         ax.annotate(
-            point.label,
+            literal(point.label),
             (point.connection, point.self),
             xytext=(0, 13 if above else -13),
             textcoords="offset points",
@@ -130,13 +123,19 @@ def facet_bars_svg(
     n = len(rows)
     pair = second is not None
     step = 1.25 if pair else 1.0
-    fig = Figure(figsize=(3.6, 0.5 * n * step + 0.5))
+    fig = new_figure((3.6, 0.5 * n * step + 0.5))
     ax = fig.add_subplot()
     height = 0.26 if pair else 0.4
     for k, (label, score, capacity) in enumerate(rows):
         y = (n - 1 - k) * step
         ax.text(
-            0, y + (0.5 if pair else 0.34), label, fontsize=10.5, color=INK, va="center", ha="left"
+            0,
+            y + (0.5 if pair else 0.34),
+            literal(label),
+            fontsize=10.5,
+            color=INK,
+            va="center",
+            ha="left",
         )
         values = [(score, POINT_COLOURS[0] if capacity == "connection" else "#3d5a80", 0.0)]
         if pair:
@@ -150,7 +149,7 @@ def facet_bars_svg(
                 ax.text(
                     2,
                     y + offset,
-                    "not enough answers",
+                    literal("not enough answers"),
                     va="center",
                     fontsize=9,
                     color=MUTED,
@@ -161,7 +160,7 @@ def facet_bars_svg(
             ax.text(
                 value + 1.5 if value < 88 else value - 1.5,
                 y + offset,
-                f"{value:.0f}",
+                literal(f"{value:.0f}"),
                 va="center",
                 ha="left" if value < 88 else "right",
                 fontsize=9.5,
@@ -177,12 +176,10 @@ def facet_bars_svg(
     for side in ("top", "right", "left", "bottom"):
         ax.spines[side].set_visible(False)
     if pair:
-        from matplotlib.patches import Patch
-
         ax.legend(
             handles=[
-                Patch(color=POINT_COLOURS[0], label=labels[0]),
-                Patch(color=POINT_COLOURS[1], label=labels[1]),
+                Patch(color=POINT_COLOURS[0], label=literal(labels[0])),
+                Patch(color=POINT_COLOURS[1], label=literal(labels[1])),
             ],
             loc="lower left",
             bbox_to_anchor=(0.0, 1.0),

@@ -10,8 +10,8 @@ from django.utils import timezone
 from interdep.assessments import selectors
 from interdep.assessments.models import Answer, Assessment
 from interdep.couples import services as couple_services
+from interdep.lib.errors import ServiceError
 from interdep.science.instrument import CURRENT_VERSION, load_instrument
-from interdep.services import ServiceError
 
 
 def assessment_open(*, person) -> Assessment:

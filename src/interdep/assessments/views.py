@@ -10,21 +10,24 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from interdep import permissions
-from interdep.assessments import reports, selectors, services
+from interdep.access.assessments import latest_submitted, own_assessment_or_404
+from interdep.access.core import active_membership, couple_report_access, partner_membership
+from interdep.assessments import presenters, selectors, services
+from interdep.assessments.forms import PageAnswersForm
+from interdep.lib.errors import ServiceError
+from interdep.lib.http import refusal_redirects_to
 from interdep.science.instrument import load_instrument
-from interdep.services import ServiceError
 
 
 def home(request):
     statements = len(load_instrument().items)
     if not request.user.is_authenticated:
         return render(request, "home_public.html", {"statements": statements})
-    mine = permissions.active_membership(request.user)
-    partner = permissions.partner_membership(mine)
+    mine = active_membership(request.user)
+    partner = partner_membership(mine)
     open_one = selectors.open_assessment(request.user)
-    latest = permissions.latest_submitted(request.user)
-    access = permissions.couple_report_access(request.user) if partner else None
+    latest = latest_submitted(request.user)
+    access = couple_report_access(request.user) if partner else None
     return render(
         request,
         "home.html",
@@ -58,22 +61,20 @@ def _page_or_404(version: str, number: int):
     return all_pages, all_pages[number - 1]
 
 
-def _page_answers(request, page) -> dict[str, str]:
-    return {item.id: request.POST[item.id] for item in page.items if request.POST.get(item.id)}
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_page(request, number: int):
     assessment = services.assessment_open(person=request.user)
     all_pages, page = _page_or_404(assessment.instrument_version, number)
     if request.method == "POST":
+        form = PageAnswersForm(request.POST, page=page)
+        form.full_clean()
         try:
-            services.answers_save(person=request.user, answers=_page_answers(request, page))
+            services.answers_save(person=request.user, answers=form.answers())
         except ServiceError as exc:
             messages.error(request, exc.message)
             return redirect("assessment_page", number=number)
-        if request.POST.get("go") == "back" and number > 1:
+        if form.cleaned_data["go"] == "back" and number > 1:
             return redirect("assessment_page", number=number - 1)
         if number < len(all_pages):
             return redirect("assessment_page", number=number + 1)
@@ -143,12 +144,9 @@ def assessment_review(request):
 
 @login_required
 @require_POST
+@refusal_redirects_to("assessment_review")
 def assessment_submit(request):
-    try:
-        assessment = services.assessment_submit(person=request.user)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-        return redirect("assessment_review")
+    assessment = services.assessment_submit(person=request.user)
     if assessment.safety_raised:
         return redirect("support")
     return redirect("report_detail", assessment_id=assessment.pk)
@@ -157,7 +155,7 @@ def assessment_submit(request):
 @login_required
 @require_GET
 def report_latest(request):
-    latest = permissions.latest_submitted(request.user)
+    latest = latest_submitted(request.user)
     if latest is None:
         return render(request, "assessments/no_report.html")
     return redirect("report_detail", assessment_id=latest.pk)
@@ -166,11 +164,11 @@ def report_latest(request):
 @login_required
 @require_GET
 def report_detail(request, assessment_id: int):
-    assessment = permissions.own_assessment_or_404(request.user, assessment_id)
+    assessment = own_assessment_or_404(request.user, assessment_id)
     if not assessment.submitted:
         return redirect("assessment_start")
-    mine = permissions.active_membership(request.user)
-    report = reports.personal_report(assessment, couple_id=str(mine.couple_id) if mine else None)
+    mine = active_membership(request.user)
+    report = presenters.personal_report(assessment, couple_id=str(mine.couple_id) if mine else None)
     return render(
         request,
         "assessments/report.html",
@@ -192,7 +190,7 @@ def history(request):
 def support(request):
     """Calm resources for everyone; the personal note shows only to the person whose own latest
     answers raised a safety signal (never to a partner, never in a title)."""
-    latest = permissions.latest_submitted(request.user) if request.user.is_authenticated else None
+    latest = latest_submitted(request.user) if request.user.is_authenticated else None
     return render(
         request, "assessments/support.html", {"raised": bool(latest and latest.safety_raised)}
     )

@@ -11,18 +11,22 @@ from datetime import datetime
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from interdep.api.api import ERRORS
 from interdep.checkins import selectors, services
-from interdep.checkins.models import CheckIn, NoChoice
+from interdep.checkins.models import FEEL_MAX, FEEL_MIN, MOOD_MAX, MOOD_MIN, CheckIn, NoChoice
+from interdep.lib.api import ERRORS
 
 router = Router(tags=["checkins"])
 
 
 class CheckInIn(Schema):
-    valence: int = Field(ge=0, le=100, description="Mood, unpleasant (0) to pleasant (100)")
-    arousal: int = Field(ge=0, le=100, description="Energy, calm (0) to wound up (100)")
-    closeness: int = Field(ge=1, le=7, description="Felt closeness to the partner, 1 to 7")
-    felt_self: int = Field(ge=1, le=7, description='"I did something for me", 1 to 7')
+    valence: int = Field(
+        ge=MOOD_MIN, le=MOOD_MAX, description="Mood, unpleasant (0) to pleasant (100)"
+    )
+    arousal: int = Field(ge=MOOD_MIN, le=MOOD_MAX, description="Energy, calm (0) to wound up (100)")
+    closeness: int = Field(
+        ge=FEEL_MIN, le=FEEL_MAX, description="Felt closeness to the partner, 1 to 7"
+    )
+    felt_self: int = Field(ge=FEEL_MIN, le=FEEL_MAX, description='"I did something for me", 1 to 7')
     bid_made: bool = False
     bid_answered: str = Field("", description='"yes", "no" or "" (no bid)')
     no_choice: str = Field(NoChoice.NONE, description='"none", "said" or "held_back"')

@@ -7,7 +7,11 @@ import random
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
 from interdep.checkins import services
+from interdep.checkins.models import FEEL_MAX, FEEL_MIN, MOOD_MAX, MOOD_MIN
+from interdep.lib.timezones import local_date
 
 DEMO_TIMES = ("09:00", "14:00", "20:00")
 
@@ -64,10 +68,14 @@ def couple_checkins(
                     continue
                 services.checkin_create(
                     person=person,
-                    valence=_clip(means["valence"][slot] + state["valence"][slot], 0, 100),
-                    arousal=_clip(rng.gauss(50, 15), 0, 100),
-                    closeness=_clip(means["closeness"][slot] + state["closeness"][slot], 1, 7),
-                    felt_self=_clip(rng.gauss(4.2 if slot else 3.8, 1.3), 1, 7),
+                    valence=_clip(
+                        means["valence"][slot] + state["valence"][slot], MOOD_MIN, MOOD_MAX
+                    ),
+                    arousal=_clip(rng.gauss(50, 15), MOOD_MIN, MOOD_MAX),
+                    closeness=_clip(
+                        means["closeness"][slot] + state["closeness"][slot], FEEL_MIN, FEEL_MAX
+                    ),
+                    felt_self=_clip(rng.gauss(4.2 if slot else 3.8, 1.3), FEEL_MIN, FEEL_MAX),
                     bid_made=rng.random() < 0.4,
                     bid_answered=rng.choice(("yes", "yes", "no")),
                     no_choice=rng.choice(("none",) * 6 + ("said", "held_back")),
@@ -82,13 +90,11 @@ def couple_checkins(
 
 def demo_checkins(a, b, *, now: datetime | None = None, days: int = 21) -> int:
     """Three weeks of check-ins for the demo couple, ending now, with both reminder schedules."""
-    from django.utils import timezone
-
     now = now or timezone.now()
     tz = "Europe/London"
     for person in (a, b):
         services.schedule_save(person=person, times=list(DEMO_TIMES), tz=tz)
-    today = now.astimezone(ZoneInfo(tz)).date()
+    today = local_date(now, tz)
     return couple_checkins(
         a, b, first_day=today - timedelta(days=days - 1), days=days, tz=tz, seed=4, until=now
     )

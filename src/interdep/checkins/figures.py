@@ -9,13 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, timedelta
 
-import matplotlib
-
-matplotlib.use("Agg")
 from matplotlib.colors import LinearSegmentedColormap
-from matplotlib.figure import Figure
+from matplotlib.patches import FancyBboxPatch
 
-from interdep.assessments.figures import svg_text
+from interdep.checkins.models import FEEL_MAX, FEEL_MIN, MOOD_MAX, MOOD_MIN
+from interdep.lib.figures import literal, new_figure, svg_text
 
 INK = "#2b2a33"
 MUTED = "#5c5968"
@@ -24,29 +22,25 @@ EMPTY = "#ffffff"
 #: Pale sand (low mood) to deep green (good mood): lightness carries the value, not hue.
 MOOD_MAP = LinearSegmentedColormap.from_list("mood", ["#f6e7d2", "#b9d8c6", "#1f6f5c"])
 SERIES = (
-    ("valence", "Mood", 0, 100, "#1f6f5c"),
-    ("closeness", "Closeness", 1, 7, "#a24d2a"),
-    ("felt_self", "Time for me", 1, 7, "#1b4fd6"),
+    ("valence", "Mood", MOOD_MIN, MOOD_MAX, "#1f6f5c"),
+    ("closeness", "Closeness", FEEL_MIN, FEEL_MAX, "#a24d2a"),
+    ("felt_self", "Time for me", FEEL_MIN, FEEL_MAX, "#1b4fd6"),
 )
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
-matplotlib.rcParams.update(
-    {"svg.fonttype": "none", "font.family": "DejaVu Sans", "svg.hashsalt": "interdep"}
-)
 
 
 def calendar_svg(days: Mapping[date, float], *, today: date, weeks: int = 6) -> str:
     """Weeks as rows (Monday first), days as columns; a day's colour is its mean mood, its
     number is the day of the month. Days without a check-in stay white (never marked as missed)."""
     first = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
-    fig = Figure(figsize=(4.6, 0.52 * weeks + 0.8))
+    fig = new_figure((4.6, 0.52 * weeks + 0.8))
     ax = fig.add_subplot()
     ax.set_xlim(-0.5, 6.5)
     ax.set_ylim(weeks - 0.5, -0.9)
     ax.set_aspect("equal")
     ax.axis("off")
     for col, name in enumerate(WEEKDAYS):
-        ax.text(col, -0.75, name, ha="center", va="center", fontsize=10, color=MUTED)
+        ax.text(col, -0.75, literal(name), ha="center", va="center", fontsize=10, color=MUTED)
     for row in range(weeks):
         for col in range(7):
             day = first + timedelta(days=7 * row + col)
@@ -62,7 +56,7 @@ def calendar_svg(days: Mapping[date, float], *, today: date, weeks: int = 6) -> 
             ax.text(
                 col,
                 row,
-                label,
+                literal(label),
                 ha="center",
                 va="center",
                 fontsize=9.5 if len(label) < 3 else 7.5,
@@ -73,8 +67,6 @@ def calendar_svg(days: Mapping[date, float], *, today: date, weeks: int = 6) -> 
 
 
 def _cell(col: int, row: int, colour):
-    from matplotlib.patches import FancyBboxPatch
-
     return FancyBboxPatch(
         (col - 0.44, row - 0.44),
         0.88,
@@ -89,7 +81,7 @@ def _cell(col: int, row: int, colour):
 def trends_svg(daily: Mapping[str, Mapping[date, float]], *, today: date, days: int = 42) -> str:
     """Daily means of mood, closeness and time for oneself, one small panel each, same dates."""
     start = today - timedelta(days=days - 1)
-    fig = Figure(figsize=(4.6, 5.4))
+    fig = new_figure((4.6, 5.4))
     axes = fig.subplots(3, 1, sharex=True)
     for ax, (key, label, low, high, colour) in zip(axes, SERIES, strict=True):
         points = sorted((d, v) for d, v in daily.get(key, {}).items() if start <= d <= today)
@@ -99,7 +91,7 @@ def trends_svg(daily: Mapping[str, Mapping[date, float]], *, today: date, days: 
         ax.set_ylim(low - (high - low) * 0.05, high + (high - low) * 0.05)
         ax.set_yticks([low, (low + high) / 2, high])
         ax.set_xlim(-0.5, days - 0.5)
-        ax.set_title(label, loc="left", fontsize=11, color=INK)
+        ax.set_title(literal(label), loc="left", fontsize=11, color=INK)
         ax.tick_params(labelsize=10, colors=MUTED)
         ax.grid(axis="y", color=LINE, linewidth=1)
         for side in ("top", "right"):
@@ -108,7 +100,7 @@ def trends_svg(daily: Mapping[str, Mapping[date, float]], *, today: date, days: 
             ax.text(
                 (days - 1) / 2,
                 (low + high) / 2,
-                "no check-ins yet",
+                literal("no check-ins yet"),
                 ha="center",
                 va="center",
                 fontsize=10,
@@ -116,6 +108,8 @@ def trends_svg(daily: Mapping[str, Mapping[date, float]], *, today: date, days: 
             )
     ticks = list(range(days - 1, -1, -14))[::-1]
     axes[-1].set_xticks(ticks)
-    axes[-1].set_xticklabels([(start + timedelta(days=t)).strftime("%-d %b") for t in ticks])
+    axes[-1].set_xticklabels(
+        [literal((start + timedelta(days=t)).strftime("%-d %b")) for t in ticks]
+    )
     fig.tight_layout()
     return svg_text(fig)

@@ -14,11 +14,13 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from interdep import permissions
-from interdep.assessments.reports import svg_data_uri
+from interdep.access.checkins import checkin_dynamics_access
+from interdep.access.core import REASONS
 from interdep.checkins import figures
 from interdep.checkins.models import CheckIn, Schedule
 from interdep.checkins.pairing import days_together, shared_moments
+from interdep.lib.figures import svg_data_uri
+from interdep.lib.timezones import UTC, local_date
 from interdep.science.dynamics import APP_MIN_OVERLAP_DAYS, CoupleDynamics, couple_dynamics
 from interdep.science.figures_dynamics import dynamics_svg
 
@@ -49,7 +51,7 @@ def checkin_days(person_ids, start: date, end: date) -> dict[int, int]:
     rows = CheckIn.objects.filter(person_id__in=list(person_ids), occurred_at__date__gte=since)
     for pid, at, tz in rows.values_list("person_id", "occurred_at", "tz"):
         try:
-            day = at.astimezone(ZoneInfo(tz)).date()
+            day = local_date(at, tz)
         except (ValueError, KeyError):  # an unknown zone name: the UTC day
             day = at.date()
         if start <= day <= end:
@@ -90,13 +92,11 @@ def timeline(person, *, now: datetime | None = None, weeks: int = 6) -> Timeline
     schedule_tz = (
         Schedule.objects.filter(person=person).values_list("tz", flat=True).first() or "UTC"
     )
-    today = now.astimezone(ZoneInfo(schedule_tz)).date()
+    today = local_date(now, schedule_tz)
     start = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
     entries = own_checkins(
         person,
-        since=datetime.combine(
-            start - timedelta(days=1), datetime.min.time(), tzinfo=ZoneInfo("UTC")
-        ),
+        since=datetime.combine(start - timedelta(days=1), datetime.min.time(), tzinfo=UTC),
     )
     by_day: dict[str, dict[date, list[float]]] = defaultdict(lambda: defaultdict(list))
     for entry in entries:
@@ -186,11 +186,11 @@ def couple_dynamics_view(user, *, figure: bool = True, roles: bool = False) -> D
     Persons are "You" and the partner's name for pages; with ``roles`` they are "me" and
     "partner" (as in the API's couple report) and no sentences are written.
     """
-    access = permissions.checkin_dynamics_access(user)
+    access = checkin_dynamics_access(user)
     if not access.allowed:
         return DynamicsView(
             "no_access",
-            message=access.message or permissions.REASONS["not_linked"],
+            message=access.message or REASONS["not_linked"],
             code=access.reason or "not_linked",
         )
     partner = access.partner.person

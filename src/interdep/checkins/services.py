@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from interdep.checkins.channels import CHANNELS, channel_named
 from interdep.checkins.models import (
     FEEL_MAX,
     FEEL_MIN,
@@ -24,7 +25,8 @@ from interdep.checkins.models import (
     Reminder,
     Schedule,
 )
-from interdep.services import ServiceError
+from interdep.lib.errors import ServiceError
+from interdep.lib.timezones import UTC, local_date, zone
 
 #: A late entry may say it was up to this long ago (memory fades; a week is still a fair guess).
 LATE_LIMIT = timedelta(days=7)
@@ -39,32 +41,6 @@ REMINDER_GRACE = timedelta(minutes=60)
 RECENT_CHECKIN = timedelta(minutes=60)
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
-
-
-def zone(name: str) -> ZoneInfo:
-    """The IANA time zone called ``name``; a ServiceError for anything else."""
-    if not name or name not in _zone_names():
-        raise ServiceError(
-            "bad_time_zone", f"Unknown time zone {name!r}; use a name such as Europe/Paris."
-        )
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ServiceError("bad_time_zone", f"Unknown time zone {name!r}.") from None
-
-
-def _zone_names() -> frozenset[str]:
-    global _ZONES
-    if _ZONES is None:
-        _ZONES = frozenset(available_timezones() | {"UTC"})
-    return _ZONES
-
-
-_ZONES: frozenset[str] | None = None
-
-
-def zone_choices() -> list[str]:
-    return sorted(_zone_names())
 
 
 def _in_range(name: str, value, low: int, high: int) -> int:
@@ -109,7 +85,7 @@ def checkin_create(
         occurred_at = now
     elif timezone.is_naive(occurred_at):
         occurred_at = occurred_at.replace(tzinfo=where)
-    occurred_at = occurred_at.astimezone(ZoneInfo("UTC")).replace(microsecond=0)
+    occurred_at = occurred_at.astimezone(UTC).replace(microsecond=0)
     if occurred_at > now + CLOCK_SKEW:
         raise ServiceError(
             "in_future",
@@ -189,8 +165,6 @@ def parse_times(values) -> list[str]:
 def schedule_save(
     *, person, times, tz: str, paused: bool = False, channel: str = "email"
 ) -> Schedule:
-    from interdep.checkins.channels import CHANNELS
-
     zone(tz)
     if channel not in CHANNELS:
         raise ServiceError("invalid", f"Unknown reminder channel {channel!r}.", status=422)
@@ -221,43 +195,18 @@ def slot_instants(schedule: Schedule, day: date) -> list[datetime]:
 
 def due_slots(schedule: Schedule, now: datetime) -> list[datetime]:
     """Slots that have come, at most REMINDER_GRACE ago (yesterday's and today's local days)."""
-    local_today = now.astimezone(ZoneInfo(schedule.tz)).date()
+    local_today = local_date(now, schedule.tz)
     due = []
     for day in (local_today - timedelta(days=1), local_today):
         for slot in slot_instants(schedule, day):
             if slot <= now < slot + REMINDER_GRACE:
-                due.append(slot.astimezone(ZoneInfo("UTC")))
+                due.append(slot.astimezone(UTC))
     return due
-
-
-def reminders_enqueue_due(*, now: datetime | None = None) -> list[int]:
-    """Create one Reminder per due slot of every active, unpaused schedule and enqueue its
-    delivery after commit. A slot that already has its Reminder is left alone, so running this
-    any number of times sends each slot once. Returns the ids of the new reminders."""
-    from interdep.checkins.tasks import send_checkin_reminder
-
-    now = now or timezone.now()
-    created: list[int] = []
-    schedules = Schedule.objects.filter(paused=False, person__is_active=True).exclude(times=[])
-    for schedule in schedules.iterator():
-        for slot in due_slots(schedule, now):
-            with transaction.atomic():
-                reminder, new = Reminder.objects.get_or_create(
-                    person_id=schedule.person_id,
-                    slot_at=slot,
-                    defaults={"channel": schedule.channel},
-                )
-                if new:
-                    created.append(reminder.pk)
-                    transaction.on_commit(lambda pk=reminder.pk: send_checkin_reminder.enqueue(pk))
-    return created
 
 
 def reminder_deliver(*, reminder_id: int, check_in_url: str, now: datetime | None = None) -> str:
     """Deliver one reminder unless it went already, the person paused, left, or just checked
     in. Returns the reminder's final status ("gone" when the person no longer exists)."""
-    from interdep.checkins.channels import channel_named
-
     now = now or timezone.now()
     with transaction.atomic():
         reminder = (

@@ -9,10 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from interdep import permissions
+from interdep.access.checkins import own_checkin_or_404
 from interdep.checkins import selectors, services
+from interdep.checkins.forms import CheckInForm, ScheduleForm
 from interdep.checkins.models import FEEL_MAX, FEEL_MIN, MOOD_MAX, MOOD_MIN, BidAnswered, NoChoice
-from interdep.services import ServiceError
+from interdep.lib.errors import ServiceError
+from interdep.lib.timezones import zone_choices
 
 SLIDERS = (
     # name, label, low anchor, high anchor, min, max, default
@@ -44,7 +46,7 @@ def _form_context(request, values: dict | None = None) -> dict:
         "bid_choices": [c for c in BidAnswered.choices if c[0]],
         "tz": values.get("tz") or (schedule.tz if schedule else "UTC"),
         "has_schedule": schedule is not None,
-        "zones": services.zone_choices(),
+        "zones": zone_choices(),
     }
 
 
@@ -53,36 +55,32 @@ def _form_context(request, values: dict | None = None) -> dict:
 def checkin_new(request):
     if request.method == "GET":
         return render(request, "checkins/new.html", _form_context(request))
-    data = request.POST
+    form = CheckInForm(request.POST)
+    form.full_clean()
     occurred_at = None
-    when = data.get("when", "").strip()
+    when = form.cleaned_data["when"]
     if when:
         try:
             occurred_at = datetime.fromisoformat(when)
         except ValueError:
             messages.error(request, "That time could not be read; use the date and time picker.")
             return render(
-                request, "checkins/new.html", _form_context(request, data.dict()), status=422
+                request,
+                "checkins/new.html",
+                _form_context(request, request.POST.dict()),
+                status=422,
             )
     try:
         services.checkin_create(
-            person=request.user,
-            valence=data.get("valence"),
-            arousal=data.get("arousal"),
-            closeness=data.get("closeness"),
-            felt_self=data.get("felt_self"),
-            bid_made=data.get("bid_made") == "yes",
-            bid_answered=data.get("bid_answered", ""),
-            no_choice=data.get("no_choice", NoChoice.NONE),
-            conflict=data.get("conflict") == "yes",
-            note=data.get("note", ""),
-            occurred_at=occurred_at,
-            tz=data.get("tz") or None,
+            person=request.user, occurred_at=occurred_at, **form.service_values()
         )
     except ServiceError as exc:
         messages.error(request, exc.message)
         return render(
-            request, "checkins/new.html", _form_context(request, data.dict()), status=exc.status
+            request,
+            "checkins/new.html",
+            _form_context(request, request.POST.dict()),
+            status=exc.status,
         )
     messages.success(request, "Thank you. Your check-in is saved.")
     return redirect("checkin_timeline")
@@ -97,7 +95,7 @@ def timeline(request):
 @login_required
 @require_GET
 def checkin_detail(request, checkin_id: int):
-    checkin = permissions.own_checkin_or_404(request.user, checkin_id)
+    checkin = own_checkin_or_404(request.user, checkin_id)
     return render(
         request,
         "checkins/detail.html",
@@ -108,7 +106,7 @@ def checkin_detail(request, checkin_id: int):
 @login_required
 @require_POST
 def checkin_delete(request, checkin_id: int):
-    checkin = permissions.own_checkin_or_404(request.user, checkin_id)
+    checkin = own_checkin_or_404(request.user, checkin_id)
     services.checkin_delete(person=request.user, checkin_id=checkin.pk)
     messages.success(request, "That check-in is deleted.")
     return redirect("checkin_timeline")
@@ -121,12 +119,9 @@ def schedule(request):
     status = 200
     if request.method == "POST":
         try:
-            services.schedule_save(
-                person=request.user,
-                times=[t for t in request.POST.getlist("times") if t.strip()],
-                tz=request.POST.get("tz", ""),
-                paused=request.POST.get("paused") == "yes",
-            )
+            form = ScheduleForm(request.POST)
+            form.full_clean()
+            services.schedule_save(person=request.user, **form.service_values())
         except ServiceError as exc:
             messages.error(request, exc.message)
             status = exc.status
@@ -142,7 +137,7 @@ def schedule(request):
         {
             "schedule": current,
             "times": times,
-            "zones": services.zone_choices(),
+            "zones": zone_choices(),
             "tz": current.tz if current else "UTC",
             "max_times": services.MAX_PROMPTS_PER_DAY,
         },

@@ -48,7 +48,7 @@ def _p(p: float) -> str:
 
 
 def _stars(p: float) -> str:
-    from interdep.science.figures_apim import stars
+    from interdep.science.figures_apim import stars  # deferred: keeps startup fast
 
     return stars(p)
 
@@ -223,7 +223,7 @@ def apim(
     )
     output_format = _choice(output_format, FORMATS, "--format")
     if figure is not None:
-        from interdep.science.figures_apim import figure_format
+        from interdep.science.figures_apim import figure_format  # deferred: keeps startup fast
 
         figure_format(figure)
         if parametrisation == "interaction":
@@ -240,7 +240,9 @@ def apim(
     )
     result = _fit_with_progress(data, method, parametrisation, bootstrap, seed)
     if figure is not None:
-        from interdep.science.figures_apim import render_apim_diagram
+        from interdep.science.figures_apim import (
+            render_apim_diagram,
+        )  # deferred: keeps startup fast
 
         write_atomically(str(figure), render_apim_diagram(result, figure))
     if output_format == "json":
@@ -261,7 +263,7 @@ def _fit_with_progress(data, method, parametrisation, bootstrap, seed) -> ApimRe
         "seed": seed,
     }
     if bootstrap > 0 and err_console.is_terminal:
-        from rich.progress import Progress
+        from rich.progress import Progress  # deferred: keeps startup fast
 
         with Progress(console=err_console, transient=True) as bar:
             task = bar.add_task("bootstrap", total=bootstrap)

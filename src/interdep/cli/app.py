@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import functools
 import importlib
+import io
+import os
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -14,6 +17,7 @@ from rich.console import Console
 from typer.core import TyperCommand, TyperGroup
 from typer.main import get_command_from_info
 
+from interdep.lib.csv_writer import frame_csv
 from interdep.science.errors import ContentError, InputError
 
 #: Commands registered by name only: command -> (module that defines it, one-line help).
@@ -121,9 +125,6 @@ def reports_input_errors(func: F) -> F:
 
 def write_atomically(path: str, data: bytes | str) -> None:
     """Write a whole output file or nothing: write beside it, then rename over it."""
-    import os
-    import tempfile
-
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".interdep-", suffix=".tmp")
     try:
@@ -139,15 +140,13 @@ def write_atomically(path: str, data: bytes | str) -> None:
 def write_table(frame, output: Path | None) -> None:
     """A DataFrame to stdout as CSV, or whole to a file: Parquet by its suffix, else CSV."""
     if output is None:
-        echo(frame.to_csv(index=False))
+        echo(frame_csv(frame))
     elif output.suffix.lower() in {".parquet", ".pq"}:
-        import io
-
         buffer = io.BytesIO()
         frame.to_parquet(buffer, index=False)
         write_atomically(str(output), buffer.getvalue())
     else:
-        write_atomically(str(output), frame.to_csv(index=False))
+        write_atomically(str(output), frame_csv(frame))
 
 
 def echo(text: str) -> None:

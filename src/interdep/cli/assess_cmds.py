@@ -61,7 +61,7 @@ def text_map(connection: float, self_: float, cutoff: float = 50.0) -> str:
 
 
 def show_profile(result) -> None:
-    from interdep.science.profile import DYNAMIC_LABELS
+    from interdep.science.profile import DYNAMIC_LABELS  # deferred: keeps startup fast
 
     console.rule("Your profile")
     console.print(result.dynamic_note)
@@ -88,8 +88,8 @@ def assess(
     version: Annotated[str, typer.Option(help="Instrument version.")] = CURRENT_VERSION,
 ) -> None:
     """Take the assessment in the terminal, one statement at a time (resumable), then see your profile."""
-    from interdep.science.instrument import load_instrument
-    from interdep.science.results import score_answers
+    from interdep.science.instrument import load_instrument  # deferred: keeps startup fast
+    from interdep.science.results import score_answers  # deferred: keeps startup fast
 
     instrument = load_instrument(version)
     items = list(instrument.self_items) + list(instrument.partner_items)

@@ -48,8 +48,7 @@ def dask_client(
     scheduler: str | None, *, workers: int | None = None, memory_limit: str | None = None
 ) -> Iterator[object]:
     """A client of the cluster at ``scheduler``, or of a local cluster started for this command."""
-    # Imported here: distributed (tornado, msgpack, psutil) is needed only with --dask.
-    from distributed import Client, LocalCluster
+    from distributed import Client, LocalCluster  # deferred: tornado and msgpack only for --dask
 
     if scheduler:
         try:
@@ -92,7 +91,7 @@ def gather_in_order(
 ) -> None:
     """Hand each task's result to ``on_result(index, result)`` in submission order, as soon as
     it and all before it are done, releasing each from the cluster once handed over."""
-    from distributed import as_completed
+    from distributed import as_completed  # deferred: only a cluster run gathers futures
 
     index = {f.key: i for i, f in enumerate(futures)}
     waiting: dict[int, object] = {}

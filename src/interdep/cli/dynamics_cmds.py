@@ -23,6 +23,7 @@ from interdep.cli.app import (
 )
 from interdep.cli.cluster import dask_client, gather_in_order, progress_bar
 from interdep.cli.long_input import LongData, long_from_frame, parquet_paths, read_long
+from interdep.lib.csv_writer import frame_csv
 from interdep.science import dynamics as dyn
 from interdep.science.errors import InputError
 
@@ -86,9 +87,8 @@ def _run_distributed(
 ) -> tuple[str, dict]:
     """Dynamics on a Dask cluster: read lazily, shuffle so each couple's rows meet in one
     partition, run the in-memory function per partition, gather the couples on the client."""
-    # Imported here: dask's dataframe layer is needed only with --dask / --scheduler.
-    import dask
-    import dask.dataframe as dd
+    import dask  # deferred: only a run on a cluster needs dask
+    import dask.dataframe as dd  # deferred: only a run on a cluster needs dask
 
     couple, person, time, names = columns
     used = list(dict.fromkeys([couple, person, time, *names]))
@@ -246,8 +246,8 @@ def _fmt(est, interval=None) -> str:
 
 
 def _print_tables(docs: list[dict]) -> None:
-    from rich.console import Console
-    from rich.table import Table
+    from rich.console import Console  # deferred: keeps startup fast
+    from rich.table import Table  # deferred: keeps startup fast
 
     out = Console(file=io.StringIO(), width=200, force_terminal=False, color_system=None)
     for doc in docs:
@@ -321,7 +321,10 @@ def _safe_name(text: str) -> str:
 @reports_input_errors
 def dynamics(
     file: Annotated[
-        Path, typer.Argument(help="Long table (CSV or Parquet): one row per person and prompt.")
+        Path,
+        typer.Argument(
+            help="Long table (CSV, Parquet, or a folder or glob of Parquet parts): one row per person and prompt."
+        ),
     ],
     couple_column: Annotated[
         str, typer.Option(help="Column identifying the couple.")
@@ -399,7 +402,12 @@ def dynamics(
     ] = None,
 ) -> None:
     """Each couple's inertia, transmission both ways, asymmetry and co-movement, and a pooled summary."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )  # deferred: keeps startup fast
 
     if fmt not in FORMATS:
         raise fail(f"--format must be one of {', '.join(FORMATS)} (got {fmt!r})")
@@ -442,7 +450,9 @@ def dynamics(
             )
             docs.append(dyn.result_document(name, gap_text, results[name], pooled))
         if figures is not None:
-            from interdep.science.figures_dynamics import dynamics_svg
+            from interdep.science.figures_dynamics import (
+                dynamics_svg,
+            )  # deferred: keeps startup fast
 
             figures.mkdir(parents=True, exist_ok=True)
             todo = [r for name in names for r in results[name] if r.ok]
@@ -470,7 +480,7 @@ def dynamics(
     else:
         table = pd.DataFrame([row for d in docs for row in tidy_rows(d)])
         if fmt == "csv":
-            _emit(table.to_csv(index=False), output)
+            _emit(frame_csv(table), output)
         else:
             write_table(table, output)
 
@@ -532,7 +542,7 @@ def simulate_checkins_cmd(
     ] = 0.02,
 ) -> None:
     """Simulated check-ins of couples with known dynamics, missed prompts and irregular times."""
-    from interdep.science.checkin_sim import simulate_checkins
+    from interdep.science.checkin_sim import simulate_checkins  # deferred: keeps startup fast
 
     for label, value in (
         ("--couples", couples),
@@ -555,7 +565,7 @@ def simulate_checkins_cmd(
     frame = sim.frame()
     write_table(frame, output)
     if truth is not None:
-        write_atomically(str(truth), sim.truth.to_csv(index=False))
+        write_atomically(str(truth), frame_csv(sim.truth))
     err_console.print(
         f"wrote {len(frame)} check-ins of {couples} couples to {output}"
         + (f"; truth to {truth}" if truth else ""),

@@ -107,12 +107,15 @@ def read_long(file: Path, couple: str, person: str, time: str, variables: list[s
         table, from_csv = _arrow_table(file, columns)
         return _from_arrow(table, couple, person, time, variables, from_csv)
     except _Unsupported:
-        paths = parquet_paths(file)
-        if paths is not None and len(paths) > 1:
-            frame = pd.concat([read_table(Path(p)) for p in paths], ignore_index=True)
-        else:
-            frame = read_table(Path(paths[0]) if paths else file)
-        return long_from_frame(frame, couple, person, time, variables)
+        return long_from_frame(read_parts(file), couple, person, time, variables)
+
+
+def read_parts(file: Path) -> pd.DataFrame:
+    """A CSV or Parquet file, or every part of a Parquet folder or glob, as one frame."""
+    paths = parquet_paths(file)
+    if paths is not None and len(paths) > 1:
+        return pd.concat([read_table(Path(p)) for p in paths], ignore_index=True)
+    return read_table(Path(paths[0]) if paths else file)
 
 
 def _arrow_table(file: Path, columns: list[str]) -> tuple[pa.Table, bool]:

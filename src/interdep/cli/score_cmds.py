@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
@@ -24,6 +23,7 @@ from interdep.cli.app import (
     reports_input_errors,
     write_table,
 )
+from interdep.lib.csv_writer import frame_csv
 from interdep.science.instrument import CURRENT_VERSION
 
 #: Rows per chunk when building results, so a large file shows progress as it goes.
@@ -53,8 +53,8 @@ def _progress() -> Progress:
 
 def score_answer_set(answers, *, show_progress: bool = False) -> tuple[list, list]:
     """Persons and (with couple ids) couples, scored chunk by chunk."""
-    from interdep.science.couple import analyse_couple
-    from interdep.science.results import score_persons
+    from interdep.science.couple import analyse_couple  # deferred: keeps startup fast
+    from interdep.science.results import score_persons  # deferred: keeps startup fast
 
     n = len(answers)
     persons = []
@@ -83,7 +83,7 @@ def score_answer_set(answers, *, show_progress: bool = False) -> tuple[list, lis
 
 
 def _csv(persons) -> str:
-    import pandas as pd
+    import pandas as pd  # deferred: keeps startup fast
 
     rows = []
     for p in persons:
@@ -100,9 +100,7 @@ def _csv(persons) -> str:
                 **{f"facet_{k}": v for k, v in d["facets"].items()},
             }
         )
-    buffer = io.StringIO()
-    pd.DataFrame(rows).to_csv(buffer, index=False)
-    return buffer.getvalue()
+    return frame_csv(pd.DataFrame(rows))
 
 
 def short_dynamic(label: str | None) -> str:
@@ -126,8 +124,8 @@ def table_preview(answers, shown: int = TABLE_ROWS) -> tuple[list, list]:
     The whole file is already checked; scoring is row by row, so these rows score the same
     here as in a full run, and a million-row file prints its table in a moment.
     """
-    from interdep.science.couple import analyse_couple
-    from interdep.science.results import score_persons
+    from interdep.science.couple import analyse_couple  # deferred: keeps startup fast
+    from interdep.science.results import score_persons  # deferred: keeps startup fast
 
     members: dict[str, list[int]] = {}
     for i, cid in enumerate(answers.couple_ids or ()):
@@ -195,7 +193,10 @@ def _table(persons, couples, total: int | None = None) -> None:
 @reports_input_errors
 def score(
     file: Annotated[
-        Path, typer.Argument(help="CSV or Parquet: one row per person, one column per item id.")
+        Path,
+        typer.Argument(
+            help="CSV or Parquet (or a folder or glob of Parquet parts): one row per person, one column per item id."
+        ),
     ],
     format: Annotated[ScoreFormat, typer.Option("--format", "-f")] = ScoreFormat.table,
     couple_column: Annotated[
@@ -233,12 +234,13 @@ def score(
     ] = None,
 ) -> None:
     """Score an answer file: each person's facets, scales and dynamic; each couple's report."""
-    from interdep.science.answer_table import read_answer_frame
-    from interdep.science.tabular import read_table
+    from interdep.cli.long_input import read_parts  # deferred: keeps startup fast
+    from interdep.science.answer_table import read_answer_frame  # deferred: keeps startup fast
 
     if use_dask or scheduler:
-        # Imported here: dask and distributed load only for a run on a cluster.
-        from interdep.cli.score_distributed import score_distributed
+        from interdep.cli.score_distributed import (  # deferred: dask loads only for a cluster run
+            score_distributed,
+        )
 
         score_distributed(
             file,
@@ -253,7 +255,7 @@ def score(
         )
         return
     answers = read_answer_frame(
-        read_table(file),
+        read_parts(file),
         person_column=person_column,
         couple_column=couple_column,
         default_version=instrument_version,
@@ -307,8 +309,8 @@ def stream_scores(answers, fmt: str, out, *, show_progress: bool = False) -> tup
     file and are copied after the persons in the order they first appear, as in one pass.
     Memory holds a chunk and the partners still waiting, not every person's result.
     """
-    from interdep.science.couple import analyse_couple
-    from interdep.science.results import score_persons
+    from interdep.science.couple import analyse_couple  # deferred: keeps startup fast
+    from interdep.science.results import score_persons  # deferred: keeps startup fast
 
     n = len(answers)
     waiting: dict[str, tuple[int, object]] = {}
@@ -368,8 +370,8 @@ def simulate(
     truth: Annotated[Path | None, typer.Option(help="Also write the latent truth here.")] = None,
 ) -> None:
     """Simulate couples' answers from a generative model with a known latent truth."""
-    from interdep.science.instrument import load_instrument
-    from interdep.science.simulate import simulate_couples
+    from interdep.science.instrument import load_instrument  # deferred: keeps startup fast
+    from interdep.science.simulate import simulate_couples  # deferred: keeps startup fast
 
     answers, latent = simulate_couples(load_instrument(), couples, seed=seed)
     write_table(answers, output)
@@ -387,10 +389,10 @@ def reliability(
     format: Annotated[ScoreFormat, typer.Option("--format", "-f")] = ScoreFormat.table,
 ) -> None:
     """Cronbach's alpha and McDonald's omega per facet and scale on a pool of answers."""
-    from interdep.science.answer_table import read_answer_frame
-    from interdep.science.reliability import reliability_table
-    from interdep.science.scoring import self_report_plan
-    from interdep.science.tabular import read_table
+    from interdep.science.answer_table import read_answer_frame  # deferred: keeps startup fast
+    from interdep.science.reliability import reliability_table  # deferred: keeps startup fast
+    from interdep.science.scoring import self_report_plan  # deferred: keeps startup fast
+    from interdep.science.tabular import read_table  # deferred: keeps startup fast
 
     answers = read_answer_frame(
         read_table(file), person_column=person_column, couple_column=couple_column
@@ -402,9 +404,9 @@ def reliability(
         echo(json.dumps(rows, indent=1))
         return
     if format is ScoreFormat.csv:
-        import pandas as pd
+        import pandas as pd  # deferred: keeps startup fast
 
-        echo(pd.DataFrame(rows).to_csv(index=False))
+        echo(frame_csv(pd.DataFrame(rows)))
         return
     table = Table(title=f"Reliability (n = {len(answers)})", header_style="bold")
     for name in ("kind", "name", "items", "complete", "alpha", "omega"):

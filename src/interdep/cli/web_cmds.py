@@ -26,7 +26,7 @@ BACKGROUND_PROCESSES = (
 
 def _django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
-    import django
+    import django  # deferred: web commands only
 
     django.setup()
 
@@ -43,7 +43,7 @@ def serve(
     scheduler, serve (Django's development server, no auto-reload: for a deployment use a WSGI
     server on interdep.wsgi and run the two background processes under a supervisor)."""
     _django()
-    from django.core.management import call_command
+    from django.core.management import call_command  # deferred: web commands only
 
     call_command("migrate", interactive=False, verbosity=1)
     children = []
@@ -78,10 +78,13 @@ def demo() -> None:
     """Create a demo couple who have linked, answered and said yes to sharing, and a verified
     clinician they both granted access; print the logins."""
     _django()
-    from django.core.management import call_command
+    from django.core.management import call_command  # deferred: web commands only
 
     call_command("migrate", interactive=False, verbosity=0)
-    from interdep.demo import demo_clinician_create, demo_couple_create
+    from interdep.demo import (
+        demo_clinician_create,
+        demo_couple_create,
+    )  # deferred: web commands only
 
     people = demo_couple_create(people=DEMO_PEOPLE, password=DEMO_PASSWORD)
     name, email = DEMO_CLINICIAN
@@ -98,6 +101,6 @@ def demo() -> None:
 def manage(ctx: typer.Context) -> None:
     """Django's manage.py, e.g. `interdep manage createsuperuser`, `interdep manage check --deploy`."""
     _django()
-    from django.core.management import execute_from_command_line
+    from django.core.management import execute_from_command_line  # deferred: web commands only
 
     execute_from_command_line(["interdep manage", *ctx.args])

@@ -7,6 +7,7 @@ class ClinicConfig(AppConfig):
     verbose_name = "Clinicians"
 
     def ready(self) -> None:
-        from interdep.clinic.sources import register_default_sources
+        # Each app registers its own data holder (and clinic section): nobody does it for it.
+        from interdep.clinic import datarights  # deferred: models load after apps
 
-        register_default_sources()
+        datarights.register_holder()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from interdep.assessments import figures
-from interdep.assessments.reports import _facets_by_capacity, svg_data_uri
+from interdep.assessments.presenters import _facets_by_capacity
+from interdep.lib.figures import svg_data_uri
 from interdep.science.instrument import load_instrument
 
 

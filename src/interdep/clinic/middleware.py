@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import render
 
 
 class PermissionsPolicyMiddleware:
@@ -22,9 +24,6 @@ class PermissionsPolicyMiddleware:
 def lockout_response(request, original_response=None, credentials=None):
     """django-axes' answer once an account is locked: the JSON error shape on the API (as its
     OpenAPI document promises for 429), the friendly page everywhere else."""
-    from django.http import JsonResponse
-    from django.shortcuts import render
-
     if request.path.startswith("/api/"):
         return JsonResponse(
             {"detail": "Too many attempts. Try again later.", "code": "locked_out"}, status=429

@@ -22,8 +22,8 @@ def _stylesheet_text() -> str:
 
 
 def render_pdf(template: str, context: dict, *, request=None) -> bytes:
-    import weasyprint
-    from weasyprint.urls import URLFetcher
+    import weasyprint  # deferred: loads Pango; only PDF exports need it
+    from weasyprint.urls import URLFetcher  # deferred: as above, with WeasyPrint
 
     html = render_to_string(
         template, {**context, "base_template": "clinic/print_base.html"}, request=request

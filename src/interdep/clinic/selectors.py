@@ -14,11 +14,12 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from interdep.access.clinic import active_grants_for_clinician
 from interdep.assessments.models import Answer, Assessment
-from interdep.assessments.reports import dynamic_title
+from interdep.assessments.presenters import dynamic_title
 from interdep.clinic.models import AuditEvent, Grant
-from interdep.clinic.registry import sources
 from interdep.couples.models import Membership
+from interdep.lib.clinic_sources import sources
 from interdep.science.change import Change, reliable_change
 from interdep.science.couple import PATTERN_LABELS, CoupleResult, analyse_couple
 from interdep.science.instrument import load_instrument
@@ -186,10 +187,8 @@ def summaries(grants: list[Grant], *, with_history: bool = False) -> list[Couple
 
 
 def caseload(user) -> list[Grant]:
-    from interdep import permissions
-
     return list(
-        permissions.active_grants_for_clinician(user)
+        active_grants_for_clinician(user)
         .select_related("clinician", "couple")
         .order_by("active_since")
     )

@@ -8,11 +8,12 @@ import secrets
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from interdep import permissions
+from interdep.access.clinic import couple_grant_or_404, verified_clinician
+from interdep.access.core import active_membership, partner_membership
 from interdep.clinic.models import Agreement, AuditEvent, ClinicianProfile, Grant
 from interdep.couples.models import Couple, Membership
 from interdep.couples.services import CODE_ALPHABET, normalise_code
-from interdep.services import ServiceError
+from interdep.lib.errors import ServiceError
 
 #: Clinician codes look like couple invites but start with a fixed letter pair.
 CODE_PREFIX = "DR"
@@ -47,7 +48,7 @@ def clinician_apply(*, person, professional_name: str, registration: str) -> Cli
             "Give your professional name and your registration body and number.",
             status=422,
         )
-    if permissions.active_membership(person) is not None:
+    if active_membership(person) is not None:
         raise ServiceError(
             "linked", "A clinician account cannot also be linked as a partner.", status=409
         )
@@ -89,7 +90,7 @@ def clinician_unverify(*, profile: ClinicianProfile) -> ClinicianProfile:
 @transaction.atomic
 def clinician_new_code(*, person) -> ClinicianProfile:
     """A fresh code (the old one stops working for new grants; existing grants stay)."""
-    profile = permissions.verified_clinician(person)
+    profile = verified_clinician(person)
     if profile is None:
         raise ServiceError("not_clinician", "Only verified clinicians have a code.", status=404)
     for _ in range(5):
@@ -112,8 +113,8 @@ _BAD_CODE = ServiceError("invalid_code", "That code does not belong to a verifie
 
 
 def _lock_couple_of(person) -> tuple[Membership, Membership]:
-    mine = permissions.active_membership(person)
-    partner = permissions.partner_membership(mine)
+    mine = active_membership(person)
+    partner = partner_membership(mine)
     if mine is None or partner is None:
         raise ServiceError(
             "not_linked",
@@ -181,7 +182,7 @@ def grant_propose(*, person, code: str, reports: bool = True, dynamics: bool = T
 def grant_agree(*, person, grant_id: int) -> Grant:
     """This partner's yes. When each current partner has agreed, the grant becomes active."""
     mine, partner = _lock_couple_of(person)
-    grant = permissions.couple_grant_or_404(person, grant_id)
+    grant = couple_grant_or_404(person, grant_id)
     if grant.revoked_at is not None:
         raise ServiceError(
             "revoked",
@@ -225,7 +226,7 @@ def revoke_all(grants, *, at, actor) -> int:
 def grant_revoke(*, person, grant_id: int) -> Grant:
     """Either partner, at any time, effective immediately (or declining one not yet active)."""
     _lock_couple_of(person)
-    grant = permissions.couple_grant_or_404(person, grant_id)
+    grant = couple_grant_or_404(person, grant_id)
     if grant.revoked_at is None:
         revoke_all(Grant.objects.filter(pk=grant.pk), at=timezone.now(), actor=person)
         grant.refresh_from_db()

@@ -4,22 +4,24 @@ decide, services write, selectors read; every clinician view and export is audit
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from interdep import permissions
+from interdep.access.clinic import clinician_grant_or_404, couple_grant_or_404
+from interdep.access.core import active_membership, partner_membership
 from interdep.clinic import selectors, services
 from interdep.clinic.figures import couple_figures
 from interdep.clinic.forms import ApplyForm, GrantForm
 from interdep.clinic.models import AuditEvent, ClinicianProfile
-from interdep.clinic.registry import sources
-from interdep.services import ServiceError
+from interdep.clinic.pdf import render_pdf
+from interdep.lib.clinic_sources import sources
+from interdep.lib.csv_writer import csv_text
+from interdep.lib.errors import ServiceError
+from interdep.lib.http import refusal_redirects_to
+from interdep.lib.numbers import rounded
 
 # ---------------------------------------------------------------------------------------------
 # Clinician side
@@ -41,17 +43,14 @@ def workspace(request):
 
 @login_required
 @require_POST
+@refusal_redirects_to("clinic_home")
 def apply(request):
     form = ApplyForm(request.POST)
     if form.is_valid():
-        try:
-            services.clinician_apply(person=request.user, **form.cleaned_data)
-        except ServiceError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(
-                request, "Thank you. Staff will check your registration; until then you see nobody."
-            )
+        services.clinician_apply(person=request.user, **form.cleaned_data)
+        messages.success(
+            request, "Thank you. Staff will check your registration; until then you see nobody."
+        )
     else:
         messages.error(request, "Give your professional name and your registration.")
     return redirect("clinic_home")
@@ -69,7 +68,7 @@ def new_code(request):
 
 
 def _couple_context(request, couple_id: int, *, history: bool):
-    grant = permissions.clinician_grant_or_404(request.user, couple_id)
+    grant = clinician_grant_or_404(request.user, couple_id)
     (summary,) = selectors.summaries([grant], with_history=history)
     sections = []
     if grant.dynamics:
@@ -97,8 +96,6 @@ def couple_detail(request, couple_id: int):
 @login_required
 @require_GET
 def couple_pdf(request, couple_id: int):
-    from interdep.clinic.pdf import render_pdf
-
     grant, context = _couple_context(request, couple_id, history=True)
     pdf = render_pdf("clinic/couple.html", context, request=request)
     services.audit_views(grants=[grant], action=AuditEvent.EXPORT_PDF)
@@ -113,27 +110,15 @@ def couple_csv(request, couple_id: int):
     """Every assessment of both partners as the couple report scores it (no item answers)."""
     grant, context = _couple_context(request, couple_id, history=True)
     summary = context["couple"]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    header_done = False
+    header: list[str] | None = None
+    rows = []
     for person in summary.people:
         for assessment, result, _ in reversed(person.history):
             scales, facets = sorted(result.scales), sorted(result.facets)
-            if not header_done:
-                writer.writerow(
-                    [
-                        "couple_id",
-                        "partner",
-                        "assessment",
-                        "submitted_at",
-                        "instrument_version",
-                        "dynamic",
-                        *scales,
-                        *facets,
-                    ]
-                )
-                header_done = True
-            writer.writerow(
+            if header is None:
+                fixed = ["couple_id", "partner", "assessment", "submitted_at", "instrument_version"]
+                header = [*fixed, "dynamic", *scales, *facets]
+            rows.append(
                 [
                     summary.couple_id,
                     person.name,
@@ -141,18 +126,15 @@ def couple_csv(request, couple_id: int):
                     assessment.submitted_at.isoformat(),
                     assessment.instrument_version,
                     result.dynamic or "",
-                    *(_cell(result.scales[s]) for s in scales),
-                    *(_cell(result.facets[f]) for f in facets),
+                    *(rounded(result.scales[s], 2) for s in scales),
+                    *(rounded(result.facets[f], 2) for f in facets),
                 ]
             )
+    document = csv_text(header, rows) if header is not None else ""
     services.audit_views(grants=[grant], action=AuditEvent.EXPORT_CSV)
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(document, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="couple-{couple_id}-scores.csv"'
     return response
-
-
-def _cell(value):
-    return "" if value is None else round(value, 2)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -163,8 +145,8 @@ def _cell(value):
 @login_required
 @require_GET
 def access(request):
-    mine = permissions.active_membership(request.user)
-    partner = permissions.partner_membership(mine)
+    mine = active_membership(request.user)
+    partner = partner_membership(mine)
     if mine is None or partner is None:
         return render(request, "clinic/access.html", {"linked": False})
     grants = selectors.couple_grants(mine.couple_id)
@@ -198,53 +180,44 @@ def access(request):
 
 @login_required
 @require_POST
+@refusal_redirects_to("clinic_access")
 def grant(request):
     form = GrantForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Enter the code your clinician gave you.")
         return redirect("clinic_access")
-    try:
-        services.grant_propose(person=request.user, **form.cleaned_data)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, "Done. Your partner must agree too before the clinician sees anything."
-        )
+    services.grant_propose(person=request.user, **form.cleaned_data)
+    messages.success(
+        request, "Done. Your partner must agree too before the clinician sees anything."
+    )
     return redirect("clinic_access")
 
 
 @login_required
 @require_POST
+@refusal_redirects_to("clinic_access")
 def grant_agree(request, grant_id: int):
-    permissions.couple_grant_or_404(request.user, grant_id)  # another couple's grant does not exist
-    try:
-        g = services.grant_agree(person=request.user, grant_id=grant_id)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            "You agreed."
-            + (
-                " The clinician can see your couple now."
-                if g.active_since
-                else " Your partner must agree too."
-            ),
-        )
+    couple_grant_or_404(request.user, grant_id)  # another couple's grant does not exist
+    g = services.grant_agree(person=request.user, grant_id=grant_id)
+    messages.success(
+        request,
+        "You agreed."
+        + (
+            " The clinician can see your couple now."
+            if g.active_since
+            else " Your partner must agree too."
+        ),
+    )
     return redirect("clinic_access")
 
 
 @login_required
 @require_POST
+@refusal_redirects_to("clinic_access")
 def grant_revoke(request, grant_id: int):
-    permissions.couple_grant_or_404(request.user, grant_id)  # another couple's grant does not exist
-    try:
-        services.grant_revoke(person=request.user, grant_id=grant_id)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, "Access is revoked. The clinician cannot see anything of yours from now on."
-        )
+    couple_grant_or_404(request.user, grant_id)  # another couple's grant does not exist
+    services.grant_revoke(person=request.user, grant_id=grant_id)
+    messages.success(
+        request, "Access is revoked. The clinician cannot see anything of yours from now on."
+    )
     return redirect("clinic_access")

@@ -12,10 +12,10 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from interdep import permissions
+from interdep.access.core import active_membership, couple_report_access
 from interdep.couples.models import Couple, Invite, Membership
 from interdep.couples.tasks import notify_couple_report_ready
-from interdep.services import ServiceError
+from interdep.lib.errors import ServiceError
 
 #: No 0/O, 1/I/L: codes are read aloud and typed on phones.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -38,7 +38,7 @@ def _lock_couple(couple_id: int) -> Couple:
 
 @transaction.atomic
 def invite_create(*, person) -> Invite:
-    if permissions.active_membership(person) is not None:
+    if active_membership(person) is not None:
         raise ServiceError("already_linked", "You are already linked with a partner.", status=409)
     now = timezone.now()
     # One open invite at a time: a new code replaces the old one.
@@ -92,9 +92,9 @@ def _couple_join(*, person, code: str) -> Couple:
         raise _BAD_CODE
     if invite.inviter_id == person.pk:
         raise ServiceError("own_code", "That is your own code: give it to your partner to enter.")
-    if permissions.active_membership(person) is not None:
+    if active_membership(person) is not None:
         raise ServiceError("already_linked", "You are already linked with a partner.", status=409)
-    if permissions.active_membership(invite.inviter) is not None:
+    if active_membership(invite.inviter) is not None:
         raise _BAD_CODE
     couple = Couple.objects.create()
     try:
@@ -115,7 +115,7 @@ def _couple_join(*, person, code: str) -> Couple:
 @transaction.atomic
 def couple_unlink(*, person) -> None:
     """End the couple for both. Each partner keeps their own assessments and reports."""
-    mine = permissions.active_membership(person)
+    mine = active_membership(person)
     if mine is None:
         raise ServiceError("not_linked", "You are not linked with a partner.", status=404)
     couple = _lock_couple(mine.couple_id)
@@ -131,7 +131,7 @@ def couple_unlink(*, person) -> None:
 @transaction.atomic
 def consent_set(*, person, share: bool) -> Membership:
     """Say yes or no to a couple report. A no (or a withdrawal) removes it for both at once."""
-    mine = permissions.active_membership(person)
+    mine = active_membership(person)
     if mine is None:
         raise ServiceError("not_linked", "Link with your partner first.", status=404)
     _lock_couple(mine.couple_id)
@@ -147,7 +147,7 @@ def consent_set(*, person, share: bool) -> Membership:
 def couple_refresh_readiness(*, person) -> None:
     """Record whether the couple report is available now (call inside a transaction holding the
     couple lock). Newly available: both partners get one notification, sent after commit."""
-    access = permissions.couple_report_access(person)
+    access = couple_report_access(person)
     if access.couple is None:
         return
     couple = Couple.objects.get(pk=access.couple.pk)
@@ -162,6 +162,6 @@ def couple_refresh_readiness(*, person) -> None:
 
 def lock_couple_of(person) -> None:
     """Take the couple lock for a change made by one partner (e.g. submitting an assessment)."""
-    mine = permissions.active_membership(person)
+    mine = active_membership(person)
     if mine is not None:
         _lock_couple(mine.couple_id)

@@ -6,13 +6,13 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django_tasks import task
 
+from interdep.couples.models import Membership
+
 
 @task()
 def notify_couple_report_ready(couple_id: int) -> int:
     """Tell both partners the couple report can be read. The message says nothing else: no
     scores, no pattern, nothing that could reveal a private answer."""
-    from interdep.couples.models import Membership
-
     members = Membership.objects.select_related("person").filter(
         couple_id=couple_id, left_at__isnull=True
     )

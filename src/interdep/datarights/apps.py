@@ -7,9 +7,6 @@ class DataRightsConfig(AppConfig):
     verbose_name = "Data rights"
 
     def ready(self) -> None:
-        # The exporters and erasers of the core apps, and the hook that runs every eraser
-        # whenever an account is deleted (the delete page, the admin, or a script).
-        from interdep.datarights import builtin, signals  # noqa: F401
-        from interdep.datarights.extended import register_installed
-
-        register_installed()
+        """Connect the hook that runs every registered eraser whenever an account is deleted (the
+        delete page, the admin, or a script). The apps register their own holders."""
+        from interdep.datarights import signals  # noqa: F401  deferred: connects on import

@@ -1,12 +1,11 @@
 """Data rights: a person exports everything of theirs, and deletes their account end to end.
 
-Both go through the registry (interdep.datarights.registry), so an app that registers its data
+Both go through the registry (interdep.lib.personal_data), so an app that registers its data
 holder is covered by export and deletion without changes here.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
@@ -14,7 +13,8 @@ import zipfile
 from django.db import transaction
 from django.utils import timezone
 
-from interdep.datarights.registry import erase_sequence, holders
+from interdep.lib.csv_writer import dict_rows_csv
+from interdep.lib.personal_data import erase_sequence, holders
 
 README = """Your data from Interdep
 ========================
@@ -33,24 +33,6 @@ def collect_person_data(person) -> dict[str, dict[str, list[dict]]]:
     return {holder.name: holder.export(person) for holder in holders()}
 
 
-def _csv_cell(value):
-    if isinstance(value, dict | list | tuple):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-    return "" if value is None else value
-
-
-def table_csv(rows: list[dict]) -> str:
-    columns: list[str] = []
-    for row in rows:
-        columns.extend(k for k in row if k not in columns)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: _csv_cell(row.get(k)) for k in columns})
-    return out.getvalue()
-
-
 def export_zip(person) -> bytes:
     """A zip with data.json (all tables), <holder>/<table>.csv, and a README."""
     data = collect_person_data(person)
@@ -63,7 +45,7 @@ def export_zip(person) -> bytes:
         )
         for holder_name, tables in data.items():
             for table, rows in tables.items():
-                archive.writestr(f"{holder_name}/{table}.csv", table_csv(rows))
+                archive.writestr(f"{holder_name}/{table}.csv", dict_rows_csv(rows))
     return buffer.getvalue()
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from interdep.datarights import services
-from interdep.datarights.registry import holders
+from interdep.lib.personal_data import holders
 
 
 @login_required

@@ -1,7 +1,7 @@
 """Couple exercise operations of the JSON API (a ninja Router under /api/v1/exercises).
 
 The partner's entry is in a response only once both have sent theirs (or, for a preparation,
-only the parts its owner chose to share): `permissions.exercise_visible_entries` decides.
+only the parts its owner chose to share): `exercise_visible_entries` decides.
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from typing import Any
 
 from ninja import Router, Schema, Status
 
-from interdep import permissions
-from interdep.api.api import ERRORS
+from interdep.access.core import active_membership, partner_membership
+from interdep.access.exercises import exercise_for_member_or_404
 from interdep.exercises import presenters, selectors, services
+from interdep.lib.api import ERRORS
 
 router = Router(tags=["exercises"])
 
@@ -52,16 +53,14 @@ class ExerciseShareIn(Schema):
 
 
 def _out(request, exercise_id: int) -> dict:
-    return presenters.as_json(
-        request.user, permissions.exercise_for_member_or_404(request.user, exercise_id)
-    )
+    return presenters.as_json(request.user, exercise_for_member_or_404(request.user, exercise_id))
 
 
 @router.get("", response={200: list[ExerciseOut], **ERRORS})
 def exercise_list(request):
     """Your exercises with your current partner, newest first."""
-    mine = permissions.active_membership(request.user)
-    if permissions.partner_membership(mine) is None:
+    mine = active_membership(request.user)
+    if partner_membership(mine) is None:
         return []
     out = []
     for exercise in selectors.for_couple(mine.couple_id):

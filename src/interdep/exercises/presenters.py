@@ -1,9 +1,9 @@
 """What a page or an API response shows of an exercise, from one viewer's side ("you" and the
-partner). Every entry passes through `permissions.exercise_visible_entries` first."""
+partner). Every entry passes through `exercise_visible_entries` first."""
 
 from __future__ import annotations
 
-from interdep import permissions
+from interdep.access.exercises import exercise_visible_entries
 from interdep.exercises import selectors
 from interdep.exercises.models import Exercise
 from interdep.science import exercises as science
@@ -93,7 +93,7 @@ def detail(viewer, exercise: Exercise) -> dict:
     guide = selectors.guide_of(exercise)
     entries = selectors.entries_of(exercise)
     other = exercise.partner if viewer.pk == exercise.started_by_id else exercise.started_by
-    visible = permissions.exercise_visible_entries(viewer, exercise, entries)
+    visible = exercise_visible_entries(viewer, exercise, entries)
     mine = visible.get(viewer.pk, {})
     theirs = visible.get(other.pk)
     state = selectors.state_name(exercise, entries)
@@ -131,7 +131,7 @@ def as_json(viewer, exercise: Exercise) -> dict:
     other_id = (
         exercise.partner_id if viewer.pk == exercise.started_by_id else exercise.started_by_id
     )
-    visible = permissions.exercise_visible_entries(viewer, exercise, entries)
+    visible = exercise_visible_entries(viewer, exercise, entries)
     return {
         "id": exercise.pk,
         "kind": exercise.kind,

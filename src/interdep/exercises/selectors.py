@@ -1,6 +1,6 @@
 """Reads for exercises: the stored rows as the science state value, and lists for a couple.
 
-What a viewer may see of the entries is decided in `interdep.permissions` (never here).
+What a viewer may see of the entries is decided in `interdep.access.exercises` (never here).
 """
 
 from __future__ import annotations

@@ -14,14 +14,15 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from interdep import permissions
+from interdep.access.core import active_membership, partner_membership
+from interdep.access.exercises import exercise_for_member_or_404
 from interdep.exercises import selectors
 from interdep.exercises.models import Exercise, ExerciseEntry
 from interdep.exercises.tasks import notify_exercise_revealed
+from interdep.lib.errors import ServiceError
 from interdep.science import exercises as science
 from interdep.science.errors import InputError
 from interdep.science.exercise_guides import clean_entry, is_empty, load_guides
-from interdep.services import ServiceError
 
 
 def _rule(exc: science.ExerciseError) -> ServiceError:
@@ -33,8 +34,8 @@ def exercise_start(*, person, kind: str) -> Exercise:
     """Start an exercise with one's current partner."""
     if kind not in load_guides():
         raise ServiceError("unknown_exercise", "There is no such exercise.", status=422)
-    mine = permissions.active_membership(person)
-    theirs = permissions.partner_membership(mine)
+    mine = active_membership(person)
+    theirs = partner_membership(mine)
     if mine is None or theirs is None:
         raise ServiceError(
             "not_linked", "Link with your partner first; these exercises are for two.", status=409
@@ -46,7 +47,7 @@ def exercise_start(*, person, kind: str) -> Exercise:
 
 def _locked(person, exercise_id: int) -> tuple[Exercise, dict[int, ExerciseEntry]]:
     """The exercise (access checked as for reading), locked for this transaction."""
-    permissions.exercise_for_member_or_404(person, exercise_id)
+    exercise_for_member_or_404(person, exercise_id)
     exercise = Exercise.objects.select_for_update().get(pk=exercise_id)
     return exercise, selectors.entries_of(exercise)
 

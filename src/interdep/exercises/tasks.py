@@ -6,13 +6,13 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django_tasks import task
 
+from interdep.exercises.models import Exercise
+
 
 @task()
 def notify_exercise_revealed(exercise_id: int) -> int:
     """Tell both partners that both entries can now be read. Nothing of either entry is in the
     message, nor which exercise it is."""
-    from interdep.exercises.models import Exercise
-
     exercise = (
         Exercise.objects.select_related("started_by", "partner").filter(pk=exercise_id).first()
     )

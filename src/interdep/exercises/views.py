@@ -7,17 +7,20 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from interdep import permissions
+from interdep.access.core import active_membership, partner_membership
+from interdep.access.exercises import exercise_for_member_or_404
 from interdep.exercises import presenters, selectors, services
+from interdep.exercises.forms import EntryForm, ShareForm, StartForm
+from interdep.lib.forms import posted
+from interdep.lib.http import refusal_redirects_to
 from interdep.science.exercise_guides import load_guides
-from interdep.services import ServiceError
 
 
 @login_required
 @require_GET
 def exercise_list(request):
-    mine = permissions.active_membership(request.user)
-    partner = permissions.partner_membership(mine)
+    mine = active_membership(request.user)
+    partner = partner_membership(mine)
     rows = []
     if partner is not None:
         for exercise in selectors.for_couple(mine.couple_id):
@@ -37,83 +40,61 @@ def exercise_list(request):
 
 @login_required
 @require_POST
+@refusal_redirects_to("exercise_list")
 def exercise_start(request):
-    try:
-        exercise = services.exercise_start(person=request.user, kind=request.POST.get("kind", ""))
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-        return redirect("exercise_list")
+    exercise = services.exercise_start(person=request.user, kind=posted(StartForm, request)["kind"])
     return redirect("exercise_detail", exercise_id=exercise.pk)
 
 
 @login_required
 @require_GET
 def exercise_detail(request, exercise_id: int):
-    exercise = permissions.exercise_for_member_or_404(request.user, exercise_id)
+    exercise = exercise_for_member_or_404(request.user, exercise_id)
     return render(request, "exercises/detail.html", presenters.detail(request.user, exercise))
 
 
-def _form_content(request, exercise) -> dict:
-    guide = selectors.guide_of(exercise)
-    return {f.id: request.POST.get(f.id, "") for f in guide.fields}
-
-
 @login_required
 @require_POST
+@refusal_redirects_to("exercise_detail", "exercise_id")
 def exercise_entry(request, exercise_id: int):
-    exercise = permissions.exercise_for_member_or_404(request.user, exercise_id)
-    action = request.POST.get("action", "draft")
-    try:
-        services.entry_save(
-            person=request.user,
-            exercise_id=exercise.pk,
-            content=_form_content(request, exercise),
-            send=action == "send",
-        )
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, presenters.SAVED_WORDS.get(action, "Saved."))
+    exercise = exercise_for_member_or_404(request.user, exercise_id)
+    form = EntryForm(request.POST, guide=selectors.guide_of(exercise))
+    form.full_clean()
+    action = form.chosen_action()
+    services.entry_save(
+        person=request.user, exercise_id=exercise.pk, content=form.content(), send=action == "send"
+    )
+    messages.success(request, presenters.SAVED_WORDS.get(action, "Saved."))
     return redirect("exercise_detail", exercise_id=exercise.pk)
 
 
 @login_required
 @require_POST
+@refusal_redirects_to("exercise_detail", "exercise_id")
 def exercise_withdraw(request, exercise_id: int):
-    exercise = permissions.exercise_for_member_or_404(request.user, exercise_id)
-    try:
-        services.entry_withdraw(person=request.user, exercise_id=exercise.pk)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, "Taken back. It is a private draft again, and only you can see it."
-        )
+    exercise = exercise_for_member_or_404(request.user, exercise_id)
+    services.entry_withdraw(person=request.user, exercise_id=exercise.pk)
+    messages.success(request, "Taken back. It is a private draft again, and only you can see it.")
     return redirect("exercise_detail", exercise_id=exercise.pk)
 
 
 @login_required
 @require_POST
+@refusal_redirects_to("exercise_detail", "exercise_id")
 def exercise_agree(request, exercise_id: int):
-    exercise = permissions.exercise_for_member_or_404(request.user, exercise_id)
-    try:
-        services.exercise_agree(person=request.user, exercise_id=exercise.pk)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
+    exercise = exercise_for_member_or_404(request.user, exercise_id)
+    services.exercise_agree(person=request.user, exercise_id=exercise.pk)
     return redirect("exercise_detail", exercise_id=exercise.pk)
 
 
 @login_required
 @require_POST
+@refusal_redirects_to("exercise_detail", "exercise_id")
 def exercise_share(request, exercise_id: int):
-    exercise = permissions.exercise_for_member_or_404(request.user, exercise_id)
-    fields = request.POST.getlist("fields")
-    try:
-        services.preparation_share(person=request.user, exercise_id=exercise.pk, fields=fields)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, "Shared the parts you chose." if fields else "Nothing of it is shared now."
-        )
+    exercise = exercise_for_member_or_404(request.user, exercise_id)
+    fields = posted(ShareForm, request)["fields"]
+    services.preparation_share(person=request.user, exercise_id=exercise.pk, fields=fields)
+    messages.success(
+        request, "Shared the parts you chose." if fields else "Nothing of it is shared now."
+    )
     return redirect("exercise_detail", exercise_id=exercise.pk)

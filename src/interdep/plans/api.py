@@ -11,9 +11,11 @@ from datetime import date, datetime
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
-from interdep import permissions
-from interdep.api.api import ERRORS
-from interdep.plans import progress, selectors, services
+from interdep.access.core import active_membership, partner_membership
+from interdep.access.plans import partner_practice_ids
+from interdep.lib.api import ERRORS
+from interdep.lib.numbers import rounded
+from interdep.plans import presenters, selectors, services
 from interdep.plans.models import PlanItem
 
 router = Router(tags=["plans"])
@@ -202,13 +204,13 @@ def item_resume(request, item_id: int):
 @router.get("/partner", response={200: PartnerPlanOut, **ERRORS})
 def partner_plan(request):
     """What you may see of your partner's plan: titles only, and only if they said yes."""
-    mine = permissions.active_membership(request.user)
-    theirs = permissions.partner_membership(mine)
+    mine = active_membership(request.user)
+    theirs = partner_membership(mine)
     if theirs is None:
         return Status(
             404, {"detail": "You are not linked with a partner right now.", "code": "not_linked"}
         )
-    ids = permissions.partner_practice_ids(request.user, theirs.person)
+    ids = partner_practice_ids(request.user, theirs.person)
     by_id = selectors.practices_by_id()
     titles = [by_id[i].title for i in ids if i in by_id] if ids is not None else None
     return {"partner_display_name": theirs.person.display_name, "practices": titles}
@@ -249,7 +251,7 @@ def encouragements(request):
 def progress_get(request):
     """Reliable change since your first assessment (only |RCI| > 1.96 counts as change), plan
     completion and check-in days, without figures."""
-    view = progress.progress_view(request.user, draw=False)
+    view = presenters.progress_view(request.user, draw=False)
     rows = []
     since = view.get("since_first")
     if since:
@@ -261,7 +263,7 @@ def progress_get(request):
                     "label": row["label"],
                     "before": row["before"],
                     "after": row["after"],
-                    "rci": None if c is None else round(c.rci, 3),
+                    "rci": None if c is None else rounded(c.rci, 3),
                     "reliable": row["reliable"],
                     "words": row["words"],
                 }

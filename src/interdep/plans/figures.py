@@ -10,16 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from matplotlib.figure import Figure
-
-from interdep.assessments.figures import (
-    GRID,
-    INK,
-    MUTED,
-    POINT_COLOURS,
-    map_frame,
-    svg_text,
-)
+from interdep.assessments.figures import GRID, INK, MUTED, POINT_COLOURS, map_frame
+from interdep.lib.figures import literal, new_figure, svg_text
 from interdep.science.norms import CUTOFF
 
 LINE_COLOURS = ("#1f6f5c", "#3d5a80", "#a24d2a", "#7a5c99")
@@ -40,7 +32,7 @@ def _style_axes(ax, n: int, dates: Sequence[str]) -> None:
     ax.set_ylim(0, 100)
     ax.set_xlim(-0.4, n - 0.6 if n > 1 else 0.4)
     ax.set_xticks(range(n))
-    ax.set_xticklabels(dates, fontsize=9, color=MUTED, rotation=0)
+    ax.set_xticklabels([literal(d) for d in dates], fontsize=9, color=MUTED, rotation=0)
     ax.set_yticks([0, 50, 100])
     ax.tick_params(labelsize=9, colors=MUTED, length=0)
     ax.axhline(CUTOFF, color=GRID, lw=1, zorder=0)
@@ -60,7 +52,7 @@ def _draw(ax, k: int, series: Series, *, marker_size: float = 7) -> None:
         marker=MARKERS[k % 4],
         ms=marker_size,
         lw=2,
-        label=series.label,
+        label=literal(series.label),
         zorder=2,
     )
     for x, (v, flag) in enumerate(zip(series.values, series.reliable, strict=True)):
@@ -78,7 +70,7 @@ def _draw(ax, k: int, series: Series, *, marker_size: float = 7) -> None:
 
 def lines_svg(series: Sequence[Series], dates: Sequence[str]) -> str:
     """The four scales over time in one panel; a ring marks each reliable change."""
-    fig = Figure(figsize=(4.8, 3.4))
+    fig = new_figure((4.8, 3.4))
     ax = fig.add_subplot()
     _style_axes(ax, len(dates), dates)
     for k, s in enumerate(series):
@@ -90,12 +82,12 @@ def lines_svg(series: Sequence[Series], dates: Sequence[str]) -> str:
 def small_multiples_svg(series: Sequence[Series], dates: Sequence[str], *, columns: int = 2) -> str:
     """One small panel per facet (two columns, so each stays readable on a phone)."""
     rows = (len(series) + columns - 1) // columns
-    fig = Figure(figsize=(4.8, 1.55 * rows + 0.2))
+    fig = new_figure((4.8, 1.55 * rows + 0.2))
     axes = fig.subplots(rows, columns, squeeze=False)
     for k, s in enumerate(series):
         ax = axes[k // columns][k % columns]
         _style_axes(ax, len(dates), [""] * len(dates) if k < len(series) - columns else dates)
-        ax.set_title(s.label, fontsize=10, color=INK, loc="left")
+        ax.set_title(literal(s.label), fontsize=10, color=INK, loc="left")
         _draw(ax, 0, s, marker_size=4.5)
     for k in range(len(series), rows * columns):
         axes[k // columns][k % columns].set_visible(False)
@@ -143,7 +135,7 @@ def map_path_svg(paths: Sequence[Path]) -> str:
             edgecolor="white",
             linewidth=2,
             zorder=4,
-            label=f"{path.label} (now)",
+            label=literal(f"{path.label} (now)"),
         )
     ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, frameon=False, fontsize=10.5)
     return svg_text(fig)

@@ -7,9 +7,10 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
-from interdep import permissions
+from interdep.access.assessments import latest_submitted
+from interdep.access.core import couple_report_access
 from interdep.assessments import selectors as assessment_selectors
-from interdep.assessments.reports import couple_result
+from interdep.assessments.presenters import couple_result
 from interdep.plans.models import CheckOff, Encouragement, Plan, PlanItem
 from interdep.science.instrument import available_versions, load_instrument
 from interdep.science.plans import completion
@@ -60,12 +61,12 @@ class Edges:
 def growth_edges(person) -> Edges:
     """The person's growth edges from their latest result, and the couple's while the couple
     report is shared (both said yes); nothing else feeds a plan."""
-    latest = permissions.latest_submitted(person)
+    latest = latest_submitted(person)
     if latest is None:
         return Edges([], [])
     mine = [f for f, _ in assessment_selectors.person_result(latest).growth_edges()]
     couple: list[str] = []
-    access = permissions.couple_report_access(person)
+    access = couple_report_access(person)
     if access.allowed:
         _, _, result = couple_result(
             assessment_selectors.instrument_of(access.my_assessment),
@@ -135,7 +136,7 @@ def encouragement_text(e: Encouragement) -> str:
 
 def retake_due(person, plan: Plan | None) -> date | None:
     """When a retake is suggested: the chosen weeks after the latest submitted assessment."""
-    latest = permissions.latest_submitted(person)
+    latest = latest_submitted(person)
     if latest is None:
         return None
     weeks = plan.retake_weeks if plan is not None else Plan._meta.get_field("retake_weeks").default

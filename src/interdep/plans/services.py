@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from interdep import permissions
+from interdep.access.core import active_membership, partner_membership
+from interdep.access.plans import own_plan_item_or_404
+from interdep.lib.errors import ServiceError
 from interdep.plans import selectors
 from interdep.plans.models import CheckOff, Encouragement, Plan, PlanItem
 from interdep.science import plans as science
-from interdep.services import ServiceError
 
 MAX_REFLECTION = 4000
 RETAKE_WEEKS_RANGE = (1, 26)
@@ -53,7 +54,7 @@ def plan_build(*, person) -> Plan:
 
 
 def _own_item_locked(person, item_id: int) -> tuple[Plan, PlanItem]:
-    item = permissions.own_plan_item_or_404(person, item_id)
+    item = own_plan_item_or_404(person, item_id)
     plan = _locked_plan(person)
     return plan, PlanItem.objects.get(pk=item.pk)
 
@@ -204,8 +205,8 @@ def settings_set(
 @transaction.atomic
 def encouragement_send(*, person, preset: str = "", message: str = "") -> Encouragement:
     """A short note to one's current partner about their practice."""
-    mine = permissions.active_membership(person)
-    theirs = permissions.partner_membership(mine)
+    mine = active_membership(person)
+    theirs = partner_membership(mine)
     if theirs is None:
         raise ServiceError(
             "not_linked", "Link with your partner to send encouragement.", status=409

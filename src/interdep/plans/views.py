@@ -5,12 +5,29 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from interdep import permissions
-from interdep.plans import progress, selectors, services
+from interdep.access.assessments import latest_submitted
+from interdep.access.core import active_membership, partner_membership
+from interdep.access.plans import own_plan_item_or_404, partner_practice_ids
+from interdep.lib.forms import posted
+from interdep.lib.http import refusal_redirects_to
+from interdep.plans import presenters, selectors, services
+from interdep.plans.forms import CheckForm, EncourageForm, ReflectionForm, SettingsForm
 from interdep.plans.models import PlanItem
-from interdep.services import ServiceError
+
+
+def _item(request, item_id: int) -> str:
+    """The plan page scrolled to one practice."""
+    return f"{reverse('practice_home')}#item-{item_id}"
+
+
+def _settings_back(request) -> str:
+    """The settings live on two pages; the form says which one to go back to."""
+    return reverse(
+        "progress" if posted(SettingsForm, request)["next"] == "progress" else "practice_home"
+    )
 
 
 @login_required
@@ -18,13 +35,11 @@ from interdep.services import ServiceError
 def practice_home(request):
     plan = selectors.plan_of(request.user)
     views = selectors.item_views(plan) if plan else []
-    mine = permissions.active_membership(request.user)
-    partner = permissions.partner_membership(mine)
+    mine = active_membership(request.user)
+    partner = partner_membership(mine)
     by_id = selectors.practices_by_id()
-    partner_ids = (
-        permissions.partner_practice_ids(request.user, partner.person) if partner else None
-    )
-    latest = permissions.latest_submitted(request.user)
+    partner_ids = partner_practice_ids(request.user, partner.person) if partner else None
+    latest = latest_submitted(request.user)
     return render(
         request,
         "plans/home.html",
@@ -49,144 +64,106 @@ def practice_home(request):
     )
 
 
-def _run(request, action, success: str | None = None):
-    try:
-        result = action()
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-        return None
-    if success:
-        messages.success(request, success)
-    return result
-
-
 @login_required
 @require_POST
+@refusal_redirects_to("practice_home")
 def practice_build(request):
-    _run(
-        request,
-        lambda: services.plan_build(person=request.user),
-        "Your plan is ready. Start with whichever practice feels easiest.",
-    )
+    services.plan_build(person=request.user)
+    messages.success(request, "Your plan is ready. Start with whichever practice feels easiest.")
     return redirect("practice_home")
 
 
 @login_required
 @require_POST
+@refusal_redirects_to("practice_home")
 def practice_add(request):
-    _run(request, lambda: services.plan_add(person=request.user), "Added one more practice.")
+    services.plan_add(person=request.user)
+    messages.success(request, "Added one more practice.")
     return redirect("practice_home")
 
 
 @login_required
 @require_POST
+@refusal_redirects_to(_item, "item_id")
 def practice_check(request, item_id: int):
-    done = request.POST.get("done") == "yes"
-    _run(
-        request,
-        lambda: services.checkoff_set(person=request.user, item_id=item_id, done=done),
-        "Marked as done this week. Nicely done." if done else "Unmarked for this week.",
+    done = posted(CheckForm, request)["done"]
+    services.checkoff_set(person=request.user, item_id=item_id, done=done)
+    messages.success(
+        request, "Marked as done this week. Nicely done." if done else "Unmarked for this week."
     )
-    return redirect(f"{_home()}#item-{item_id}")
+    return redirect(_item(request, item_id))
 
 
 @login_required
 @require_POST
+@refusal_redirects_to(_item, "item_id")
 def practice_reflection(request, item_id: int):
-    _run(
-        request,
-        lambda: services.reflection_save(
-            person=request.user, item_id=item_id, text=request.POST.get("reflection", "")
-        ),
-        "Reflection saved. Only you can read it.",
-    )
-    return redirect(f"{_home()}#item-{item_id}")
+    text = posted(ReflectionForm, request)["reflection"]
+    services.reflection_save(person=request.user, item_id=item_id, text=text)
+    messages.success(request, "Reflection saved. Only you can read it.")
+    return redirect(_item(request, item_id))
 
 
 @login_required
 @require_POST
+@refusal_redirects_to("practice_home")
 def practice_swap(request, item_id: int):
-    permissions.own_plan_item_or_404(request.user, item_id)
-    try:
-        new = services.item_swap(person=request.user, item_id=item_id)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            "Swapped for another practice."
-            if new
-            else "Taken out: there is no other practice for this area just now.",
-        )
+    own_plan_item_or_404(request.user, item_id)
+    new = services.item_swap(person=request.user, item_id=item_id)
+    messages.success(
+        request,
+        "Swapped for another practice."
+        if new
+        else "Taken out: there is no other practice for this area just now.",
+    )
     return redirect("practice_home")
 
 
 @login_required
 @require_POST
+@refusal_redirects_to("practice_home")
 def practice_pause(request, item_id: int):
-    _run(
-        request,
-        lambda: services.item_pause(person=request.user, item_id=item_id),
-        "Paused. It will wait for you below, with your reflection.",
-    )
+    services.item_pause(person=request.user, item_id=item_id)
+    messages.success(request, "Paused. It will wait for you below, with your reflection.")
     return redirect("practice_home")
 
 
 @login_required
 @require_POST
+@refusal_redirects_to("practice_home")
 def practice_resume(request, item_id: int):
-    _run(
-        request,
-        lambda: services.item_resume(person=request.user, item_id=item_id),
-        "Welcome back to it.",
-    )
+    services.item_resume(person=request.user, item_id=item_id)
+    messages.success(request, "Welcome back to it.")
     return redirect("practice_home")
 
 
 @login_required
 @require_POST
+@refusal_redirects_to(_settings_back)
 def practice_settings(request):
-    weeks = request.POST.get("retake_weeks")
-    show = request.POST.get("show_partner")
-    try:
-        weeks_value = int(weeks) if weeks not in (None, "") else None
-    except ValueError:
+    form = SettingsForm(request.POST)
+    if not form.is_valid():
         messages.error(request, "Choose a number of weeks.")
         return redirect("practice_home")
-    _run(
-        request,
-        lambda: services.settings_set(
-            person=request.user,
-            retake_weeks=weeks_value,
-            show_partner=None if show is None else show == "yes",
-        ),
-        "Saved.",
+    services.settings_set(
+        person=request.user,
+        retake_weeks=form.cleaned_data["retake_weeks"],
+        show_partner=form.show_partner_choice(),
     )
-    return redirect("progress" if request.POST.get("next") == "progress" else "practice_home")
+    messages.success(request, "Saved.")
+    return redirect(_settings_back(request))
 
 
 @login_required
 @require_POST
+@refusal_redirects_to("practice_home")
 def practice_encourage(request):
-    _run(
-        request,
-        lambda: services.encouragement_send(
-            person=request.user,
-            preset=request.POST.get("preset", ""),
-            message=request.POST.get("message", ""),
-        ),
-        "Sent. A few kind words go a long way.",
-    )
+    services.encouragement_send(person=request.user, **posted(EncourageForm, request))
+    messages.success(request, "Sent. A few kind words go a long way.")
     return redirect("practice_home")
 
 
 @login_required
 @require_GET
 def progress_page(request):
-    return render(request, "plans/progress.html", progress.progress_view(request.user))
-
-
-def _home() -> str:
-    from django.urls import reverse
-
-    return reverse("practice_home")
+    return render(request, "plans/progress.html", presenters.progress_view(request.user))

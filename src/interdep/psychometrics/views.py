@@ -7,14 +7,16 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from interdep import permissions
+from interdep.access.core import staff_or_404
+from interdep.lib.forms import posted
 from interdep.psychometrics import selectors, services
+from interdep.psychometrics.forms import ResearchConsentForm
 
 
 @login_required
 @require_POST
 def research_consent(request):
-    consent = request.POST.get("consent") == "yes"
+    consent = posted(ResearchConsentForm, request)["consent"]
     services.research_consent_set(person=request.user, consent=consent)
     messages.success(
         request,
@@ -27,5 +29,5 @@ def research_consent(request):
 
 @require_GET
 def staff_psychometrics(request):
-    permissions.staff_or_404(request.user)
+    staff_or_404(request.user)
     return render(request, "psychometrics/staff.html", {"p": selectors.psychometrics()})

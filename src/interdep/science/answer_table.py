@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from interdep.science.errors import InputError
+from interdep.science.errors import ContentError, InputError
 from interdep.science.instrument import CURRENT_VERSION, Instrument, load_instrument
 from interdep.science.scoring import partner_report_plan, self_report_plan
 from interdep.science.tabular import file_row, key_column, require_columns
@@ -42,8 +42,6 @@ def _instrument_for(frame: pd.DataFrame, default_version: str) -> Instrument:
             row=file_row(i),
             column=VERSION_COLUMN,
         )
-    from interdep.science.errors import ContentError
-
     try:
         return load_instrument(str(distinct[0]))
     except ContentError as exc:

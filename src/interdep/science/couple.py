@@ -1,4 +1,4 @@
-"""The couple: two profiles read together (MODEL.md section 4).
+"""The couple: two profiles read together.
 
 Works only on the two persons' facet-level results; item-level answers never enter a couple
 result, so nothing here can reveal one partner's answers to the other.
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from interdep.science.instrument import Instrument
+from interdep.science.practices import practices_for_facets
 from interdep.science.results import HIGHLIGHTS, PersonResult
 
 #: Each person's lean, from their observed quadrant: where the disconnected quadrant leans is
@@ -23,7 +24,7 @@ _LEAN = {
     "extreme_independence": "distant",
 }
 
-#: Unordered pair of leans -> couple pattern (MODEL.md section 4), plus "mixed" for the pairs the
+#: Unordered pair of leans -> couple pattern, plus "mixed" for the pairs the
 #: model does not name (one partner interdependent, the other not).
 PATTERNS = {
     frozenset({"interdependent"}): "interdependent",
@@ -149,8 +150,6 @@ def _couple_facets(a: PersonResult, b: PersonResult) -> list[tuple[str, float, f
 @functools.cache
 def edge_practices(facet: str) -> tuple[str, ...]:
     """Practice ids linked to a growth edge (content is fixed for the process, so cached)."""
-    from interdep.science.practices import practices_for_facets
-
     return tuple(p.id for p in practices_for_facets([facet], limit=PRACTICES_PER_EDGE))
 
 

@@ -10,13 +10,18 @@ form and the JSON API.
 from __future__ import annotations
 
 import functools
-import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
+from interdep.science.content import (
+    check_id,
+    check_known_fields,
+    content_text,
+    entries,
+    parse_toml,
+    text_field,
+)
 from interdep.science.errors import ContentError, InputError
 
 FLOWS = ("together", "prepare")
@@ -26,7 +31,6 @@ COMPARE_NEEDS = {
     "plans": {"together": "lines", "alone": "lines", "limits": "lines", "budget": "number"},
     "actions": {"view": "text", "contribute": "lines", "need": "lines"},
 }
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _GUIDE_KEYS = frozenset({"id", "flow", "compare", "title", "summary", "intro", "after", "fields"})
 _FIELD_KEYS = frozenset({"id", "type", "label", "help"})
 
@@ -70,30 +74,21 @@ class Guide:
 @functools.cache
 def load_guides() -> dict[str, Guide]:
     """The shipped guides by id, in file order (cached)."""
-    text = (resources.files("interdep.content") / "exercises.toml").read_text(encoding="utf-8")
-    return parse_guides(text)
+    return parse_guides(content_text("exercises.toml"))
 
 
 def parse_guides(text: str) -> dict[str, Guide]:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ContentError(f"exercises file is not valid TOML: {exc}") from exc
-    raw = data.get("exercises")
-    if not isinstance(raw, list) or not raw:
-        raise ContentError("exercises: no [[exercises]] entries")
+    raw = entries(parse_toml(text, "exercises"), "exercises", "exercises")
     guides: dict[str, Guide] = {}
     for position, entry in enumerate(raw, start=1):
-        gid = entry.get("id") if isinstance(entry, dict) else None
-        if not isinstance(gid, str) or not _ID.match(gid):
-            raise ContentError(f"exercise #{position}: 'id' must be snake_case text")
+        gid = check_id(
+            entry.get("id") if isinstance(entry, dict) else None, f"exercise #{position}"
+        )
         where = f"exercise {gid!r}"
         if gid in guides:
             raise ContentError(f"{where}: duplicate id")
-        unknown = set(entry) - _GUIDE_KEYS
-        if unknown:
-            raise ContentError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
-        flow = _text(entry, "flow", where)
+        check_known_fields(entry, _GUIDE_KEYS, where)
+        flow = text_field(entry, "flow", where)
         if flow not in FLOWS:
             raise ContentError(f"{where}: flow must be one of {FLOWS}, got {flow!r}")
         compare = entry.get("compare")
@@ -114,10 +109,10 @@ def parse_guides(text: str) -> dict[str, Guide]:
             id=gid,
             flow=flow,
             compare=compare,
-            title=_text(entry, "title", where),
-            summary=_text(entry, "summary", where),
-            intro=_text(entry, "intro", where),
-            after=_text(entry, "after", where),
+            title=text_field(entry, "title", where),
+            summary=text_field(entry, "summary", where),
+            intro=text_field(entry, "intro", where),
+            after=text_field(entry, "after", where),
             fields=fields,
         )
     return guides
@@ -130,27 +125,18 @@ def _fields(raw: Any, where: str) -> tuple[GuideField, ...]:
     for k, f in enumerate(raw, start=1):
         if not isinstance(f, dict):
             raise ContentError(f"{where}: field #{k} must be a table")
-        fid = f.get("id")
-        if not isinstance(fid, str) or not _ID.match(fid):
-            raise ContentError(f"{where}: field #{k} needs a snake_case 'id'")
+        fid = check_id(f.get("id"), f"{where}: field #{k}")
         here = f"{where}, field {fid!r}"
         if any(o.id == fid for o in out):
             raise ContentError(f"{here}: duplicate field id")
-        unknown = set(f) - _FIELD_KEYS
-        if unknown:
-            raise ContentError(f"{here}: unknown key(s) {', '.join(sorted(unknown))}")
-        ftype = _text(f, "type", here)
+        check_known_fields(f, _FIELD_KEYS, here)
+        ftype = text_field(f, "type", here)
         if ftype not in FIELD_TYPES:
             raise ContentError(f"{here}: type must be one of {FIELD_TYPES}, got {ftype!r}")
-        out.append(GuideField(fid, ftype, _text(f, "label", here), _text(f, "help", here)))
+        out.append(
+            GuideField(fid, ftype, text_field(f, "label", here), text_field(f, "help", here))
+        )
     return tuple(out)
-
-
-def _text(entry: Mapping, key: str, where: str) -> str:
-    value = entry.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise ContentError(f"{where}: {key!r} must be non-empty text")
-    return value.strip()
 
 
 def clean_entry(guide: Guide, raw: Mapping[str, Any]) -> dict[str, Any]:

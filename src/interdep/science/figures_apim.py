@@ -1,18 +1,17 @@
 """The classic APIM path diagram: two predictors, two outcomes, actor and partner arrows.
 
-Drawn with matplotlib's object API on an Agg canvas (no global backend, no pyplot state), so the
-same code renders SVG for the web and PNG/PDF for papers; the format follows the file extension.
+Drawn as a matplotlib ``Figure`` through interdep.lib.figures (no pyplot, no global settings), so
+the same code renders SVG for the web and PNG/PDF for papers; the format follows the file
+extension.
 """
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
+from interdep.lib.figures import Figure, literal, new_figure, render
 from interdep.science.apim import ApimResult
 from interdep.science.errors import InputError
 
@@ -50,8 +49,7 @@ def apim_diagram(result: ApimResult, predictor: str | None = None) -> Figure:
     roles = result.roles or ("Person 1", "Person 2")
     role_key = tuple(result.roles) if result.roles else (None, None)
 
-    fig = Figure(figsize=(7.2, 4.2))
-    FigureCanvasAgg(fig)
+    fig = new_figure((7.2, 4.2))
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, 10)
     ax.set_ylim(0, 6)
@@ -77,8 +75,10 @@ def apim_diagram(result: ApimResult, predictor: str | None = None) -> Figure:
             )
         )
         name = predictor if kind == "x" else result.outcome
-        ax.text(cx, cy + 0.12, name, ha="center", va="center", fontsize=10, weight="bold")
-        ax.text(cx, cy - 0.22, roles[s], ha="center", va="center", fontsize=8.5, color="#555")
+        ax.text(cx, cy + 0.12, literal(name), ha="center", va="center", fontsize=10, weight="bold")
+        ax.text(
+            cx, cy - 0.22, literal(roles[s]), ha="center", va="center", fontsize=8.5, color="#555"
+        )
 
     def arrow(a, b, text, colour, where=0.5, offset=(0.0, 0.18), style="-|>", rad=0.0):
         (x0, y0), (x1, y1) = a, b
@@ -100,7 +100,7 @@ def apim_diagram(result: ApimResult, predictor: str | None = None) -> Figure:
             ax.text(
                 tx,
                 ty,
-                text,
+                literal(text),
                 ha="center",
                 va="center",
                 fontsize=10,
@@ -148,13 +148,21 @@ def apim_diagram(result: ApimResult, predictor: str | None = None) -> Figure:
             connectionstyle="arc3,rad=-0.45",
         )
     )
-    ax.text(9.75, 3.0, f"ρ = {result.rho:.2f}", ha="center", va="center", fontsize=9.5, rotation=90)
+    ax.text(
+        9.75,
+        3.0,
+        literal(f"ρ = {result.rho:.2f}"),
+        ha="center",
+        va="center",
+        fontsize=9.5,
+        rotation=90,
+    )
     title = f"APIM, {result.model} dyads ({result.method}); n = {result.n_dyads} dyads"
-    ax.text(5.0, 5.75, title, ha="center", va="center", fontsize=10.5)
+    ax.text(5.0, 5.75, literal(title), ha="center", va="center", fontsize=10.5)
     ax.text(
         5.0,
         0.25,
-        "* p < .05   ** p < .01   *** p < .001",
+        literal("* p < .05   ** p < .01   *** p < .001"),
         ha="center",
         va="center",
         fontsize=8,
@@ -168,8 +176,4 @@ def render_apim_diagram(
 ) -> bytes:
     """The diagram's bytes in the format the file extension asks for (svg, png, pdf)."""
     fmt = figure_format(path)
-    fig = apim_diagram(result, predictor)
-    buffer = io.BytesIO()
-    metadata = {"Date": None} if fmt == "svg" else None
-    fig.savefig(buffer, format=fmt, dpi=150, metadata=metadata)
-    return buffer.getvalue()
+    return render(apim_diagram(result, predictor), fmt, dpi=150, tight=False)

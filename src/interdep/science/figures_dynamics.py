@@ -8,15 +8,9 @@ and the CLI (files).
 
 from __future__ import annotations
 
-import io
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib import pyplot as plt
 from matplotlib.patches import Circle, FancyArrowPatch
 
+from interdep.lib.figures import literal, new_figure, render
 from interdep.science.dynamics import CoupleDynamics
 
 _SOLID = "#1f4e79"
@@ -48,7 +42,8 @@ def dynamics_figure(
     a narrower canvas with larger type and estimates only, so it stays legible at 350 pixels.
     """
     scale = 1.45 if compact else 1.0
-    fig, ax = plt.subplots(figsize=(4.6, 3.9) if compact else (6.4, 3.6))
+    fig = new_figure((4.6, 3.9) if compact else (6.4, 3.6))
+    ax = fig.add_subplot()
     ax.set_xlim(0, 10)
     ax.set_ylim(0, 5.6)
     ax.set_aspect("equal")
@@ -59,14 +54,14 @@ def dynamics_figure(
         ax.text(
             5,
             2.8,
-            f"Not yet: {result.reason or 'not enough data'}",
+            literal(f"Not yet: {result.reason or 'not enough data'}"),
             ha="center",
             va="center",
             wrap=True,
             fontsize=10,
         )
-        ax.set_title(heading, fontsize=11)
-        return _render(fig, fmt)
+        ax.set_title(literal(heading), fontsize=11)
+        return render(fig, fmt)
     a, b = persons
     centres = {a: (2.6, 2.4), b: (7.4, 2.4)}
     radius = 0.9
@@ -75,7 +70,7 @@ def dynamics_figure(
         ax.text(
             x,
             y,
-            person,
+            literal(person),
             ha="center",
             va="center",
             fontsize=11 * scale if len(person) < 8 else 9 * scale,
@@ -102,7 +97,7 @@ def dynamics_figure(
             if compact and eff is not None
             else "inertia " + _label(eff, iv).replace("\n", " ")
         )
-        ax.text(x, y + radius + 1.45, text, ha="center", fontsize=8 * scale)
+        ax.text(x, y + radius + 1.45, literal(text), ha="center", fontsize=8 * scale)
     # Transmission: curved arrows between the nodes (A->B above, B->A below).
     for src, dst, rad, dy in ((a, b, -0.35, 1.0), (b, a, -0.35, -1.0)):
         key = f"{src}->{dst}"
@@ -127,20 +122,20 @@ def dynamics_figure(
             if compact and eff is not None
             else f"{key} " + _label(eff, iv).replace("\n", " ")
         )
-        ax.text(5, y0 + 1.15 * dy, text, ha="center", va="center", fontsize=8 * scale)
+        ax.text(5, y0 + 1.15 * dy, literal(text), ha="center", va="center", fontsize=8 * scale)
     notes = []
     if compact:
         ax.text(
             5,
             0.1,
-            "dashed = not sure yet",
+            literal("dashed = not sure yet"),
             ha="center",
             va="bottom",
             fontsize=8 * scale,
             color="#333333",
         )
-        ax.set_title(heading, fontsize=10 * scale, wrap=True)
-        return _render(fig, fmt)
+        ax.set_title(literal(heading), fontsize=10 * scale, wrap=True)
+        return render(fig, fmt)
     if result.co_movement is not None:
         notes.append(f"moving together at the same moment: r = {result.co_movement:+.2f}")
     asym = result.asymmetry
@@ -149,20 +144,13 @@ def dynamics_figure(
             f"asymmetry ({asym.get('contrast', '')}): {_label(asym['estimate'], asym['interval']).replace(chr(10), ' ')}"
         )
     notes.append("faded, dashed = interval includes 0")
-    ax.text(5, 0.1, "\n".join(notes), ha="center", va="bottom", fontsize=7.5, color="#333333")
-    ax.set_title(heading, fontsize=11)
-    return _render(fig, fmt)
+    ax.text(
+        5, 0.1, literal("\n".join(notes)), ha="center", va="bottom", fontsize=7.5, color="#333333"
+    )
+    ax.set_title(literal(heading), fontsize=11)
+    return render(fig, fmt)
 
 
 def dynamics_svg(result: CoupleDynamics, *, title: str | None = None, compact: bool = False) -> str:
     """The figure as SVG text, for embedding in a web page."""
     return dynamics_figure(result, fmt="svg", title=title, compact=compact).decode("utf-8")
-
-
-def _render(fig, fmt: str) -> bytes:
-    buf = io.BytesIO()
-    metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}.get(fmt)
-    with plt.rc_context({"svg.hashsalt": "interdep", "svg.fonttype": "none"}):
-        fig.savefig(buf, format=fmt, metadata=metadata, bbox_inches="tight")
-    plt.close(fig)
-    return buf.getvalue()

@@ -8,12 +8,12 @@ immutable once released; an answer set is always scored with the version it was 
 from __future__ import annotations
 
 import functools
-import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Literal
 
+from interdep.science.content import check_id, parse_toml
 from interdep.science.errors import ContentError
 
 Capacity = Literal["connection", "self"]
@@ -23,7 +23,7 @@ Kind = Literal["self", "partner"]
 CAPACITIES = ("connection", "self")
 POLES = ("healthy", "fused", "distant")
 KINDS = ("self", "partner")
-#: The unhealthy pole(s) each capacity's facets may use (MODEL.md section 2): Self facets fail by
+#: The unhealthy pole(s) each capacity's facets may use: Self facets fail by
 #: fusion, Connection facets by distance; honest communication and openness may fail both ways.
 UNHEALTHY_POLES_BY_CAPACITY = {"self": ("fused",), "connection": ("distant",)}
 BOTH_WAYS_FACETS = ("honest_communication", "openness")
@@ -214,11 +214,7 @@ def load_instrument_file(path: str | Path) -> Instrument:
 
 def parse_instrument(text: str, *, expected_version: str | None = None) -> Instrument:
     """Parse and validate instrument TOML; every problem names the entry it is about."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ContentError(f"instrument file is not valid TOML: {exc}") from exc
-
+    data = parse_toml(text, "instrument")
     version = _required(data, "version", str, where="instrument")
     if expected_version is not None and version != expected_version:
         raise ContentError(f"instrument file for {expected_version!r} declares version {version!r}")
@@ -284,6 +280,7 @@ def _parse_facets(raw) -> tuple[Facet, ...]:
     for entry in raw:
         facet_id = _required(entry, "id", str, where="facet")
         where = f"facet {facet_id!r}"
+        check_id(facet_id, where)
         if facet_id in seen:
             raise ContentError(f"{where}: duplicate facet id")
         seen.add(facet_id)
@@ -316,10 +313,9 @@ def _parse_items(raw, facet_by_id: dict[str, Facet]) -> tuple[Item, ...]:
         where = f"item {item_id!r}"
         if item_id in seen:
             raise ContentError(f"{where}: duplicate item id")
-        if not item_id.replace("_", "").isalnum():
-            raise ContentError(
-                f"{where}: ids use letters, digits and '_' only (they are column names)"
-            )
+        check_id(item_id, where)
+        if "-" in item_id:  # the one id rule, narrowed: item ids are also column names
+            raise ContentError(f"{where}: item ids are column names: letters, digits and '_' only")
         seen.add(item_id)
         text = _required(entry, "text", str, where=where)
         facet_id = _required(entry, "facet", str, where=where)

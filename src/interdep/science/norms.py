@@ -15,7 +15,7 @@ from dataclasses import dataclass
 CUTOFF = 50.0
 
 #: A facet needs at least this share of its items answered; below it the facet is missing (null),
-#: never zero, because a mean of one or two items is too noisy to report (MODEL.md section 3).
+#: never zero, because a mean of one or two items is too noisy to report.
 MIN_ANSWERED_SHARE = 2 / 3
 
 #: A scale (Connection, Self) needs at least this share of its facets scored.

@@ -1,6 +1,6 @@
 """Practices: concrete exercises tied to facets, loaded from `content/practices.toml`.
 
-A growth plan picks practices for a person's or a couple's growth edges (MODEL.md section 6), so
+A growth plan picks practices for a person's or a couple's growth edges, so
 each practice names the instrument facets it targets. The file is data, validated when loaded: a
 broken entry fails with a message naming the practice and the problem, and every facet of the
 current instrument must be reachable by at least one practice (otherwise an edge would have no
@@ -10,13 +10,19 @@ advice attached to it).
 from __future__ import annotations
 
 import functools
-import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import resources
 from typing import Literal
 
+from interdep.science.content import (
+    check_id,
+    check_known_fields,
+    content_text,
+    entries,
+    parse_toml,
+    text_field,
+    text_list_field,
+)
 from interdep.science.errors import ContentError, InputError
 from interdep.science.instrument import Instrument, load_instrument
 
@@ -25,12 +31,10 @@ Cadence = Literal["daily", "weekly", "once"]
 
 KINDS = ("self", "couple")
 CADENCES = ("daily", "weekly", "once")
-_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _FIELDS = frozenset(
     {"id", "kind", "title", "summary", "target_facets", "minutes", "cadence", "steps", "went_well"}
 )
 
-CONTENT_PACKAGE = "interdep.content"
 CONTENT_FILE = "practices.toml"
 
 
@@ -53,8 +57,7 @@ class Practice:
 @functools.cache
 def load_practices() -> tuple[Practice, ...]:
     """The shipped practices, validated against the current instrument (cached)."""
-    text = (resources.files(CONTENT_PACKAGE) / CONTENT_FILE).read_text(encoding="utf-8")
-    return parse_practices(text, instrument=load_instrument())
+    return parse_practices(content_text(CONTENT_FILE), instrument=load_instrument())
 
 
 def parse_practices(text: str, *, instrument: Instrument | None = None) -> tuple[Practice, ...]:
@@ -64,13 +67,7 @@ def parse_practices(text: str, *, instrument: Instrument | None = None) -> tuple
     its facets must be targeted at least once.
     """
     instrument = instrument if instrument is not None else load_instrument()
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ContentError(f"practices file is not valid TOML: {exc}") from exc
-    raw = data.get("practices")
-    if not isinstance(raw, list) or not raw:
-        raise ContentError("practices: no [[practices]] entries")
+    raw = entries(parse_toml(text, "practices"), "practices", "practices")
 
     facet_ids = instrument.facet_ids
     practices: list[Practice] = []
@@ -84,24 +81,21 @@ def parse_practices(text: str, *, instrument: Instrument | None = None) -> tuple
         where = f"practice {practice_id!r}"
         if practice_id in seen:
             raise ContentError(f"{where}: duplicate practice id")
-        if not _ID_PATTERN.match(practice_id):
-            raise ContentError(f"{where}: ids are kebab-case (lower-case letters, digits, '-')")
+        check_id(practice_id, where)
         seen.add(practice_id)
-        unknown = set(entry) - _FIELDS
-        if unknown:
-            raise ContentError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+        check_known_fields(entry, _FIELDS, where)
 
-        kind = _text(entry, "kind", where)
+        kind = text_field(entry, "kind", where)
         if kind not in KINDS:
             raise ContentError(f"{where}: kind must be one of {KINDS}, got {kind!r}")
-        cadence = _text(entry, "cadence", where)
+        cadence = text_field(entry, "cadence", where)
         if cadence not in CADENCES:
             raise ContentError(f"{where}: cadence must be one of {CADENCES}, got {cadence!r}")
         minutes = entry.get("minutes")
         # bool is an int subclass; `minutes = true` is a typo, not a duration.
         if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes <= 0:
             raise ContentError(f"{where}: minutes must be a positive whole number, got {minutes!r}")
-        targets = _text_list(entry, "target_facets", where)
+        targets = text_list_field(entry, "target_facets", where)
         for facet_id in targets:
             if facet_id not in facet_ids:
                 raise ContentError(
@@ -110,18 +104,18 @@ def parse_practices(text: str, *, instrument: Instrument | None = None) -> tuple
                 )
         if len(set(targets)) != len(targets):
             raise ContentError(f"{where}: target_facets lists a facet twice")
-        steps = _text_list(entry, "steps", where)
+        steps = text_list_field(entry, "steps", where)
         practices.append(
             Practice(
                 id=practice_id,
                 kind=kind,  # type: ignore[arg-type]
-                title=_text(entry, "title", where),
-                summary=_text(entry, "summary", where),
+                title=text_field(entry, "title", where),
+                summary=text_field(entry, "summary", where),
                 target_facets=targets,
                 minutes=minutes,
                 cadence=cadence,  # type: ignore[arg-type]
                 steps=steps,
-                went_well=_text(entry, "went_well", where),
+                went_well=text_field(entry, "went_well", where),
             )
         )
 
@@ -173,19 +167,3 @@ def practices_for_facets(
     scored.sort(key=lambda row: row[:3])
     ranked = [row[3] for row in scored]
     return ranked if limit is None else ranked[:limit]
-
-
-def _text(entry: dict, key: str, where: str) -> str:
-    value = entry.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise ContentError(f"{where}: field {key!r} must be non-empty text")
-    return value.strip()
-
-
-def _text_list(entry: dict, key: str, where: str) -> tuple[str, ...]:
-    value = entry.get(key)
-    if not isinstance(value, list) or not value:
-        raise ContentError(f"{where}: field {key!r} must be a non-empty list")
-    if not all(isinstance(v, str) and v.strip() for v in value):
-        raise ContentError(f"{where}: every entry of {key!r} must be non-empty text")
-    return tuple(v.strip() for v in value)

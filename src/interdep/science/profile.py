@@ -16,7 +16,7 @@ from interdep.science.scoring import ScoreTable
 
 DYNAMICS = ("interdependent", "codependent", "extreme_independence", "disconnected")
 
-#: (connection high?, self high?) -> dynamic (MODEL.md section 1).
+#: (connection high?, self high?) -> dynamic.
 _QUADRANT = {
     (True, True): "interdependent",
     (True, False): "codependent",

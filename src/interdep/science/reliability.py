@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import minimize
 
+from interdep.lib.numbers import finite_or_none
 from interdep.science.instrument import Instrument
 
 
@@ -18,7 +19,7 @@ def _covariance(data: np.ndarray, nan_policy: str) -> np.ndarray:
         data = data[~np.isnan(data).any(axis=1)]
         return np.cov(data, rowvar=False, ddof=1)
     if nan_policy == "pairwise":
-        import pandas as pd
+        import pandas as pd  # deferred: pandas only for pairwise deletion
 
         return pd.DataFrame(data).cov().to_numpy()
     raise ValueError("nan_policy must be 'listwise' or 'pairwise'")
@@ -100,11 +101,6 @@ def mcdonald_omega(data: np.ndarray, *, nan_policy: str = "listwise") -> float:
     return one_factor(data, nan_policy=nan_policy).omega
 
 
-def _finite(value: float) -> float | None:
-    """A table cell: an estimate, or None where the pool cannot support one."""
-    return value if np.isfinite(value) else None
-
-
 def keyed_items(
     instrument: Instrument, answers: np.ndarray, item_ids: tuple[str, ...]
 ) -> np.ndarray:
@@ -141,8 +137,8 @@ def reliability_table(
                 "name": name,
                 "items": len(cols),
                 "n_complete": complete,
-                "alpha": _finite(cronbach_alpha(block)) if enough else None,
-                "omega": _finite(mcdonald_omega(block)) if enough else None,
+                "alpha": finite_or_none(cronbach_alpha(block)) if enough else None,
+                "omega": finite_or_none(mcdonald_omega(block)) if enough else None,
             }
         )
     return rows

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from interdep.lib.numbers import rounded
 from interdep.science.instrument import Instrument
 from interdep.science.profile import balance_band, classify, dynamic_note
 from interdep.science.scoring import (
@@ -24,7 +25,7 @@ HIGHLIGHTS = 3
 
 def _num(value: float) -> float | None:
     """JSON-friendly number: NaN becomes None (missing is never zero), rounded for display."""
-    return None if value is None or np.isnan(value) else round(float(value), 4)
+    return rounded(value, 4)
 
 
 def _num4(value: float | None) -> float | None:
@@ -114,14 +115,21 @@ def score_persons(
                 person_id=str(person_ids[k]),
                 couple_id=None if couples[k] is None else str(couples[k]),
                 instrument_version=instrument.version,
-                facets={f: (None if v != v else v) for f, v in zip(facet_ids, facet_rows[k])},
-                scales={name: column[k] for name, column in zip(SCALES, scale_columns)},
+                facets={
+                    f: (None if v != v else v)
+                    for f, v in zip(facet_ids, facet_rows[k], strict=True)
+                },
+                scales={
+                    name: column[k] for name, column in zip(SCALES, scale_columns, strict=True)
+                },
                 balance_ratio=ratio,
                 balance_band=balance_band(ratio) if ratio is not None else None,
                 dynamic=label,
                 dynamic_note=dynamic_note(label, confidence),
                 confidence=confidence,
-                partner_view={f: _num4(v) for f, v in zip(partner_facets, view_rows[k])},
+                partner_view={
+                    f: _num4(v) for f, v in zip(partner_facets, view_rows[k], strict=True)
+                },
             )
         )
     return results

@@ -17,7 +17,7 @@ ROLES = (
     "former",
     "stranger",
     "staff",
-    # issue 7: a clinician both partners granted, one they revoked, and another couple's
+    # a clinician both partners granted, one they revoked, and another couple's
     "clinician",
     "clinician_revoked",
     "clinician_other",

@@ -1,4 +1,4 @@
-"""Daily check-ins (issue 4): own entries, reminders, the couple's dynamics, and their API."""
+"""Daily check-ins: own entries, reminders, the couple's dynamics, and their API."""
 
 from datetime import timedelta
 

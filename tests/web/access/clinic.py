@@ -1,4 +1,4 @@
-"""Clinicians (issue 7): the workspace, a couple's page and exports, the couple's grants and log,
+"""Clinicians: the workspace, a couple's page and exports, the couple's grants and log,
 and the staff admin (where clinicians are verified, and nothing else is shown).
 
 The clinician roles: "clinician" was granted access by both Alice and Bob; "clinician_revoked"

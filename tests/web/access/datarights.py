@@ -1,4 +1,4 @@
-"""Data rights (issue 7): everyone signed in sees and downloads their own data only."""
+"""Data rights: everyone signed in sees and downloads their own data only."""
 
 from . import Case, signed_in
 

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from interdep.checkins.services import reminders_enqueue_due
+from interdep.checkins.tasks import reminders_enqueue_due
 
 
 class Command(BaseCommand):

@@ -1,8 +1,10 @@
 """What other apps add to a clinician's view of a couple (check-in adherence, dynamics).
 
-An app registers a ``ClinicSource`` (in its AppConfig.ready()); the caseload and the couple page
+An app registers a ``ClinicSource`` in its own AppConfig.ready(); the caseload and the couple page
 ask every source, within the grant's scope. A source only ever returns numbers about the
 couple's two people (never a note, a reflection or a safety answer)::
+
+    from interdep.lib.clinic_sources import ClinicSource, register_source
 
     register_source(ClinicSource(
         name="checkins",

@@ -15,9 +15,10 @@ from itertools import pairwise
 from django.apps import apps
 from django.utils import timezone
 
-from interdep import permissions
+from interdep.access.core import couple_report_access
 from interdep.assessments.models import Answer, Assessment
-from interdep.assessments.reports import svg_data_uri
+from interdep.checkins.selectors import checkin_days
+from interdep.lib.figures import svg_data_uri
 from interdep.plans import figures, selectors
 from interdep.plans.models import Plan, PlanItem
 from interdep.science.change import LOWER_IS_BETTER, profile_change
@@ -111,8 +112,6 @@ def checkin_adherence(person, *, weeks: int = ADHERENCE_WEEKS) -> dict | None:
     (a soft link: this view works without it)."""
     if not apps.is_installed("interdep.checkins"):
         return None
-    from interdep.checkins.selectors import checkin_days
-
     today = timezone.localdate()
     span = weeks * 7
     days = checkin_days([person.pk], today - timedelta(days=span - 1), today)[person.pk]
@@ -130,7 +129,7 @@ def _date_labels(labels: list[str]) -> list[str]:
 
 
 def progress_view(person, *, draw: bool = True) -> dict:
-    access = permissions.couple_report_access(person)
+    access = couple_report_access(person)
     people = [person.pk]
     partner = access.partner.person if access.allowed else None
     if partner is not None:

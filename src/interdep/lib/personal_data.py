@@ -1,9 +1,10 @@
 """Who holds a person's data: one entry per app, so export and deletion reach all of it.
 
-Each app that stores anything about a person registers one ``DataHolder`` (usually in its
-AppConfig.ready())::
+Each app that stores anything about a person registers one ``DataHolder`` in its own
+AppConfig.ready() (no app registers on another's behalf); the data-rights app only asks the
+registry, so it imports none of them::
 
-    from interdep.datarights.registry import DataHolder, register
+    from interdep.lib.personal_data import DataHolder, register
 
     register(DataHolder(
         name="checkins",                       # folder name in the export zip
@@ -56,3 +57,19 @@ def erase_sequence() -> list[DataHolder]:
     return sorted(
         (h for h in _HOLDERS.values() if h.erase is not None), key=lambda h: h.erase_order
     )
+
+
+def iso(value):
+    """A date or time as ISO text for an export (None stays None)."""
+    return value.isoformat() if value is not None else None
+
+
+def rows(queryset, fields) -> list[dict]:
+    """``fields`` of every object in ``queryset`` as flat dicts, dates and times as ISO text."""
+    return [
+        {
+            f: (iso(v) if hasattr(v, "isoformat") else v)
+            for f, v in ((f, getattr(o, f)) for f in fields)
+        }
+        for o in queryset
+    ]

@@ -6,11 +6,11 @@ partner's item-level answers or from the safety screen.
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 
 from interdep.assessments import figures, selectors
 from interdep.assessments.models import Assessment
+from interdep.lib.figures import svg_data_uri
 from interdep.science.couple import PATTERN_LABELS, PATTERN_NOTES, CoupleResult, analyse_couple
 from interdep.science.instrument import Instrument
 from interdep.science.practices import Practice, load_practices, practices_for_facets
@@ -18,12 +18,6 @@ from interdep.science.profile import DYNAMIC_LABELS
 from interdep.science.results import PersonResult
 
 PRACTICES_PER_EDGE = 2
-
-
-def svg_data_uri(svg: str) -> str:
-    """Figures go into <img> as data URIs: the strict CSP allows them, and the figure's own
-    styling stays inside the image."""
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
 def dynamic_title(label: str | None) -> str:

@@ -1,0 +1,62 @@
+"""HTTP helpers every app may use: private responses, the page frame's context, and one way a
+service's refusal reaches a person."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from interdep.lib.errors import ServiceError
+
+
+def mark_private(response: HttpResponse) -> HttpResponse:
+    """Never stored by a browser or a shared cache."""
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+class PrivateCacheMiddleware:
+    """Every response to a signed-in person is private and not stored (their pages all carry
+    something of theirs), and every API response too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or request.path.startswith("/api/"):
+            mark_private(response)
+        return response
+
+
+def nav_context(request: HttpRequest) -> dict:
+    """Template context for the page frame (no database queries)."""
+    return {"site_name": settings.SITE_NAME}
+
+
+def refusal_redirects_to(target, *kwarg_names: str):
+    """Decorator for a view that writes through a service: a ``ServiceError`` it raises becomes
+    the refusal's message on the next page and a redirect to ``target``, a URL name (filled with
+    the view's keyword arguments named in ``kwarg_names``) or a function of the request and those
+    arguments that returns the URL. The view itself is then only the successful path."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            try:
+                return view(request, *args, **kwargs)
+            except ServiceError as exc:
+                messages.error(request, exc.message)
+                chosen = {name: kwargs[name] for name in kwarg_names}
+                if callable(target):
+                    return redirect(target(request, **chosen))
+                return redirect(target, **chosen)
+
+        return wrapper
+
+    return decorate

@@ -1,0 +1,22 @@
+"""Number formatting: one way to turn a computed value into a stored or shown number."""
+
+from __future__ import annotations
+
+import math
+
+
+def finite_or_none(value) -> float | None:
+    """``value`` as a float, or None when it is missing, NaN or infinite (JSON has no NaN)."""
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def rounded(value, digits: int) -> float | None:
+    """``value`` rounded to ``digits`` decimals; None when it is not a finite number."""
+    number = finite_or_none(value)
+    return None if number is None else round(number, digits)
