@@ -177,7 +177,8 @@ def bootstrap_bias(
         fit = fit_wide(Yr.reshape(-1, 2), codes, np.tile(lag_ok, R), R * m, _K + 1)
         b = fit["coef"][:, :, 1:].reshape(R, m, 2, 2)
         good = np.isfinite(b).all(axis=(2, 3))
-        total += np.where(good[:, :, None, None], b, 0.0).sum(axis=0)
+        for r in range(R):  # one replicate at a time: the same sums however replicates are chunked
+            total += np.where(good[r, :, None, None], b[r], 0.0)
         count += good.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         return total / count[:, None, None] - slopes
