@@ -19,6 +19,9 @@ from scipy.special import ndtri
 from interdep.science.dynamics.constants import _K
 from interdep.science.dynamics.ols import fit_wide
 
+#: Prompt-replicates simulated at once (bounds the bootstrap's memory to a few hundred MB).
+CHUNK_PROMPTS = 4_000_000
+
 
 def _splitmix64(x: np.ndarray) -> np.ndarray:
     """A counter-based 64-bit mixer (SplitMix64): random numbers that depend only on their key."""
@@ -157,7 +160,7 @@ def bootstrap_bias(
     missing = ~np.isfinite(Y)
     total = np.zeros_like(slopes)
     count = np.zeros(m)
-    chunk = max(1, min(replicates, int(4e6 // max(n_prompts, 1))))
+    chunk = max(1, min(replicates, int(CHUNK_PROMPTS // max(n_prompts, 1))))
     for first in range(0, replicates, chunk):
         reps = np.arange(first, min(first + chunk, replicates))
         R = len(reps)
