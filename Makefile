@@ -16,11 +16,15 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 # Debian's Chromium drives the browser tests (Playwright never downloads a browser here); Pango,
-# HarfBuzz and fonts let WeasyPrint render the PDF exports.
+# HarfBuzz and fonts let WeasyPrint render the PDF exports; poppler-utils (pdftoppm) lets the tests
+# render those PDFs to PNG and check the page layout.
 PDF_DEPS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core
 
+# R with lme4 regenerates tests/reference/network_lme4_values.csv and is the peer in bench/network.py.
+R_DEPS := r-base-core r-cran-lme4
+
 system-deps:
-	@bash scripts/system-deps.sh chromium $(PDF_DEPS)
+	@bash scripts/system-deps.sh chromium poppler-utils $(PDF_DEPS)
 
 # Only what the application itself needs at run time (no browser).
 run-deps:
@@ -53,6 +57,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/score.py
 	$(BIN)/python bench/apim.py
 	$(BIN)/python bench/dynamics.py
+	@bash scripts/system-deps.sh $(R_DEPS)
+	$(BIN)/python bench/network.py
 
 clean:
 	rm -rf $(VENV) var build dist .pytest_cache .ruff_cache

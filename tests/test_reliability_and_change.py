@@ -47,8 +47,18 @@ def test_omega_matches_an_independent_ml_factor_analysis(pool, facet):
     model = semopy.Model("f =~ " + " + ".join(frame.columns))
     model.fit(frame, obj="MLW")  # Wishart ML, as a one-factor CFA in lavaan would fit
     estimates = model.inspect(std_est=True)
-    loadings = estimates[(estimates.op == "~") & (estimates.rval == "f")]["Est. Std"].to_numpy()
-    expected = loadings.sum() ** 2 / (loadings.sum() ** 2 + (1 - loadings**2).sum())
+    loading = estimates[(estimates.op == "~") & (estimates.rval == "f")]
+    residual = estimates[(estimates.op == "~~") & (estimates.lval == estimates.rval)]
+    residual = residual[residual.lval != "f"].set_index("lval")
+    # Unstandardised loadings in the items' units, relative to the factor's variance.
+    factor_var = float(
+        estimates[(estimates.op == "~~") & (estimates.lval == "f") & (estimates.rval == "f")][
+            "Estimate"
+        ].iloc[0]
+    )
+    lam = loading["Estimate"].to_numpy() * np.sqrt(factor_var)
+    theta = residual.loc[loading["lval"], "Estimate"].to_numpy()
+    expected = lam.sum() ** 2 / (lam.sum() ** 2 + theta.sum())  # omega of the raw sum
     assert mcdonald_omega(block) == pytest.approx(expected, abs=1e-3)
 
 

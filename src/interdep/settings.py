@@ -53,6 +53,9 @@ if PRODUCTION and len(SECRET_KEY) < 50:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_NAME = "Interdep"
+#: A deployment's own licensed validity measure (TOML in the format of content/anchors.toml,
+#: see docs/validity.md); empty: only the shipped anchors are offered.
+EXTRA_MEASURES_FILE = env_str("INTERDEP_EXTRA_MEASURES")
 #: Where people reach the app from outside, for links in emails (reminders, password resets).
 SITE_URL = (env_str("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 
@@ -80,6 +83,7 @@ INSTALLED_APPS = [
     "interdep.checkins",  # daily check-ins, reminders, the couple's dynamics
     "interdep.plans",
     "interdep.exercises",  # practice plans, progress, couple exercises
+    "interdep.psychometrics",  # research consent, validity anchors, the staff psychometrics page
 ]
 
 MIDDLEWARE = [

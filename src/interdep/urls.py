@@ -8,6 +8,7 @@ from django.urls import include, path
 
 from interdep.accounts import views as accounts
 from interdep.api.api import api
+from interdep.assessments import pdf_views
 from interdep.assessments import views as assessments
 from interdep.couples import views as couples
 
@@ -53,6 +54,9 @@ urlpatterns = [
     path("couple/unlink/", couples.unlink, name="couple_unlink"),
     path("couple/consent/", couples.consent, name="couple_consent"),
     path("couple/<int:couple_id>/report/", couples.couple_report, name="couple_report"),
+    path(
+        "couple/<int:couple_id>/report.pdf", pdf_views.couple_report_pdf, name="couple_report_pdf"
+    ),
     # assessment and personal reports
     path("assessment/", assessments.assessment_start, name="assessment_start"),
     path("assessment/page/<int:number>/", assessments.assessment_page, name="assessment_page"),
@@ -62,6 +66,7 @@ urlpatterns = [
     path("assessment/history/", assessments.history, name="assessment_history"),
     path("report/", assessments.report_latest, name="report_latest"),
     path("report/<int:assessment_id>/", assessments.report_detail, name="report_detail"),
+    path("report/<int:assessment_id>/report.pdf", pdf_views.report_pdf, name="report_pdf"),
     path("support/", assessments.support, name="support"),
     # clinicians, data rights, and the staff admin at a path nobody guesses
     path("clinic/", include("interdep.clinic.urls")),

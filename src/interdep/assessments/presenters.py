@@ -16,6 +16,7 @@ from interdep.science.instrument import Instrument
 from interdep.science.practices import Practice, load_practices, practices_for_facets
 from interdep.science.profile import DYNAMIC_LABELS
 from interdep.science.results import PersonResult
+from interdep.science.rounding import whole
 
 PRACTICES_PER_EDGE = 2
 
@@ -210,4 +211,4 @@ def _agreement_words(mad: float | None, r: float | None) -> str:
             if r >= 0.5
             else " Your strong and softer spots fall in different places, so you can lend each other strength."
         )
-    return f"Facet by facet, your profiles are {closeness} (an average difference of {mad:.0f} points out of 100).{shape}"
+    return f"Facet by facet, your profiles are {closeness} (an average difference of {whole(mad)} points out of 100).{shape}"

@@ -43,6 +43,12 @@ lazy_commands(
     },
 )
 lazy_commands(
+    "interdep.cli.network_cmds",
+    {
+        "network": "A multilevel VAR(1) network of both partners' variables (temporal, contemporaneous, between-couple), couple indices and a pseudo-couple chance baseline.",
+    },
+)
+lazy_commands(
     "interdep.cli.score_cmds",
     {
         "score": "Score an answer file: each person's facets, scales and dynamic; each couple's report.",

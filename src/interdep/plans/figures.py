@@ -7,12 +7,25 @@ plain points, because a questionnaire's scores wobble from one sitting to the ne
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from interdep.assessments.figures import GRID, INK, MUTED, POINT_COLOURS, map_frame
+from matplotlib.patches import Ellipse, Patch, Rectangle
+
+from interdep.assessments.figures import (
+    ERROR_LEGEND,
+    GRID,
+    INK,
+    MUTED,
+    POINT_COLOURS,
+    legend_columns,
+    map_frame,
+    marker_extent,
+    place_captions,
+)
 from interdep.lib.figures import literal, new_figure, svg_text
-from interdep.science.norms import CUTOFF
+from interdep.science.norms import CUTOFF, norm_for
 
 LINE_COLOURS = ("#1f6f5c", "#3d5a80", "#a24d2a", "#7a5c99")
 LINE_STYLES = ("-", "--", "-.", ":")
@@ -101,16 +114,29 @@ class Path:
     points: Sequence[tuple[float, float]]  # (connection, self), oldest first
 
 
-def map_path_svg(paths: Sequence[Path]) -> str:
+def map_path_svg(paths: Sequence[Path], *, sem: tuple[float, float] | None = None) -> str:
     """The Connection x Self map with each person's positions joined oldest to newest; the
-    newest point is the big one."""
+    newest point is the big one, with its measurement error shaded (plus or minus one SEM).
+    Region captions take the first free spot of their quadrant, clear of every point."""
+    return _map_path_svg(
+        tuple(Path(p.label, tuple(map(tuple, p.points))) for p in paths),
+        sem or (norm_for("connection").sem, norm_for("self").sem),
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _map_path_svg(paths: tuple[Path, ...], sem: tuple[float, float]) -> str:
     fig, ax = map_frame()
+    renderer = fig.canvas.get_renderer()
+    plot_area = Rectangle((0, 0), 100, 100, transform=ax.transData, visible=False)
+    ax.add_patch(plot_area)
+    taken = []
     for k, path in enumerate(paths):
         if not path.points:
             continue
         colour = POINT_COLOURS[k % 2]
         xs, ys = zip(*path.points, strict=True)
-        ax.plot(xs, ys, color=colour, lw=1.8, ls="-" if k == 0 else "--", zorder=2)
+        ax.plot(xs, ys, color=colour, lw=1.8, ls="-" if k == 0 else "--", zorder=2, clip_on=False)
         for x0, y0, x1, y1 in zip(xs, ys, xs[1:], ys[1:], strict=False):
             ax.annotate(
                 "",
@@ -124,9 +150,25 @@ def map_path_svg(paths: Sequence[Path]) -> str:
                     "shrinkB": 8,
                 },
                 zorder=2,
+                annotation_clip=False,
             )
-        ax.scatter(xs[:-1], ys[:-1], s=40, color=colour, edgecolor="white", linewidth=1, zorder=3)
-        ax.scatter(
+        band = Ellipse(
+            (xs[-1], ys[-1]), 2 * sem[0], 2 * sem[1], facecolor=colour, alpha=0.16, lw=0, zorder=2
+        )
+        ax.add_patch(band)
+        band.set_clip_path(plot_area)
+        earlier = ax.scatter(
+            xs[:-1],
+            ys[:-1],
+            s=40,
+            color=colour,
+            edgecolor="white",
+            linewidth=1,
+            zorder=3,
+            clip_on=False,
+        )
+        earlier.set_gid(f"marker-{k}-earlier")
+        now = ax.scatter(
             [xs[-1]],
             [ys[-1]],
             s=170,
@@ -136,6 +178,22 @@ def map_path_svg(paths: Sequence[Path]) -> str:
             linewidth=2,
             zorder=4,
             label=literal(f"{path.label} (now)"),
+            clip_on=False,
         )
-    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, frameon=False, fontsize=10.5)
+        now.set_gid(f"marker-{k}")
+        taken += [marker_extent(ax, xy, 40, 1) for xy in zip(xs[:-1], ys[:-1], strict=True)]
+        taken.append(marker_extent(ax, (xs[-1], ys[-1]), 170, 2))
+    place_captions(ax, renderer, taken)
+    handles, _ = ax.get_legend_handles_labels()
+    handles.append(Patch(facecolor=INK, alpha=0.16, edgecolor=MUTED, label=literal(ERROR_LEGEND)))
+    fig.legend(
+        handles=handles,
+        loc="lower center",
+        bbox_to_anchor=(0.55, 0.0),
+        ncol=legend_columns(handles),
+        frameon=False,
+        fontsize=10,
+        handletextpad=0.4,
+        columnspacing=1.2,
+    )
     return svg_text(fig)

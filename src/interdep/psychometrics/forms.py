@@ -1,4 +1,4 @@
-"""The research-consent toggle on "Your data"."""
+"""The research-consent toggle on "Your data", and the optional anchors' answers as posted."""
 
 from __future__ import annotations
 
@@ -9,3 +9,9 @@ from interdep.lib.forms import YesField
 
 class ResearchConsentForm(forms.Form):
     consent = YesField()
+
+
+def posted_anchor_answers(post, measures) -> dict[str, str]:
+    """ "<measure>.<item>" -> value, only for questions on offer and only where one was chosen."""
+    keys = {f"{m.id}.{i.id}" for m in measures for i in m.items}
+    return {key: post.get(key, "") for key in keys if post.get(key, "")}
