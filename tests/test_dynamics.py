@@ -518,7 +518,7 @@ def test_figure_is_svg_text_and_fades_only_uncertain_arrows():
 
 
 def test_the_fast_sort_orders_exactly_as_lexsort_by_couple_time_and_slot():
-    from interdep.science.dynamics import _order_by_couple_time_slot
+    from interdep.science.dynamics.sequence import _order_by_couple_time_slot
 
     rng = np.random.default_rng(3)
     for n in (0, 1, 7, 5000):
@@ -531,3 +531,21 @@ def test_the_fast_sort_orders_exactly_as_lexsort_by_couple_time_and_slot():
         )
         for column in (couple, time, slot):
             assert (column[fast] == column[reference]).all()
+
+
+def test_the_bias_does_not_depend_on_how_replicates_are_chunked(monkeypatch):
+    """A partition of a cluster run has fewer prompts, so more replicates fit in one chunk."""
+    from interdep.science.dynamics import bias
+
+    rng = np.random.default_rng(0)
+    m, length = 30, 50
+    Y = rng.normal(size=(m * length, 2))
+    cp = np.repeat(np.arange(m), length)
+    lag = np.tile(np.r_[False, np.ones(length - 1, dtype=bool)], m)
+    slopes = np.tile(np.array([[0.3, 0.1], [0.1, 0.3]]), (m, 1, 1))
+    sigma = np.tile(np.array([[1.0, 0.2], [0.2, 1.0]]), (m, 1, 1))
+    keys = bias.couple_keys([str(i) for i in range(m)])
+    whole = bias.bootstrap_bias(Y, cp, lag, slopes, sigma, keys, replicates=9)
+    monkeypatch.setattr(bias, "CHUNK_PROMPTS", 2 * m * length)  # two replicates per chunk
+    chunked = bias.bootstrap_bias(Y, cp, lag, slopes, sigma, keys, replicates=9)
+    assert np.array_equal(whole, chunked)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import io
 import os
 import sys
@@ -13,12 +14,76 @@ from typing import TypeVar
 
 import typer
 from rich.console import Console
+from typer.core import TyperCommand, TyperGroup
+from typer.main import get_command_from_info
 
 from interdep.lib.csv_writer import frame_csv
 from interdep.science.errors import ContentError, InputError
 
+#: Commands registered by name only: command -> (module that defines it, one-line help).
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {}
+
+
+def lazy_commands(module: str, summaries: dict[str, str]) -> None:
+    """Name the commands a module defines, so it is imported only when one of them runs."""
+    for name, summary in summaries.items():
+        LAZY_COMMANDS[name] = (module, summary)
+
+
+#: Commands without parameters, built directly (typer's signature reading loads pydantic).
+PLAIN_COMMANDS: dict[str, TyperCommand] = {}
+
+
+def plain_command(name: str, callback: Callable[[], None]) -> None:
+    """Register a command that takes no options; its docstring is its help."""
+    PLAIN_COMMANDS[name] = TyperCommand(name, callback=callback, help=callback.__doc__)
+
+
+class LazyGroup(TyperGroup):
+    """The root command group: a command's module is imported when that command is looked up.
+
+    `interdep --help` lists the commands from their one-line summaries without importing any of
+    them, so it (and `interdep version`) starts without numpy, pandas, scipy or Django.
+    """
+
+    listing = False
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:
+        return sorted(set(self.commands) | set(LAZY_COMMANDS) | set(PLAIN_COMMANDS))
+
+    def format_help(self, ctx: typer.Context, formatter) -> None:
+        self.listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self.listing = False
+
+    def get_command(self, ctx: typer.Context, cmd_name: str) -> TyperCommand | None:
+        command = self.commands.get(cmd_name) or PLAIN_COMMANDS.get(cmd_name)
+        if command is not None or cmd_name not in LAZY_COMMANDS:
+            return command
+        module, summary = LAZY_COMMANDS[cmd_name]
+        if self.listing:
+            return TyperCommand(cmd_name, help=summary)  # a name and its summary, for the list
+        # Imported here, not at start-up: a command module pulls in the science it runs on
+        # (pandas, scipy, Django), which only that command needs.
+        importlib.import_module(module)
+        for info in app.registered_commands:
+            name = info.name or info.callback.__name__.replace("_", "-")
+            if name == cmd_name:
+                command = get_command_from_info(
+                    info,
+                    pretty_exceptions_short=app.pretty_exceptions_short,
+                    rich_markup_mode=app.rich_markup_mode,
+                )
+                self.commands[cmd_name] = command
+                return command
+        return None
+
+
 app = typer.Typer(
     name="interdep",
+    cls=LazyGroup,
     help="Interdep: assessment, daily check-ins and dyadic science for couples.",
     no_args_is_help=True,
     add_completion=False,

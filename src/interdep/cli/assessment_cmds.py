@@ -9,15 +9,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from interdep import __version__
 from interdep.cli.app import app, console, echo, reports_input_errors
 from interdep.science.instrument import CURRENT_VERSION, load_instrument
-
-
-@app.command()
-def version() -> None:
-    """Print the Interdep version."""
-    echo(__version__)
 
 
 class InstrumentFormat(StrEnum):

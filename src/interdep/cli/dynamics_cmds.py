@@ -9,7 +9,6 @@ import re
 from pathlib import Path
 from typing import Annotated
 
-import numpy as np
 import pandas as pd
 import typer
 
@@ -22,61 +21,16 @@ from interdep.cli.app import (
     write_atomically,
     write_table,
 )
+from interdep.cli.cluster import dask_client, gather_in_order, progress_bar
+from interdep.cli.long_input import LongData, long_from_frame, parquet_paths, read_long
 from interdep.lib.csv_writer import frame_csv
 from interdep.science import dynamics as dyn
 from interdep.science.errors import InputError
-from interdep.science.tabular import (
-    file_row,
-    key_column,
-    numeric_column,
-    read_table,
-    require_columns,
-)
 
 FORMATS = ("table", "json", "csv", "parquet")
-_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
 # --------------------------------------------------------------------------- reading
-
-
-def parse_times(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray | None, bool]:
-    """Times as numbers: (values, local day or None, numeric?).
-
-    A numeric column (e.g. a diary day index) is used as is. Otherwise each cell must be an
-    ISO 8601 time stamp; with an offset it is placed on the UTC line and its local day is read
-    from the stamp itself; without one it is taken as UTC.
-    """
-    series = frame[column]
-    missing = series.isna()
-    if missing.any():
-        i = int(np.flatnonzero(missing.to_numpy())[0])
-        raise InputError("missing time", row=file_row(i), column=column)
-    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
-        return numeric_column(frame, column, allow_missing=False), None, True
-    if pd.api.types.is_datetime64_any_dtype(series):
-        stamps = pd.to_datetime(series, utc=True)
-        text = None
-    else:
-        text = series.astype(str).str.strip()
-        stamps = pd.to_datetime(text, utc=True, format="ISO8601", errors="coerce")
-        bad = stamps.isna().to_numpy()
-        if bad.any():
-            i = int(np.flatnonzero(bad)[0])
-            raise InputError(
-                f"cannot read time {series.iloc[i]!r} (use ISO 8601, e.g. 2025-03-03T09:15:00+01:00)",
-                row=file_row(i),
-                column=column,
-            )
-    seconds = (stamps.astype("int64").to_numpy() // 1000) / 1e6  # microseconds, exact in float
-    if text is not None and text.str.match(_DATE_PREFIX).all():
-        local = pd.to_datetime(text.str.slice(0, 10), format="%Y-%m-%d")
-    else:
-        local = stamps.dt.tz_convert(None).dt.floor("D")
-    day = (local.to_numpy().astype("datetime64[D]").astype(np.int64) + 719163).astype(
-        np.int64
-    )  # date.toordinal
-    return seconds, day, False
 
 
 def _split_variables(text: str) -> list[str]:
@@ -86,59 +40,95 @@ def _split_variables(text: str) -> list[str]:
     return names
 
 
-# --------------------------------------------------------------------------- estimation (optionally with Dask)
+# --------------------------------------------------------------------------- estimation
 
 
-def _run(
-    couples: pd.Series,
-    persons: pd.Series,
-    time: np.ndarray,
-    day,
-    values: dict,
-    rows: np.ndarray,
-    options: dict,
-    *,
-    use_dask: bool,
-    partitions: int,
-    progress,
-) -> dict[str, list[dyn.CoupleDynamics]]:
-    if not use_dask:
-        out = dyn.analyse(
-            couples.to_numpy(), persons.to_numpy(), time, values, day=day, rows=rows, **options
+def _analyse_data(
+    data: LongData, gap_text: str | None, options: dict, time_column: str | None = None
+) -> tuple[str, dict]:
+    """The gap as given (or its default) and every variable's per-couple results."""
+    gap_text = gap_text if gap_text is not None else ("1" if data.numeric_time else "3h")
+    gap = dyn.parse_max_gap(gap_text, numeric_time=data.numeric_time)
+    if options.get("min_overlap_days") is not None and data.day is None:
+        raise InputError(
+            "--min-overlap-days needs time stamps (the time column is numeric)",
+            column=time_column,
         )
-        progress(len(values))
-        return out
-    import dask  # deferred: scale-out only
-    from dask.diagnostics import Callback  # deferred: scale-out only
+    results = dyn.analyse(
+        data.couples,
+        data.persons,
+        data.time,
+        data.values,
+        day=data.day,
+        rows=data.rows,
+        max_gap=gap,
+        **options,
+    )
+    return gap_text, results
 
-    ids = np.sort(couples.unique())
-    k = max(1, min(partitions, len(ids)))
-    groups = np.array_split(ids, k)
 
-    def part(group: np.ndarray):
-        mask = couples.isin(group).to_numpy()
-        return dyn.analyse(
-            couples.to_numpy()[mask],
-            persons.to_numpy()[mask],
-            time[mask],
-            {n: v[mask] for n, v in values.items()},
-            day=None if day is None else day[mask],
-            rows=rows[mask],
-            **options,
-        )
+def _analyse_partition(frame: pd.DataFrame, columns: tuple, gap_text, options: dict):
+    """One partition of whole couples, on a Dask worker: the same per-couple function."""
+    couple, person, time, names = columns
+    if len(frame) == 0:
+        return None
+    try:
+        data = long_from_frame(frame.reset_index(drop=True), couple, person, time, list(names))
+    except InputError as exc:
+        # a row number inside a shuffled partition would point at the wrong line of the file
+        raise InputError(
+            f"{exc.message} (couple {frame[couple].iloc[0]!r}'s partition)", column=exc.column
+        ) from None
+    return _analyse_data(data, gap_text, options, time)
 
-    tasks = [dask.delayed(part)(g) for g in groups]
 
-    class _Bar(Callback):
-        def _posttask(self, key, result, dsk, state, worker_id):
-            progress(len(values) / len(tasks))
+def _run_distributed(
+    file: Path, columns: tuple, gap_text, options: dict, client, partitions: int | None
+) -> tuple[str, dict]:
+    """Dynamics on a Dask cluster: read lazily, shuffle so each couple's rows meet in one
+    partition, run the in-memory function per partition, gather the couples on the client."""
+    import dask  # deferred: only a run on a cluster needs dask
+    import dask.dataframe as dd  # deferred: only a run on a cluster needs dask
 
-    with _Bar():
-        parts = dask.compute(*tasks, scheduler="threads")
-    merged: dict[str, list[dyn.CoupleDynamics]] = {}
-    for name in values:
-        merged[name] = sorted((r for p in parts for r in p[name]), key=lambda r: r.couple_id)
-    return merged
+    couple, person, time, names = columns
+    used = list(dict.fromkeys([couple, person, time, *names]))
+    paths = parquet_paths(file)
+    try:
+        if paths is not None:
+            frame = dd.read_parquet(paths, columns=used)
+        else:
+            if not file.exists():
+                raise InputError(f"file not found: {file}")
+            text = {c: "string" for c in (couple, person, time)}
+            frame = dd.read_csv(
+                file,
+                usecols=used,
+                dtype={**text, **{n: "float64" for n in names}},
+                skipinitialspace=True,
+                na_values=["", " ", "NA", "NaN", "."],
+                blocksize="64MB",
+            )
+    except (ValueError, KeyError) as exc:
+        raise InputError(f"cannot read {file}: {exc}") from exc
+    missing = [c for c in used if c not in frame.columns]
+    if missing:
+        raise InputError("column not found", row=1, column=missing[0])
+    frame = frame.shuffle(on=couple, npartitions=partitions or frame.npartitions)
+    tasks = [
+        dask.delayed(_analyse_partition)(part, columns, gap_text, options)
+        for part in frame.to_delayed()
+    ]
+    gathered: list = []
+    gather_in_order(client, client.compute(tasks), "estimating", lambda i, r: gathered.append(r))
+    gathered = [g for g in gathered if g is not None]
+    if not gathered:
+        raise InputError(f"no rows in {file}")
+    gap_used = gathered[0][0]
+    merged = {
+        name: sorted((r for _, res in gathered for r in res[name]), key=lambda r: r.couple_id)
+        for name in names
+    }
+    return gap_used, merged
 
 
 # --------------------------------------------------------------------------- output
@@ -331,7 +321,10 @@ def _safe_name(text: str) -> str:
 @reports_input_errors
 def dynamics(
     file: Annotated[
-        Path, typer.Argument(help="Long table (CSV or Parquet): one row per person and prompt.")
+        Path,
+        typer.Argument(
+            help="Long table (CSV, Parquet, or a folder or glob of Parquet parts): one row per person and prompt."
+        ),
     ],
     couple_column: Annotated[
         str, typer.Option(help="Column identifying the couple.")
@@ -382,9 +375,31 @@ def dynamics(
         typer.Option(help="Directory for one SVG figure per estimated couple and variable."),
     ] = None,
     use_dask: Annotated[
-        bool, typer.Option("--dask", help="Run partitioned by couple on Dask's local scheduler.")
+        bool,
+        typer.Option(
+            "--dask",
+            help="Run on Dask's distributed scheduler, partitioned by couple (a local cluster unless --scheduler).",
+        ),
     ] = False,
-    partitions: Annotated[int, typer.Option(help="Number of Dask partitions (with --dask).")] = 8,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --dask)."
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Workers of the local cluster (default: one per core).")
+    ] = None,
+    memory_limit: Annotated[
+        str | None,
+        typer.Option(
+            help="Memory limit per local worker, e.g. 2GB (default: 3/4 of memory, shared)."
+        ),
+    ] = None,
+    partitions: Annotated[
+        int | None,
+        typer.Option(help="Partitions by couple with Dask (default: one per input partition)."),
+    ] = None,
 ) -> None:
     """Each couple's inertia, transmission both ways, asymmetry and co-movement, and a pooled summary."""
     from rich.progress import (
@@ -401,6 +416,25 @@ def dynamics(
     if pooling.upper() not in {"DL", "REML"}:
         raise fail(f"--pooling must be DL or REML (got {pooling!r})")
     names = _split_variables(variables)
+    options = dict(
+        overnight=overnight,
+        min_pairs=min_pairs,
+        min_overlap_days=min_overlap_days,
+        bias_replicates=bias_replicates,
+        seed=seed,
+    )
+    columns = (couple_column, person_column, time_column, tuple(names))
+    if use_dask or scheduler:
+        with dask_client(scheduler, workers=workers, memory_limit=memory_limit) as client:
+            gap_text, results = _run_distributed(
+                file, columns, max_gap, options, client, partitions
+            )
+    else:
+        with _spinner("reading"):
+            data = read_long(file, couple_column, person_column, time_column, names)
+        with _spinner("estimating"):
+            gap_text, results = _analyse_data(data, max_gap, options, time_column)
+        del data
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -408,42 +442,7 @@ def dynamics(
         console=err_console,
         transient=True,
     ) as bar:
-        task = bar.add_task("reading", total=None)
-        frame = read_table(file)
-        require_columns(frame, [couple_column, person_column, time_column, *names])
-        couples = key_column(frame, couple_column)
-        persons = key_column(frame, person_column)
-        time, day, numeric_time = parse_times(frame, time_column)
-        gap_text = max_gap if max_gap is not None else ("1" if numeric_time else "3h")
-        gap = dyn.parse_max_gap(gap_text, numeric_time=numeric_time)
-        if min_overlap_days is not None and day is None:
-            raise InputError(
-                "--min-overlap-days needs time stamps (the time column is numeric)",
-                column=time_column,
-            )
-        values = {n: numeric_column(frame, n) for n in names}
-        rows = np.arange(len(frame)) + 2
-        bar.update(task, description="estimating", total=len(names), completed=0)
-        options = dict(
-            max_gap=gap,
-            overnight=overnight,
-            min_pairs=min_pairs,
-            min_overlap_days=min_overlap_days,
-            bias_replicates=bias_replicates,
-            seed=seed,
-        )
-        results = _run(
-            couples,
-            persons,
-            time,
-            day,
-            values,
-            rows,
-            options,
-            use_dask=use_dask,
-            partitions=partitions,
-            progress=lambda n: bar.advance(task, n),
-        )
+        task = bar.add_task("pooling", total=None)
         docs = []
         for name in names:
             pooled = dyn.pool_couples(
@@ -468,7 +467,9 @@ def dynamics(
     _report_skipped(results)
     if fmt == "json":
         payload = docs[0] if len(docs) == 1 else docs
-        text = json.dumps(payload, indent=2, allow_nan=False)
+        # Compact separators keep json's C encoder (an indent falls back to pure Python: 10x slower).
+        text = json.dumps(payload, separators=(",", ":"), allow_nan=False)
+        del docs, payload
         _emit(text, output)
     elif fmt == "table":
         if output is not None:
@@ -482,6 +483,13 @@ def dynamics(
             _emit(frame_csv(table), output)
         else:
             write_table(table, output)
+
+
+def _spinner(description: str):
+    """A transient bar without a total, for one long step."""
+    bar = progress_bar()
+    bar.add_task(description, total=None)
+    return bar
 
 
 def _emit(text: str, output: Path | None) -> None:

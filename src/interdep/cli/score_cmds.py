@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import sys
+import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -17,7 +21,6 @@ from interdep.cli.app import (
     echo,
     err_console,
     reports_input_errors,
-    write_atomically,
     write_table,
 )
 from interdep.lib.csv_writer import frame_csv
@@ -25,6 +28,8 @@ from interdep.science.instrument import CURRENT_VERSION
 
 #: Rows per chunk when building results, so a large file shows progress as it goes.
 CHUNK = 20_000
+#: Persons (and couples) the terminal table shows.
+TABLE_ROWS = 50
 #: Files at least this long get a progress bar.
 PROGRESS_FROM = 50_000
 
@@ -113,12 +118,45 @@ def _fmt(value) -> str:
     return "—" if value is None else f"{value:.1f}"
 
 
-def _table(persons, couples) -> None:
+def table_preview(answers, shown: int = TABLE_ROWS) -> tuple[list, list]:
+    """The persons and couples the table shows: the first ``shown`` of each, scored alone.
+
+    The whole file is already checked; scoring is row by row, so these rows score the same
+    here as in a full run, and a million-row file prints its table in a moment.
+    """
+    from interdep.science.couple import analyse_couple  # deferred: keeps startup fast
+    from interdep.science.results import score_persons  # deferred: keeps startup fast
+
+    members: dict[str, list[int]] = {}
+    for i, cid in enumerate(answers.couple_ids or ()):
+        if cid in members:
+            members[cid].append(i)
+        elif len(members) < shown:
+            members[cid] = [i]
+    rows = sorted(set(range(min(shown, len(answers)))).union(*members.values()))
+    scored = score_persons(
+        answers.instrument,
+        answers.self_answers[rows],
+        [answers.person_ids[i] for i in rows],
+        [answers.couple_ids[i] for i in rows] if answers.couple_ids else None,
+        answers.partner_answers[rows],
+    )
+    by_row = dict(zip(rows, scored, strict=True))
+    persons = [by_row[i] for i in range(min(shown, len(answers)))]
+    couples = [
+        analyse_couple(answers.instrument, by_row[a], by_row[b], couple_id=cid)
+        for cid, (a, b) in members.items()
+    ]
+    return persons, couples
+
+
+def _table(persons, couples, total: int | None = None) -> None:
     table = Table(title="Profiles", header_style="bold")
     for name in ("person", "couple", "Conn", "Self", "Fus", "Dist", "ratio"):
         table.add_column(name, justify="left" if name in ("person", "couple") else "right")
     table.add_column("dynamic", no_wrap=True, overflow="ellipsis")
-    for p in persons[:50]:
+    total = len(persons) if total is None else total
+    for p in persons[:TABLE_ROWS]:
         s = p.scales
         table.add_row(
             p.person_id,
@@ -131,13 +169,15 @@ def _table(persons, couples) -> None:
             short_dynamic(p.dynamic),
         )
     console.print(table)
-    if len(persons) > 50:
-        console.print(f"… and {len(persons) - 50} more persons (use --format csv or json for all).")
+    if total > TABLE_ROWS:
+        console.print(
+            f"… and {total - TABLE_ROWS} more persons (use --format csv or json for all)."
+        )
     if couples:
         ctable = Table(title="Couples", header_style="bold")
         for name in ("couple", "pattern", "profile r", "strengths", "growth edges"):
             ctable.add_column(name)
-        for c in couples[:50]:
+        for c in couples[:TABLE_ROWS]:
             r = c.agreement["profile_correlation"]
             ctable.add_row(
                 str(c.couple_id),
@@ -153,7 +193,10 @@ def _table(persons, couples) -> None:
 @reports_input_errors
 def score(
     file: Annotated[
-        Path, typer.Argument(help="CSV or Parquet: one row per person, one column per item id.")
+        Path,
+        typer.Argument(
+            help="CSV or Parquet (or a folder or glob of Parquet parts): one row per person, one column per item id."
+        ),
     ],
     format: Annotated[ScoreFormat, typer.Option("--format", "-f")] = ScoreFormat.table,
     couple_column: Annotated[
@@ -169,35 +212,151 @@ def score(
             help="Version the answers were given on (an instrument_version column overrides it)."
         ),
     ] = CURRENT_VERSION,
+    use_dask: Annotated[
+        bool,
+        typer.Option(
+            "--dask",
+            help="Run on Dask's distributed scheduler, partitioned by person (a local cluster unless --scheduler).",
+        ),
+    ] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Address of a running Dask scheduler (implies --dask)."),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Workers of the local cluster (default: one per core).")
+    ] = None,
+    memory_limit: Annotated[
+        str | None,
+        typer.Option(
+            help="Memory limit per local worker, e.g. 2GB (default: 3/4 of memory, shared)."
+        ),
+    ] = None,
 ) -> None:
     """Score an answer file: each person's facets, scales and dynamic; each couple's report."""
+    from interdep.cli.long_input import read_parts  # deferred: keeps startup fast
     from interdep.science.answer_table import read_answer_frame  # deferred: keeps startup fast
-    from interdep.science.tabular import read_table  # deferred: keeps startup fast
 
-    frame = read_table(file)
+    if use_dask or scheduler:
+        from interdep.cli.score_distributed import (  # deferred: dask loads only for a cluster run
+            score_distributed,
+        )
+
+        score_distributed(
+            file,
+            fmt=format.value,
+            output=output,
+            person_column=person_column,
+            couple_column=couple_column,
+            instrument_version=instrument_version,
+            scheduler=scheduler,
+            workers=workers,
+            memory_limit=memory_limit,
+        )
+        return
     answers = read_answer_frame(
-        frame,
+        read_parts(file),
         person_column=person_column,
         couple_column=couple_column,
         default_version=instrument_version,
     )
-    persons, couples = score_answer_set(answers, show_progress=len(answers) >= PROGRESS_FROM)
     if format is ScoreFormat.table and output is None:
-        _table(persons, couples)
+        persons, couples = table_preview(answers)
+        _table(persons, couples, total=len(answers))
         return
-    if format is ScoreFormat.csv:
-        text = _csv(persons)
-    else:
-        # Compact separators keep json's C encoder (an indent falls back to pure Python: 10x slower).
-        text = json.dumps(
-            {"persons": [p.to_dict() for p in persons], "couples": [c.to_dict() for c in couples]},
-            separators=(",", ":"),
+    with _Sink(output) as sink:
+        n_persons, n_couples = stream_scores(
+            answers, format.value, sink, show_progress=len(answers) >= PROGRESS_FROM
         )
-    if output is None:
-        echo(text)
-    else:
-        write_atomically(str(output), text)
-        err_console.print(f"wrote {len(persons)} persons and {len(couples)} couples to {output}")
+    if output is not None:
+        err_console.print(f"wrote {n_persons} persons and {n_couples} couples to {output}")
+
+
+class _Sink:
+    """Output written as it is made, to a file beside the target renamed over it at the end (or,
+    for standard output, copied there at the end): an error half-way leaves nothing written."""
+
+    def __init__(self, output: Path | None):
+        self.output = output
+
+    def __enter__(self):
+        directory = os.path.dirname(os.path.abspath(self.output)) if self.output else None
+        fd, self.path = tempfile.mkstemp(dir=directory, prefix=".interdep-", suffix=".tmp")
+        self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        return self.handle
+
+    def __exit__(self, kind, exc, tb):
+        self.handle.close()
+        try:
+            if kind is None:
+                if self.output is not None:
+                    os.replace(self.path, self.output)
+                else:
+                    with open(self.path, encoding="utf-8") as result:
+                        shutil.copyfileobj(result, sys.stdout)
+                        result.seek(max(result.tell() - 1, 0))
+                        if result.read(1) != "\n":
+                            sys.stdout.write("\n")  # as echo() ends what it prints
+        finally:
+            if os.path.exists(self.path):
+                os.unlink(self.path)
+
+
+def stream_scores(answers, fmt: str, out, *, show_progress: bool = False) -> tuple[int, int]:
+    """Score chunk by chunk and write each chunk's persons as soon as they are scored.
+
+    A couple is read together as soon as its second partner is scored; couples go to a side
+    file and are copied after the persons in the order they first appear, as in one pass.
+    Memory holds a chunk and the partners still waiting, not every person's result.
+    """
+    from interdep.science.couple import analyse_couple  # deferred: keeps startup fast
+    from interdep.science.results import score_persons  # deferred: keeps startup fast
+
+    n = len(answers)
+    waiting: dict[str, tuple[int, object]] = {}
+    couple_order: dict[str, int] = {}
+    spans: list[tuple[int, int, int]] = []  # (first appearance, offset, length) in the side file
+    with tempfile.TemporaryFile() as side:
+        n_couples = 0
+        if fmt == "json":
+            out.write('{"persons":[')
+        with _progress() as progress:
+            task = progress.add_task("scoring", total=n, visible=show_progress)
+            for start in range(0, n, CHUNK):
+                stop = min(start + CHUNK, n)
+                persons = score_persons(
+                    answers.instrument,
+                    answers.self_answers[start:stop],
+                    answers.person_ids[start:stop],
+                    answers.couple_ids[start:stop] if answers.couple_ids else None,
+                    answers.partner_answers[start:stop],
+                )
+                if fmt == "csv":
+                    out.write(_csv(persons) if start == 0 else _csv(persons).split("\n", 1)[1])
+                else:
+                    text = json.dumps([p.to_dict() for p in persons], separators=(",", ":"))
+                    out.write(("," if start else "") + text[1:-1])
+                if answers.couple_ids and fmt == "json":
+                    for k, person in enumerate(persons):
+                        cid = person.couple_id
+                        if cid not in waiting:
+                            couple_order.setdefault(cid, start + k)
+                            waiting[cid] = (start + k, person)
+                            continue
+                        _, first = waiting.pop(cid)
+                        couple = analyse_couple(answers.instrument, first, person, couple_id=cid)
+                        data = json.dumps(couple.to_dict(), separators=(",", ":")).encode()
+                        spans.append((couple_order.pop(cid), side.tell(), len(data)))
+                        side.write(data)
+                        n_couples += 1
+                progress.update(task, completed=stop)
+        if fmt == "json":
+            out.write('],"couples":[')
+            for i, (_, offset, length) in enumerate(sorted(spans)):
+                side.seek(offset)
+                out.write(("," if i else "") + side.read(length).decode())
+            out.write("]}")
+    return n, n_couples
 
 
 @app.command()

@@ -78,10 +78,13 @@ def read_answer_frame(
     person_column: str = "person_id",
     couple_column: str | None = None,
     default_version: str = CURRENT_VERSION,
+    whole_file: bool = True,
 ) -> AnswerSet:
     """Check a one-row-per-person answer table and return its matrices.
 
-    A ``couple_id`` column is used as the couple column when none is named.
+    A ``couple_id`` column is used as the couple column when none is named. With
+    ``whole_file=False`` the frame is one part of a larger file: ids are not checked for
+    repeats and couples for their two members here (the caller checks them across the parts).
     """
     if couple_column is None and DEFAULT_COUPLE_COLUMN in frame.columns:
         couple_column = DEFAULT_COUPLE_COLUMN
@@ -101,7 +104,7 @@ def read_answer_frame(
             )
 
     persons = key_column(frame, person_column)
-    duplicated = persons.duplicated()
+    duplicated = persons.duplicated() if whole_file else persons.iloc[:0].duplicated()
     if duplicated.any():
         i = int(np.flatnonzero(duplicated.to_numpy())[0])
         first = int(np.flatnonzero((persons == persons.iloc[i]).to_numpy())[0])
@@ -114,7 +117,7 @@ def read_answer_frame(
     if couple_column:
         couple_series = key_column(frame, couple_column)
         sizes = couple_series.map(couple_series.value_counts())
-        wrong = (sizes != 2).to_numpy()
+        wrong = (sizes != 2).to_numpy() & whole_file
         if wrong.any():
             i = int(np.flatnonzero(wrong)[0])
             cid = couple_series.iloc[i]
