@@ -11,7 +11,8 @@ in both worlds once times and per-request tokens are normalised.
 Routes come from the access matrix, which fails when a route has no entry there, so a new route
 is covered here without anyone remembering to add it. Each request runs in a savepoint that is
 rolled back, so a POST by one role never changes what the next request sees; and each world is
-built in a savepoint too, so both worlds get the same database ids.
+built in a savepoint too, so both worlds get the same database ids (on PostgreSQL every
+sequence restarts at the same value for each world).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import zipfile
 import pytest
 from django.core import mail
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 
 from interdep.clinic import services as clinic_services
@@ -138,11 +139,23 @@ def _emails(alice_email: str, start: int) -> list[bytes]:
     return out
 
 
+def _start_ids_afresh() -> None:
+    """SQLite hands out the same row ids again after a rollback; PostgreSQL's sequences do not
+    roll back, so on PostgreSQL every sequence restarts at the same value for each world."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT oid::regclass::text FROM pg_class WHERE relkind = 'S'")
+        for (sequence,) in cursor.fetchall():
+            cursor.execute("SELECT setval(%s, 1000000, false)", [sequence])
+
+
 def receive_everything(level: str) -> tuple[dict, bytes]:
     """Build one world and record what every observer receives from every route; returns the
     records and Alice's own report (to show the two worlds really differ for her)."""
     records: dict[tuple[str, str], tuple] = {}
     mail.outbox = []
+    _start_ids_afresh()
     with transaction.atomic():
         cache.clear()
         world = build_world(alice_answers(level))

@@ -179,7 +179,10 @@ def _ids(column: pa.ChunkedArray) -> pd.Categorical:
 def _numbers(column: pa.ChunkedArray) -> np.ndarray:
     kind = column.type
     if pa.types.is_boolean(kind) or pa.types.is_integer(kind) or pa.types.is_floating(kind):
-        return column.cast(pa.float64()).to_numpy().copy()  # nulls become NaN
+        values = column.cast(pa.float64()).to_numpy().copy()  # nulls become NaN
+        if np.isinf(values).any():  # refused with its row and column by the pandas path
+            raise _Unsupported
+        return values
     if pa.types.is_null(kind):
         return np.full(len(column), np.nan)
     raise _Unsupported

@@ -99,7 +99,10 @@ def remember_role(request, user) -> bool:
 
 
 def session_is_clinician(request) -> bool:
-    value = request.session.get(SESSION_KEY)
+    session = getattr(request, "session", None)
+    if session is None:  # a request built outside the middleware (PDF rendering): ask directly
+        return is_clinician(request.user)
+    value = session.get(SESSION_KEY)
     if value is None:
         value = remember_role(request, request.user)
     return bool(value)
