@@ -3,9 +3,12 @@ that something is waiting, link from SITE_URL, and can be stopped from the email
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.utils import timezone
 
 from interdep.clinic import services as clinic_services
 from interdep.couples import services as couple_services
@@ -113,6 +116,17 @@ def test_the_list_marks_read_and_the_badge_counts_new_ones(client, alice, bob, c
     page = client.get("/notifications/").content.decode()
     assert "Bob linked with you." in page
     assert b"data-unread" not in client.get("/notifications/badge/").content
+
+
+def test_a_fresh_notice_says_just_now_and_an_older_one_how_long_ago(client, alice, bob, couple):
+    client.force_login(alice)
+    recent = client.get("/notifications/recent/").content.decode()
+    assert "just now" in recent and "0\xa0minutes" not in recent and "0 minutes" not in recent
+    Notification.objects.filter(person=alice).update(
+        created_at=timezone.now() - timedelta(minutes=5)
+    )
+    recent = client.get("/notifications/recent/").content.decode()
+    assert "just now" not in recent and "5\xa0minutes ago" in recent
 
 
 def test_nobody_sees_anyone_elses_notifications(client, alice, bob, couple):

@@ -7,8 +7,11 @@ by push or email never carries it: those say only that something is waiting.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Notification(models.Model):
@@ -40,6 +43,11 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["person", "read_at"], name="notification_unread")]
+
+    @property
+    def is_fresh(self) -> bool:
+        """Made within the last minute: said as "just now" rather than "0 minutes ago"."""
+        return timezone.now() - self.created_at < timedelta(minutes=1)
 
 
 class PushSubscription(models.Model):
