@@ -339,5 +339,3 @@ VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY")
 VAPID_SUBJECT = env_str("VAPID_SUBJECT", "mailto:" + OPERATOR_CONTACT)
 #: How often an open page asks for new notifications (htmx polling; see interdep.notifications).
 NOTIFICATION_POLL_SECONDS = env_int("NOTIFICATION_POLL_SECONDS", 10)
-#: Email and password changes need the password entered this recently (seconds).
-REAUTH_MAX_AGE = env_int("REAUTH_MAX_AGE", 10 * 60)

@@ -10,8 +10,8 @@ from django.contrib.sessions.models import Session
 from django.core import mail
 from django.test import Client
 
+from interdep.accounts import sessions
 from interdep.checkins import services as checkin_services
-from interdep.preferences import reauth
 from interdep.preferences.services import preferences_of
 
 from .conftest import PASSWORD
@@ -85,7 +85,7 @@ def test_without_a_recent_password_the_email_change_asks_for_it(
 ):
     client.force_login(alice)
     session = client.session
-    session[reauth.SESSION_KEY] = int(time.time()) - reauth.max_age() - 5
+    session[sessions.REAUTH_AT] = int(time.time()) - settings.REAUTH_SECONDS - 5
     session.save()
     page = client.get("/settings/").content.decode()
     assert 'name="current_password"' in page.split('id="password"')[0]  # in the email form

@@ -65,9 +65,14 @@ def recently_authenticated(request) -> bool:
     return at is not None and int(time.time()) - int(at) <= settings.REAUTH_SECONDS
 
 
+def mark_authenticated(request) -> None:
+    """The password was just typed (a log-in, a re-entry, a new password)."""
+    request.session[REAUTH_AT] = int(time.time())
+
+
 def confirm_password(request, password: str | None) -> bool:
     """Check the password typed again; a right one counts as a fresh authentication."""
     if password and request.user.check_password(password):
-        request.session[REAUTH_AT] = int(time.time())
+        mark_authenticated(request)
         return True
     return False

@@ -8,10 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from interdep.accounts import sessions
 from interdep.lib import zone_list as zones
 from interdep.lib.errors import ServiceError
 from interdep.notifications import push
-from interdep.preferences import forms, reauth, services
+from interdep.preferences import forms, services
 
 SECTIONS = {
     "name": forms.NameForm,
@@ -48,7 +49,9 @@ def _apply(request, section: str, form) -> str:
         services.name_set(person=user, display_name=data["display_name"])
         return "Your name is saved."
     if section == "email":
-        if not reauth.is_recent(request) and not reauth.check(request, data["current_password"]):
+        if not sessions.recently_authenticated(request) and not sessions.confirm_password(
+            request, data["current_password"]
+        ):
             raise ServiceError(
                 "reauth", "Enter your current password to change your email.", status=403
             )
@@ -61,7 +64,7 @@ def _apply(request, section: str, form) -> str:
         services.password_set(
             person=user, current=data["current_password"], new=data["new_password"]
         )
-        reauth.mark(request)
+        sessions.mark_authenticated(request)
         update_session_auth_hash(request, user)  # stay signed in here; other devices are not
         return "Your password is changed. Other devices were signed out."
     if section == "tz":
@@ -117,7 +120,7 @@ def settings_page(request):
         },
         "zone_groups": zones.grouped(initial["tz"]["tz"]),
         "current_tz": initial["tz"]["tz"],
-        "reauth_recent": reauth.is_recent(request),
+        "reauth_recent": sessions.recently_authenticated(request),
         "vapid_key": push.application_server_key(),
         "pending_email": request.user.email_changes.filter(confirmed_at__isnull=True)
         .order_by("-created_at")
