@@ -120,7 +120,8 @@ def _pool_with_anchors(n: int, *, ios_from_connection: bool):
         answers = demo_answers(k, lean=0.15 + 0.07 * k)
         assessment = submit(person, answers=answers)
         _opt_in(person)
-        connection = score_matrix(instrument, answers_to_row(ids, answers)).connection[0]
+        shared = instrument.without_safety_items(answers)  # the pool leaves safety items out
+        connection = score_matrix(instrument, answers_to_row(ids, shared)).connection[0]
         value = (
             int(np.clip(round(1 + connection / 100 * 6), 1, 7))
             if ios_from_connection

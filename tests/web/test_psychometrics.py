@@ -8,6 +8,7 @@ import warnings
 import numpy as np
 import pytest
 
+from interdep.assessments.models import Answer
 from interdep.demo import demo_answers
 from interdep.psychometrics import selectors
 from interdep.science.instrument import load_instrument
@@ -26,6 +27,16 @@ def _opt(client, person, consent: bool):
 
 def _answers(seed: int) -> dict:
     return demo_answers(seed, lean=0.2 + 0.08 * (seed % 10))
+
+
+def _pooled_row(item_ids, answers: dict) -> np.ndarray:
+    """A person's row as the pool holds it: safety items empty (NaN written as -1 to compare)."""
+    shared = load_instrument().without_safety_items(answers)
+    return np.nan_to_num(answers_to_row(item_ids, shared), nan=-1.0)
+
+
+def _non_safety(instrument, facet: str) -> list:
+    return [i for i in instrument.items_of(kind="self", facet=facet) if not i.safety]
 
 
 @pytest.fixture
@@ -62,15 +73,16 @@ def test_research_consent_is_off_until_the_person_says_yes(client, alice):
 def test_only_consenting_people_enter_the_pool(pool):
     matrix, item_ids = selectors.pooled_answers()
     assert matrix.shape == (8, len(item_ids))
-    expected = {tuple(answers_to_row(item_ids, _answers(k))[0]) for k in range(8)}
-    assert {tuple(row) for row in matrix} == expected
+    expected = {tuple(_pooled_row(item_ids, _answers(k))[0]) for k in range(8)}
+    assert {tuple(row) for row in np.nan_to_num(matrix, nan=-1.0)} == expected
 
 
 def test_withdrawing_removes_the_person_from_the_pool_at_once(client, pool):
     _opt(client, pool[0], False)
     matrix, item_ids = selectors.pooled_answers()
     assert matrix.shape[0] == 7
-    assert tuple(answers_to_row(item_ids, _answers(0))[0]) not in {tuple(row) for row in matrix}
+    pooled = {tuple(row) for row in np.nan_to_num(matrix, nan=-1.0)}
+    assert tuple(_pooled_row(item_ids, _answers(0))[0]) not in pooled
 
 
 def test_the_pool_takes_each_persons_latest_submitted_assessment(client, alice):
@@ -78,7 +90,9 @@ def test_the_pool_takes_each_persons_latest_submitted_assessment(client, alice):
     submit(alice, answers=_answers(2))
     _opt(client, alice, True)
     matrix, item_ids = selectors.pooled_answers()
-    np.testing.assert_array_equal(matrix, answers_to_row(item_ids, _answers(2)))
+    np.testing.assert_array_equal(
+        np.nan_to_num(matrix, nan=-1.0), _pooled_row(item_ids, _answers(2))
+    )
 
 
 def test_staff_see_alpha_equal_to_cronbach_alpha_on_the_pooled_keyed_matrix(client, pool, staff):
@@ -95,7 +109,7 @@ def test_staff_see_alpha_equal_to_cronbach_alpha_on_the_pooled_keyed_matrix(clie
     assert "n = 8" in page
     shown = 0
     for row in result.facets:
-        cols = [item_ids.index(i.id) for i in instrument.items_of(kind="self", facet=row["name"])]
+        cols = [item_ids.index(i.id) for i in _non_safety(instrument, row["name"])]
         if row["alpha"] is None:
             continue
         expected = cronbach_alpha(keyed[:, cols])
@@ -187,7 +201,7 @@ def test_pool_reliability_gives_each_facet_the_alpha_of_its_keyed_items_without_
         rows = {r["name"]: r for r in selectors.pool_reliability(instrument, matrix, item_ids)}
     keyed = keyed_items(instrument, matrix, item_ids)
     for facet in instrument.facets:
-        cols = [item_ids.index(i.id) for i in instrument.items_of(kind="self", facet=facet.id)]
+        cols = [item_ids.index(i.id) for i in _non_safety(instrument, facet.id)]
         if len(cols) > 1:
             assert rows[facet.id]["alpha"] == pytest.approx(
                 cronbach_alpha(keyed[:, cols]), rel=1e-12
@@ -198,13 +212,13 @@ def test_an_item_everyone_answered_alike_leaves_only_omega_of_its_group_unestima
     """reliability_table's omega fit fails on a zero-variance item; the page still shows the rest."""
     instrument = load_instrument()
     matrix, item_ids = _one_factor_pool(60, seed=4)
-    constant = item_ids.index(next(i.id for i in instrument.self_items if i.safety))
+    constant = item_ids.index(next(i.id for i in instrument.self_items if not i.safety))
     matrix[:, constant] = instrument.scale.max
     rows = {r["name"]: r for r in selectors.pool_reliability(instrument, matrix, item_ids)}
     group = instrument.item(item_ids[constant]).facet
     assert rows[group]["omega"] is None
     keyed = keyed_items(instrument, matrix, item_ids)
-    cols = [item_ids.index(i.id) for i in instrument.items_of(kind="self", facet=group)]
+    cols = [item_ids.index(i.id) for i in _non_safety(instrument, group)]
     assert rows[group]["alpha"] == pytest.approx(cronbach_alpha(keyed[:, cols]), rel=1e-12)
     assert all(
         r["omega"] is not None for name, r in rows.items() if name != group and r["kind"] == "facet"
@@ -225,3 +239,22 @@ def test_sem_is_sd_times_root_of_one_minus_alpha():
         ).sem
         is None
     )
+
+
+def test_safety_answers_change_nothing_staff_see(client, pool, staff):
+    """The pool is scored as shared views score a person: a consenting person's fear, control
+    and coercion answers move no alpha, omega or validity figure on the staff page."""
+    instrument = load_instrument()
+    safety = [i.id for i in instrument.self_items if i.safety]
+    assert safety
+    client.force_login(staff)
+    answers = Answer.objects.filter(assessment__person=pool[0], item_id__in=safety)
+    def figures() -> str:  # the page's main content (the head carries per-request tokens)
+        page = client.get("/staff/psychometrics/").content.decode()
+        return page[page.index("<main") : page.index("</main>")]
+
+    answers.update(value=instrument.scale.min)
+    low = figures()
+    answers.update(value=instrument.scale.max)
+    assert figures() == low
+    assert "0." in low  # alpha and omega are on the page

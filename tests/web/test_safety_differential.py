@@ -70,6 +70,7 @@ _NORMALISE = [
         re.compile(rb"\d+(\s|\xc2\xa0|&nbsp;)(second|minute|hour)s?", re.I),
         rb"<n> <unit>",
     ),
+    (re.compile(rb"\bjust now\b"), rb"<n> <unit> ago"),  # a notice under a minute old
 ]
 _PDF_VOLATILE = re.compile(rb"/(CreationDate|ModDate) *\([^)]*\)|/ID *\[[^\]]*\]")
 

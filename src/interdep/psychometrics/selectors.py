@@ -91,14 +91,18 @@ def _pool(version: str) -> tuple[np.ndarray, tuple[str, ...], list[tuple[int, in
     item_ids = self_report_plan(instrument).item_ids
     latest = _latest_consenting(version)
     row_of = {assessment_id: k for k, assessment_id in enumerate(latest.values())}
-    column = {item_id: j for j, item_id in enumerate(item_ids)}
+    # Safety answers leave no one, not even inside staff's aggregates: their columns stay empty,
+    # so the pool is scored as every shared view scores a person (shared_scores).
+    column = {
+        item_id: j for j, item_id in enumerate(item_ids) if not instrument.item(item_id).safety
+    }
     matrix = np.full((len(row_of), len(item_ids)), np.nan)
     answers = Answer.objects.filter(assessment_id__in=list(row_of)).values_list(
         "assessment_id", "item_id", "value"
     )
     for assessment_id, item_id, value in answers:
         j = column.get(item_id)
-        if j is not None:  # partner-report items are not part of the self-report pool
+        if j is not None:  # partner-report and safety items are not part of the pool
             matrix[row_of[assessment_id], j] = float(value)
     return matrix, item_ids, list(latest.items())
 
@@ -106,10 +110,12 @@ def _pool(version: str) -> tuple[np.ndarray, tuple[str, ...], list[tuple[int, in
 def pool_reliability(
     instrument: Instrument, matrix: np.ndarray, item_ids: tuple[str, ...]
 ) -> list[dict]:
-    """Alpha and omega per facet and scale; None where this pool cannot support an estimate."""
+    """Alpha and omega per facet and scale of the composites shared views score (safety items
+    left out); None where this pool cannot support an estimate."""
+    keep = [j for j, item_id in enumerate(item_ids) if not instrument.item(item_id).safety]
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)  # a small pool's degenerate correlations
-        return reliability_table(instrument, matrix, item_ids)
+        return reliability_table(instrument, matrix[:, keep], tuple(item_ids[j] for j in keep))
 
 
 @dataclass(frozen=True)

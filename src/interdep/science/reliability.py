@@ -150,15 +150,21 @@ def reliability_table(
     instrument: Instrument, answers: np.ndarray, item_ids: tuple[str, ...]
 ) -> list[dict]:
     """Alpha and omega per facet and per scale (Connection, Self) from a pool of self-report answers,
-    each for the composite its score is (facet: raw sum of its items; scale: mean of facet means)."""
+    each for the composite its score is (facet: raw sum of its items; scale: mean of facet means).
+    Items missing from ``item_ids`` are left out of their composites (the web's pool leaves out
+    the safety items, as every shared score does)."""
     keyed = keyed_items(instrument, np.asarray(answers, dtype=float), item_ids)
     column = {item_id: k for k, item_id in enumerate(item_ids)}
     groups: list[tuple[str, str, list[int], np.ndarray | None]] = []
     for facet in instrument.facets:
-        cols = [column[i.id] for i in instrument.items_of(kind="self", facet=facet.id)]
-        groups.append(("facet", facet.id, cols, None))
+        items = [i for i in instrument.items_of(kind="self", facet=facet.id) if i.id in column]
+        groups.append(("facet", facet.id, [column[i.id] for i in items], None))
     for capacity in ("connection", "self"):
-        items = [i for i in instrument.self_items if instrument.facet(i.facet).capacity == capacity]
+        items = [
+            i
+            for i in instrument.self_items
+            if instrument.facet(i.facet).capacity == capacity and i.id in column
+        ]
         groups.append(("scale", capacity, [column[i.id] for i in items], scale_weights(items)))
     rows = []
     for kind, name, cols, weights in groups:
