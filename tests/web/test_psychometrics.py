@@ -249,6 +249,7 @@ def test_safety_answers_change_nothing_staff_see(client, pool, staff):
     assert safety
     client.force_login(staff)
     answers = Answer.objects.filter(assessment__person=pool[0], item_id__in=safety)
+
     def figures() -> str:  # the page's main content (the head carries per-request tokens)
         page = client.get("/staff/psychometrics/").content.decode()
         return page[page.index("<main") : page.index("</main>")]
