@@ -48,9 +48,7 @@ urlpatterns = [
     path("couple/unlink/", couples.unlink, name="couple_unlink"),
     path("couple/consent/", couples.consent, name="couple_consent"),
     path("couple/<int:couple_id>/report/", couples.couple_report, name="couple_report"),
-    path(
-        "couple/<int:couple_id>/report.pdf", pdf_views.couple_report_pdf, name="couple_report_pdf"
-    ),
+    path("couple/<int:couple_id>/report.pdf", couples.couple_report_pdf, name="couple_report_pdf"),
     # assessment and personal reports
     path("assessment/", assessments.assessment_start, name="assessment_start"),
     path("assessment/page/<int:number>/", assessments.assessment_page, name="assessment_page"),

@@ -24,6 +24,7 @@ from interdep.couples import invites, services
 from interdep.couples.forms import ConsentForm, JoinForm
 from interdep.lib.forms import posted
 from interdep.lib.http import refusal_redirects_to
+from interdep.lib.pdf import PERSONAL_FRAME, pdf_response, render_pdf
 
 
 @login_required
@@ -118,18 +119,19 @@ def consent(request):
     return redirect("couple")
 
 
-@login_required
-@require_GET
-def couple_report(request, couple_id: int):
+def _couple_report_or_refusal(request, couple_id: int):
+    """(context, None) with the couple report for a member while both share, else (None, the
+    page saying why there is none, 403): one path for the page and its PDF."""
     access = couple_report_for_member_or_404(request.user, couple_id)
     partner_name = access.partner.person.display_name
     if not access.allowed:
-        return render(
+        refusal = render(
             request,
             "couples/report_unavailable.html",
             {"access": access, "partner_name": partner_name},
             status=403,
         )
+        return None, refusal
     report = presenters.couple_report(
         selectors.instrument_of(access.my_assessment),
         access.my_assessment,
@@ -137,4 +139,23 @@ def couple_report(request, couple_id: int):
         couple_id=str(access.couple.pk),
         partner_name=partner_name,
     )
-    return render(request, "couples/report.html", {"report": report, "access": access})
+    return {"report": report, "access": access}, None
+
+
+@login_required
+@require_GET
+def couple_report(request, couple_id: int):
+    context, refusal = _couple_report_or_refusal(request, couple_id)
+    if refusal is not None:
+        return refusal
+    return render(request, "couples/report.html", context)
+
+
+@login_required
+@require_GET
+def couple_report_pdf(request, couple_id: int):
+    context, refusal = _couple_report_or_refusal(request, couple_id)
+    if refusal is not None:
+        return refusal
+    pdf = render_pdf("couples/report.html", context, request=request, frame=PERSONAL_FRAME)
+    return pdf_response(pdf, "our-couple-report.pdf")
