@@ -274,14 +274,16 @@ def _map_svg(points: tuple[MapPoint, ...], sem: tuple[float, float]) -> str:
         )
         for k, point in enumerate(points)
     ]
-    handles.append(
-        Patch(
-            facecolor="#2b2a33",
-            alpha=0.16,
-            edgecolor=MUTED,
-            label=literal(ERROR_LEGEND),
-        )
-    )
+    map_legend(fig, handles)
+    return svg_text(fig)
+
+
+def map_legend(fig, handles: list) -> None:
+    """The map's legend under the plot: each person's marker, then the shaded likely range."""
+    handles = [
+        *handles,
+        Patch(facecolor=INK, alpha=0.16, edgecolor=MUTED, label=literal(ERROR_LEGEND)),
+    ]
     fig.legend(
         handles=handles,
         loc="lower center",
@@ -292,7 +294,6 @@ def _map_svg(points: tuple[MapPoint, ...], sem: tuple[float, float]) -> str:
         handletextpad=0.4,
         columnspacing=1.2,
     )
-    return svg_text(fig)
 
 
 def facet_bars_svg(

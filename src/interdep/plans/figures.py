@@ -11,16 +11,15 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from matplotlib.patches import Ellipse, Patch, Rectangle
+from matplotlib.patches import Ellipse, Rectangle
 
 from interdep.assessments.figures import (
-    ERROR_LEGEND,
     GRID,
     INK,
     MUTED,
     POINT_COLOURS,
-    legend_columns,
     map_frame,
+    map_legend,
     marker_extent,
     place_captions,
 )
@@ -185,15 +184,5 @@ def _map_path_svg(paths: tuple[Path, ...], sem: tuple[float, float]) -> str:
         taken.append(marker_extent(ax, (xs[-1], ys[-1]), 170, 2))
     place_captions(ax, renderer, taken)
     handles, _ = ax.get_legend_handles_labels()
-    handles.append(Patch(facecolor=INK, alpha=0.16, edgecolor=MUTED, label=literal(ERROR_LEGEND)))
-    fig.legend(
-        handles=handles,
-        loc="lower center",
-        bbox_to_anchor=(0.55, 0.0),
-        ncol=legend_columns(handles),
-        frameon=False,
-        fontsize=10,
-        handletextpad=0.4,
-        columnspacing=1.2,
-    )
+    map_legend(fig, handles)
     return svg_text(fig)
