@@ -78,6 +78,7 @@ def test_a_new_email_takes_effect_only_through_its_link_and_only_once(
     assert alice.email == "alice.new@example.org"
     again = client.post(path)
     assert again.status_code == 400
+    assert "This link was used already" in again.content.decode()
 
 
 def test_without_a_recent_password_the_email_change_asks_for_it(

@@ -7,8 +7,8 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 
 from interdep.lib.errors import ServiceError
 
@@ -56,6 +56,39 @@ def refusal_redirects_to(target, *kwarg_names: str):
                 if callable(target):
                     return redirect(target(request, **chosen))
                 return redirect(target, **chosen)
+
+        return wrapper
+
+    return decorate
+
+
+def refusal_as_json(view):
+    """Decorator for a plain view that answers JSON (outside the ninja API): a ``ServiceError``
+    it raises becomes the API's error body, ``{"detail": message, "code": code}``, with the
+    refusal's status."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except ServiceError as exc:
+            return JsonResponse({"detail": exc.message, "code": exc.code}, status=exc.status)
+
+    return wrapper
+
+
+def refusal_renders(template: str):
+    """Decorator for a page opened from a link in an email (no signed-in page to go back to): a
+    ``ServiceError`` it raises renders ``template`` with the refusal's message as ``error``, and
+    the refusal's status."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            try:
+                return view(request, *args, **kwargs)
+            except ServiceError as exc:
+                return render(request, template, {"error": exc.message}, status=exc.status)
 
         return wrapper
 

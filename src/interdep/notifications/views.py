@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from interdep.lib.errors import ServiceError
+from interdep.lib.http import refusal_as_json, refusal_renders
 from interdep.notifications import push, selectors, services
 
 
@@ -63,30 +64,26 @@ def _json(request) -> dict:
 
 @login_required
 @require_POST
+@refusal_as_json
 def push_subscribe(request):
     """Keep this device's subscription (the browser's PushSubscription.toJSON())."""
-    try:
-        data = _json(request)
-        keys = data.get("keys") or {}
-        sub = services.subscription_save(
-            person=request.user,
-            endpoint=str(data.get("endpoint", "")),
-            p256dh=str(keys.get("p256dh", "")),
-            auth=str(keys.get("auth", "")),
-            user_agent=request.headers.get("User-Agent", ""),
-        )
-    except ServiceError as exc:
-        return JsonResponse({"detail": exc.message, "code": exc.code}, status=exc.status)
+    data = _json(request)
+    keys = data.get("keys") or {}
+    sub = services.subscription_save(
+        person=request.user,
+        endpoint=str(data.get("endpoint", "")),
+        p256dh=str(keys.get("p256dh", "")),
+        auth=str(keys.get("auth", "")),
+        user_agent=request.headers.get("User-Agent", ""),
+    )
     return JsonResponse({"id": sub.pk}, status=201)
 
 
 @login_required
 @require_POST
+@refusal_as_json
 def push_unsubscribe(request):
-    try:
-        data = _json(request)
-    except ServiceError as exc:
-        return JsonResponse({"detail": exc.message, "code": exc.code}, status=exc.status)
+    data = _json(request)
     deleted = services.subscription_delete(
         person=request.user, endpoint=str(data.get("endpoint", ""))
     )
@@ -101,15 +98,11 @@ def push_key(request):
 
 @csrf_exempt  # the signed token in the link is the authority (RFC 8058 one-click POSTs too)
 @require_http_methods(["GET", "POST"])
+@refusal_renders("notifications/unsubscribe.html")
 def unsubscribe(request, token: str):
     """From an email, without logging in: GET asks, POST (or a mail client's one-click POST)
     turns the emails off."""
     if request.method == "GET":
         return render(request, "notifications/unsubscribe.html", {"token": token})
-    try:
-        services.unsubscribe(token=token)
-    except ServiceError as exc:
-        return render(
-            request, "notifications/unsubscribe.html", {"error": exc.message}, status=exc.status
-        )
+    services.unsubscribe(token=token)
     return render(request, "notifications/unsubscribe.html", {"done": True})

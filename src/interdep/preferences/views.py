@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from interdep.accounts import sessions
 from interdep.lib import zone_list as zones
 from interdep.lib.errors import ServiceError
+from interdep.lib.http import refusal_renders
 from interdep.notifications import push
 from interdep.preferences import forms, services
 
@@ -130,16 +131,12 @@ def settings_page(request):
 
 
 @require_http_methods(["GET", "POST"])
+@refusal_renders("preferences/email_confirm.html")
 def email_confirm(request, token: str):
     """Opened from the email: GET shows a button (mail scanners open links), POST applies."""
     if request.method == "GET":
         return render(request, "preferences/email_confirm.html", {"token": token})
-    try:
-        change = services.email_change_confirm(token=token)
-    except ServiceError as exc:
-        return render(
-            request, "preferences/email_confirm.html", {"error": exc.message}, status=exc.status
-        )
+    change = services.email_change_confirm(token=token)
     messages.success(request, f"Your email address is now {change.new_email}.")
     return redirect("settings" if request.user.is_authenticated else "login")
 

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from interdep.access.assessments import own_assessment_or_404
 from interdep.access.core import staff_or_404
-from interdep.lib.errors import ServiceError
 from interdep.lib.forms import posted
+from interdep.lib.http import refusal_redirects_to
 from interdep.psychometrics import selectors, services
 from interdep.psychometrics.figures import ios_svg
 from interdep.psychometrics.forms import ResearchConsentForm, posted_anchor_answers
@@ -38,6 +38,7 @@ def staff_psychometrics(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@refusal_redirects_to("assessment_anchors", "assessment_id")
 def anchors(request, assessment_id: int):
     """A few optional questions after an assessment (closeness pictures, satisfaction, and any
     measure the deployment added); every one may be skipped, and the report follows either way."""
@@ -46,15 +47,11 @@ def anchors(request, assessment_id: int):
         return redirect("assessment_start")
     on_offer = selectors.measures()
     if request.method == "POST":
-        try:
-            saved = services.anchors_save(
-                person=request.user,
-                assessment_id=assessment.pk,
-                answers=posted_anchor_answers(request.POST, on_offer),
-            )
-        except ServiceError as exc:
-            messages.error(request, exc.message)
-            return redirect("assessment_anchors", assessment_id=assessment.pk)
+        saved = services.anchors_save(
+            person=request.user,
+            assessment_id=assessment.pk,
+            answers=posted_anchor_answers(request.POST, on_offer),
+        )
         if saved:
             messages.success(request, "Thank you. Your answers are saved with this report.")
         return redirect("report_detail", assessment_id=assessment.pk)
