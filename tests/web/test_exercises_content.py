@@ -58,7 +58,7 @@ def test_the_shipped_guides_load_and_each_comparison_finds_its_fields():
     ("change", "message"),
     [
         (('type = "number"', 'type = "text"'), "needs a 'number' field 'budget'"),
-        (('flow = "together"', 'flow = "alone"'), "flow must be one of"),
+        (('flow = "together"', 'flow = "alone"'), "'flow' must be one of"),
         (('compare = "plans"', 'compare = "votes"'), "needs compare"),
         (('title = "T"', 'title = ""'), "'title' must be non-empty"),
         (

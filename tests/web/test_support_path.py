@@ -81,7 +81,7 @@ def test_an_operators_file_lists_their_services_on_the_page(client, tmp_path, se
 @pytest.mark.parametrize(
     ("entry", "message"),
     [
-        ('country = "XX"\n', "field 'name' is required"),
+        ('country = "XX"\n', "missing field 'name'"),
         ('name = "X"\nweb = "http://x.example"\n', "must start with https://"),
         ('name = "X"\nfax = "1"\n', "unknown field"),
     ],

@@ -7,16 +7,32 @@ A broken file fails with a message naming the entry and the field, and never sho
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from django.conf import settings
 
+from interdep.science.content import Field, Schema, content_text
 from interdep.science.errors import ContentError
 
-_FIELDS = ("country", "name", "about", "phone", "web", "hours")
+CONTENT_FILE = "support_resources.toml"
+
+#: One ``[[resources]]`` entry: only ``name`` is required, the rest may be left empty.
+RESOURCE = Schema(
+    "support resource",
+    (
+        Field("country", required=False, default=""),
+        Field("name"),
+        Field("about", required=False, default=""),
+        Field("phone", required=False, default=""),
+        Field("web", required=False, default=""),
+        Field("hours", required=False, default=""),
+    ),
+    id_field=None,
+)
+RESOURCES_FILE = Schema(
+    "support resources", (Field("resources", "entries", schema=RESOURCE),), id_field=None
+)
 
 
 @dataclass(frozen=True)
@@ -34,31 +50,14 @@ class Resource:
         return "".join(c for c in self.phone if c.isdigit() or c == "+")
 
 
-def parse_resources(text: str) -> tuple[Resource, ...]:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ContentError(f"support resources are not valid TOML: {exc}") from exc
-    raw = data.get("resources")
-    if not isinstance(raw, list) or not raw:
-        raise ContentError("support resources: no [[resources]] entries")
+def parse_resources(text: str, *, source: str = CONTENT_FILE) -> tuple[Resource, ...]:
+    """Parse and validate a resources file against `RESOURCE`; every problem names the file
+    (``source``), the entry and the field."""
     out = []
-    for n, entry in enumerate(raw, start=1):
-        where = f"support resource #{n}"
-        if not isinstance(entry, dict):
-            raise ContentError(f"{where}: must be a table")
-        unknown = set(entry) - set(_FIELDS)
-        if unknown:
-            raise ContentError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
-        for key, value in entry.items():
-            if not isinstance(value, str):
-                raise ContentError(f"{where}: field {key!r} must be text")
-        if not entry.get("name", "").strip():
-            raise ContentError(f"{where}: field 'name' is required")
-        web = entry.get("web", "").strip()
-        if web and not web.startswith("https://"):
-            raise ContentError(f"{where}: field 'web' must start with https://")
-        out.append(Resource(**{k: entry.get(k, "").strip() for k in _FIELDS}))
+    for entry in RESOURCES_FILE.read(text, source)["resources"]:
+        if entry["web"] and not entry["web"].startswith("https://"):
+            raise ContentError(f"{entry.where}: field 'web' must start with https://")
+        out.append(Resource(**entry.values))
     return tuple(out)
 
 
@@ -66,9 +65,7 @@ def support_resources() -> tuple[Resource, ...]:
     """The deployment's file if configured, else the shipped one (anywhere entries first)."""
     path = getattr(settings, "SUPPORT_RESOURCES_FILE", "")
     if path:
-        text = Path(path).read_text(encoding="utf-8")
+        found = parse_resources(Path(path).read_text(encoding="utf-8"), source=Path(path).name)
     else:
-        text = (resources.files("interdep.content") / "support_resources.toml").read_text(
-            encoding="utf-8"
-        )
-    return tuple(sorted(parse_resources(text), key=lambda r: (r.country != "", r.country)))
+        found = parse_resources(content_text(CONTENT_FILE))
+    return tuple(sorted(found, key=lambda r: (r.country != "", r.country)))

@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import functools
 import math
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 
+from interdep.science.content import Field, Schema, content_text
 from interdep.science.errors import ContentError
 from interdep.science.norms import MIN_ANSWERED_SHARE
 from interdep.science.scoring import min_answered
@@ -65,85 +64,66 @@ class Measure:
         raise KeyError(item_id)
 
 
-def _need(entry: dict, key: str, where: str, kind: type = str):
-    value = entry.get(key)
-    if not isinstance(value, kind) or (kind is str and not value.strip()):
-        raise ContentError(f"{where}: '{key}' is missing or not a {kind.__name__}")
-    return value
+#: A measure's scale: its whole-number ends, and labels for at least the two ends.
+ANCHOR_SCALE = Schema(
+    "scale", (Field("min", "int"), Field("max", "int"), Field("anchors", "labels")), id_field=None
+)
+#: One item of a measure.
+ANCHOR_ITEM = Schema(
+    "item",
+    (Field("id", "id"), Field("text"), Field("reverse", "bool", required=False, default=False)),
+)
+#: One ``[[measures]]`` entry. ``licence`` is required of a measure a deployment adds.
+MEASURE = Schema(
+    "measure",
+    (
+        Field("id", "id"),
+        Field("kind", required=False, default="rating", choices=KINDS),
+        Field("title"),
+        Field("instruction"),
+        Field("citation"),
+        Field("licence", required=False, default=""),
+        Field("scale", "table", schema=ANCHOR_SCALE),
+        Field("items", "entries", schema=ANCHOR_ITEM),
+        Field("expects", "texts", required=False, default=(), choices=TARGETS, minimum=0),
+    ),
+)
+#: An anchors file: its measures.
+MEASURES_FILE = Schema("anchors file", (Field("measures", "entries", schema=MEASURE),))
 
 
-def parse_measures(text: str, *, shipped: bool) -> tuple[Measure, ...]:
-    """Parse and validate an anchors TOML file; every problem names the measure (and item).
+def parse_measures(
+    text: str, *, shipped: bool, source: str = "anchors.toml"
+) -> tuple[Measure, ...]:
+    """Parse and validate an anchors TOML file against `MEASURE`; every problem names the file
+    (``source``), the measure and the field (and item).
 
     A file a deployment adds (``shipped=False``) must say under which licence it may use the
     measure, because its wording is another author's.
     """
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ContentError(f"anchors file is not valid TOML: {exc}") from exc
-    raw = data.get("measures")
-    if not isinstance(raw, list) or not raw:
-        raise ContentError("anchors: no [[measures]] entries")
     measures = []
-    seen: set[str] = set()
-    for position, entry in enumerate(raw, start=1):
-        if not isinstance(entry, dict):
-            raise ContentError(f"measure {position}: not a table")
-        mid = _need(entry, "id", f"measure {position}")
-        where = f"measure {mid!r}"
-        if not mid.replace("_", "").isalnum() or mid in seen:
-            raise ContentError(f"{where}: id must be a unique plain word")
-        seen.add(mid)
-        kind = entry.get("kind", "rating")
-        if kind not in KINDS:
-            raise ContentError(f"{where}: kind must be one of {', '.join(KINDS)}")
-        scale = _need(entry, "scale", where, dict)
-        low, high = scale.get("min"), scale.get("max")
-        if not (isinstance(low, int) and isinstance(high, int) and low < high and high - low <= 10):
+    for entry in MEASURES_FILE.read(text, source)["measures"]:
+        where, kind = entry.where, entry["kind"]
+        scale = entry["scale"]
+        low, high, anchors = scale["min"], scale["max"], scale["anchors"]
+        if not (low < high and high - low <= 10):
             raise ContentError(f"{where}: scale needs whole min < max (at most 11 points)")
-        anchors = {int(k): str(v) for k, v in (scale.get("anchors") or {}).items()}
         if low not in anchors or high not in anchors:
             raise ContentError(f"{where}: scale anchors must name at least min and max")
         if any(not low <= k <= high for k in anchors):
             raise ContentError(f"{where}: a scale anchor lies outside min..max")
-        items = []
-        for k, raw_item in enumerate(_need(entry, "items", where, list), start=1):
-            if not isinstance(raw_item, dict):
-                raise ContentError(f"{where}, item {k}: not a table")
-            iid = _need(raw_item, "id", f"{where}, item {k}")
-            if any(i.id == iid for i in items) or not iid.replace("_", "").isalnum():
-                raise ContentError(f"{where}, item {iid!r}: id must be a unique plain word")
-            items.append(
-                AnchorItem(
-                    iid,
-                    _need(raw_item, "text", f"{where}, item {iid!r}"),
-                    bool(raw_item.get("reverse", False)),
-                )
-            )
-        if not items:
-            raise ContentError(f"{where}: no items")
+        items = tuple(AnchorItem(**item.values) for item in entry["items"])
         if kind == "pictures" and (len(items) != 1 or (low, high) != (1, 7)):
             raise ContentError(f"{where}: a picture measure has one item on a 1-7 scale")
-        expects = tuple(entry.get("expects", ()))
-        if any(t not in TARGETS for t in expects):
-            raise ContentError(f"{where}: expects must name only {', '.join(TARGETS)}")
-        licence = str(entry.get("licence", ""))
-        if not shipped and not licence.strip():
+        if not shipped and not entry["licence"]:
             raise ContentError(f"{where}: a measure you add must state its licence ('licence')")
+        values = {k: v for k, v in entry.values.items() if k != "scale"}
         measures.append(
             Measure(
-                id=mid,
-                kind=kind,
-                title=_need(entry, "title", where),
-                instruction=_need(entry, "instruction", where),
-                citation=_need(entry, "citation", where),
-                items=tuple(items),
+                **{**values, "items": items},
                 scale_min=low,
                 scale_max=high,
                 anchors=anchors,
-                expects=expects,
-                licence=licence,
                 shipped=shipped,
             )
         )
@@ -153,12 +133,13 @@ def parse_measures(text: str, *, shipped: bool) -> tuple[Measure, ...]:
 @functools.cache
 def load_measures(extra: str | None = None) -> tuple[Measure, ...]:
     """The shipped anchors, then those of a deployment's own file (path ``extra``), if any."""
-    text = (resources.files("interdep.content") / "anchors.toml").read_text(encoding="utf-8")
-    measures = parse_measures(text, shipped=True)
+    measures = parse_measures(content_text("anchors.toml"), shipped=True)
     if extra:
         path = Path(extra)
         try:
-            added = parse_measures(path.read_text(encoding="utf-8"), shipped=False)
+            added = parse_measures(
+                path.read_text(encoding="utf-8"), shipped=False, source=path.name
+            )
         except OSError as exc:
             raise ContentError(f"extra anchors file {path.name}: cannot be read ({exc})") from exc
         clash = {m.id for m in measures} & {m.id for m in added}

@@ -15,14 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from interdep.science.content import (
-    check_id,
-    check_known_fields,
-    content_text,
-    entries,
-    parse_toml,
-    text_field,
-)
+from interdep.science.content import Field, Schema, content_text
 from interdep.science.errors import ContentError, InputError
 
 FLOWS = ("together", "prepare")
@@ -32,8 +25,29 @@ COMPARE_NEEDS = {
     "plans": {"together": "lines", "alone": "lines", "limits": "lines", "budget": "number"},
     "actions": {"view": "text", "contribute": "lines", "need": "lines"},
 }
-_GUIDE_KEYS = frozenset({"id", "flow", "compare", "title", "summary", "intro", "after", "fields"})
-_FIELD_KEYS = frozenset({"id", "type", "label", "help"})
+CONTENT_FILE = "exercises.toml"
+
+#: One ``[[exercises.fields]]`` entry: what a person fills in.
+GUIDE_FIELD = Schema(
+    "field",
+    (Field("id", "id"), Field("type", choices=FIELD_TYPES), Field("label"), Field("help")),
+)
+#: One ``[[exercises]]`` entry.
+GUIDE = Schema(
+    "exercise",
+    (
+        Field("id", "id"),
+        Field("flow", choices=FLOWS),
+        Field("compare", required=False),
+        Field("title"),
+        Field("summary"),
+        Field("intro"),
+        Field("after"),
+        Field("fields", "entries", schema=GUIDE_FIELD),
+    ),
+)
+#: The exercises file: its entries.
+GUIDES_FILE = Schema("exercises file", (Field("exercises", "entries", schema=GUIDE),))
 
 #: Limits on what one entry may hold: private notes, not documents.
 MAX_TEXT = 2000
@@ -75,69 +89,30 @@ class Guide:
 @functools.cache
 def load_guides() -> dict[str, Guide]:
     """The shipped guides by id, in file order (cached)."""
-    return parse_guides(content_text("exercises.toml"))
+    return parse_guides(content_text(CONTENT_FILE))
 
 
-def parse_guides(text: str) -> dict[str, Guide]:
-    raw = entries(parse_toml(text, "exercises"), "exercises", "exercises")
+def parse_guides(text: str, *, source: str = CONTENT_FILE) -> dict[str, Guide]:
+    """Parse and validate exercises TOML against `GUIDE`; every problem names the file
+    (``source``), the guide and the field."""
     guides: dict[str, Guide] = {}
-    for position, entry in enumerate(raw, start=1):
-        gid = check_id(
-            entry.get("id") if isinstance(entry, dict) else None, f"exercise #{position}"
-        )
-        where = f"exercise {gid!r}"
-        if gid in guides:
-            raise ContentError(f"{where}: duplicate id")
-        check_known_fields(entry, _GUIDE_KEYS, where)
-        flow = text_field(entry, "flow", where)
-        if flow not in FLOWS:
-            raise ContentError(f"{where}: flow must be one of {FLOWS}, got {flow!r}")
-        compare = entry.get("compare")
+    for entry in GUIDES_FILE.read(text, source)["exercises"]:
+        where, flow, compare = entry.where, entry["flow"], entry["compare"]
         if flow == "together" and compare not in COMPARE_NEEDS:
             raise ContentError(
                 f"{where}: a 'together' flow needs compare = one of {tuple(COMPARE_NEEDS)}"
             )
         if flow == "prepare" and compare is not None:
             raise ContentError(f"{where}: a 'prepare' flow has nothing to compare")
-        fields = _fields(entry.get("fields"), where)
+        fields = tuple(GuideField(**f.values) for f in entry["fields"])
         by_id = {f.id: f.type for f in fields}
         for need, kind in COMPARE_NEEDS.get(compare, {}).items():
             if by_id.get(need) != kind:
                 raise ContentError(
                     f"{where}: compare = {compare!r} needs a {kind!r} field {need!r}"
                 )
-        guides[gid] = Guide(
-            id=gid,
-            flow=flow,
-            compare=compare,
-            title=text_field(entry, "title", where),
-            summary=text_field(entry, "summary", where),
-            intro=text_field(entry, "intro", where),
-            after=text_field(entry, "after", where),
-            fields=fields,
-        )
+        guides[entry["id"]] = Guide(**{**entry.values, "fields": fields})
     return guides
-
-
-def _fields(raw: Any, where: str) -> tuple[GuideField, ...]:
-    if not isinstance(raw, list) or not raw:
-        raise ContentError(f"{where}: needs at least one [[exercises.fields]]")
-    out: list[GuideField] = []
-    for k, f in enumerate(raw, start=1):
-        if not isinstance(f, dict):
-            raise ContentError(f"{where}: field #{k} must be a table")
-        fid = check_id(f.get("id"), f"{where}: field #{k}")
-        here = f"{where}, field {fid!r}"
-        if any(o.id == fid for o in out):
-            raise ContentError(f"{here}: duplicate field id")
-        check_known_fields(f, _FIELD_KEYS, here)
-        ftype = text_field(f, "type", here)
-        if ftype not in FIELD_TYPES:
-            raise ContentError(f"{here}: type must be one of {FIELD_TYPES}, got {ftype!r}")
-        out.append(
-            GuideField(fid, ftype, text_field(f, "label", here), text_field(f, "help", here))
-        )
-    return tuple(out)
 
 
 def clean_entry(guide: Guide, raw: Mapping[str, Any]) -> dict[str, Any]:

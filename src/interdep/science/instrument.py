@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from interdep.science.content import check_id, parse_toml
+from interdep.science.content import Field, Schema
 from interdep.science.errors import ContentError
 
 Capacity = Literal["connection", "self"]
@@ -206,129 +206,104 @@ def load_instrument(version: str = CURRENT_VERSION) -> Instrument:
         raise ContentError(
             f"unknown instrument version {version!r} (have: {', '.join(available_versions())})"
         )
-    return parse_instrument(resource.read_text(encoding="utf-8"), expected_version=version)
+    return parse_instrument(
+        resource.read_text(encoding="utf-8"),
+        expected_version=version,
+        source=f"instrument/{version}.toml",
+    )
 
 
 def load_instrument_file(path: str | Path) -> Instrument:
     """Load and validate an instrument from any TOML file (authors drafting a new version)."""
-    return parse_instrument(Path(path).read_text(encoding="utf-8"))
+    path = Path(path)
+    return parse_instrument(path.read_text(encoding="utf-8"), source=path.name)
 
 
-def parse_instrument(text: str, *, expected_version: str | None = None) -> Instrument:
-    """Parse and validate instrument TOML; every problem names the entry it is about."""
-    data = parse_toml(text, "instrument")
-    version = _required(data, "version", str, where="instrument")
+#: The response scale, ``[scale]``.
+SCALE = Schema("scale", (Field("min", "int"), Field("max", "int"), Field("anchors", "labels")))
+#: One ``[[facets]]`` entry.
+FACET = Schema(
+    "facet",
+    (
+        Field("id", "id"),
+        Field("capacity", choices=CAPACITIES),
+        Field("label"),
+        Field("description"),
+        Field("strength"),
+        Field("edge"),
+    ),
+)
+#: One ``[[items]]`` entry.
+ITEM = Schema(
+    "item",
+    (
+        Field("id", "id"),
+        Field("text"),
+        Field("facet"),
+        Field("kind", choices=KINDS),
+        Field("pole", choices=POLES),
+        Field("safety", "bool", required=False, default=False),
+    ),
+)
+#: ``[safety]``: the level at which a safety item's answer is concerning (default: one below
+#: the top of the scale).
+SAFETY = Schema("safety", (Field("threshold", "int", required=False),), id_field=None)
+#: An instrument version's file.
+INSTRUMENT_FILE = Schema(
+    "instrument",
+    (
+        Field("version"),
+        Field("name"),
+        Field("scale", "table", schema=SCALE),
+        Field("facets", "entries", schema=FACET),
+        Field("items", "entries", schema=ITEM),
+        Field("safety", "table", required=False, default={"threshold": None}, schema=SAFETY),
+    ),
+    id_field=None,
+)
+
+
+def parse_instrument(
+    text: str, *, expected_version: str | None = None, source: str = "instrument"
+) -> Instrument:
+    """Parse and validate instrument TOML against `INSTRUMENT_FILE`; every problem names the
+    file (``source``), the entry and the field."""
+    data = INSTRUMENT_FILE.read(text, source)
+    version = data["version"]
     if expected_version is not None and version != expected_version:
         raise ContentError(f"instrument file for {expected_version!r} declares version {version!r}")
-    name = _required(data, "name", str, where="instrument")
-    scale = _parse_scale(data.get("scale"))
-    facets = _parse_facets(data.get("facets"))
-    facet_by_id = {f.id: f for f in facets}
-    items = _parse_items(data.get("items"), facet_by_id)
-    safety = data.get("safety", {})
-    if not isinstance(safety, dict):
-        raise ContentError("instrument: 'safety' must be a table, e.g. [safety] threshold = 4")
-    threshold = safety.get("threshold", scale.max - 1)
-    if (
-        not isinstance(threshold, int)
-        or isinstance(threshold, bool)
-        or not scale.min < threshold <= scale.max
-    ):
+    scale = _scale(data["scale"], f"{source}, scale")
+    facets = tuple(Facet(**entry.values) for entry in data["facets"])
+    items = _items(data["items"], {f.id: f for f in facets})
+    threshold = data["safety"]["threshold"]
+    threshold = scale.max - 1 if threshold is None else threshold
+    if not scale.min < threshold <= scale.max:
         raise ContentError(
-            f"safety.threshold must be an integer within the scale, got {threshold!r}"
+            f"{source}: safety.threshold must be an integer within the scale, got {threshold!r}"
         )
-    instrument = Instrument(version, name, scale, facets, items, threshold)
+    instrument = Instrument(version, data["name"], scale, facets, items, threshold)
     _check_coverage(instrument)
     return instrument
 
 
-def _required(table: dict, key: str, kind: type, *, where: str):
-    if not isinstance(table, dict):
-        raise ContentError(f"{where}: expected a table of fields, got {type(table).__name__}")
-    if key not in table:
-        raise ContentError(f"{where}: missing field {key!r}")
-    value = table[key]
-    if (
-        not isinstance(value, kind)
-        or isinstance(value, bool) is not (kind is bool)
-        or (kind is str and not value.strip())
-    ):
-        raise ContentError(f"{where}: field {key!r} must be a non-empty {kind.__name__}")
-    return value.strip() if kind is str else value
-
-
-def _parse_scale(raw) -> Scale:
-    if not isinstance(raw, dict):
-        raise ContentError("instrument: missing [scale] table")
-    low = _required(raw, "min", int, where="scale")
-    high = _required(raw, "max", int, where="scale")
+def _scale(values: dict, where: str) -> Scale:
+    low, high, anchors = values["min"], values["max"], values["anchors"]
     if high - low < 2:
-        raise ContentError(f"scale: need at least three points, got {low}..{high}")
-    anchors_raw = _required(raw, "anchors", dict, where="scale")
-    anchors = {}
-    for key, label in anchors_raw.items():
-        if not str(key).lstrip("-").isdigit() or not isinstance(label, str) or not label.strip():
-            raise ContentError(f"scale: anchor {key!r} must be an integer point with a label")
-        anchors[int(key)] = label.strip()
+        raise ContentError(f"{where}: need at least three points, got {low}..{high}")
     if sorted(anchors) != list(range(low, high + 1)):
-        raise ContentError(f"scale: anchors must label every point {low}..{high}")
+        raise ContentError(f"{where}: anchors must label every point {low}..{high}")
     return Scale(low, high, anchors)
 
 
-def _parse_facets(raw) -> tuple[Facet, ...]:
-    if not isinstance(raw, list) or not raw:
-        raise ContentError("instrument: no [[facets]]")
-    facets, seen = [], set()
-    for entry in raw:
-        facet_id = _required(entry, "id", str, where="facet")
-        where = f"facet {facet_id!r}"
-        check_id(facet_id, where)
-        if facet_id in seen:
-            raise ContentError(f"{where}: duplicate facet id")
-        seen.add(facet_id)
-        capacity = _required(entry, "capacity", str, where=where)
-        if capacity not in CAPACITIES:
-            raise ContentError(f"{where}: capacity must be one of {CAPACITIES}, got {capacity!r}")
-        facets.append(
-            Facet(
-                id=facet_id,
-                capacity=capacity,  # type: ignore[arg-type]
-                label=_required(entry, "label", str, where=where),
-                description=_required(entry, "description", str, where=where),
-                strength=_required(entry, "strength", str, where=where),
-                edge=_required(entry, "edge", str, where=where),
-            )
-        )
-    return tuple(facets)
-
-
-def _parse_items(raw, facet_by_id: dict[str, Facet]) -> tuple[Item, ...]:
-    if not isinstance(raw, list) or not raw:
-        raise ContentError("instrument: no [[items]]")
-    items, seen = [], set()
-    for position, entry in enumerate(raw, start=1):
-        if not isinstance(entry, dict):
-            raise ContentError(f"item #{position}: expected a table of fields")
-        item_id = entry.get("id")
-        if not isinstance(item_id, str) or not item_id.strip():
-            raise ContentError(f"item #{position}: missing field 'id'")
-        where = f"item {item_id!r}"
-        if item_id in seen:
-            raise ContentError(f"{where}: duplicate item id")
-        check_id(item_id, where)
+def _items(entries, facet_by_id: dict[str, Facet]) -> tuple[Item, ...]:
+    items = []
+    for entry in entries:
+        where, item_id, text = entry.where, entry["id"], entry["text"]
+        facet_id, kind, pole = entry["facet"], entry["kind"], entry["pole"]
         if "-" in item_id:  # the one id rule, narrowed: item ids are also column names
             raise ContentError(f"{where}: item ids are column names: letters, digits and '_' only")
-        seen.add(item_id)
-        text = _required(entry, "text", str, where=where)
-        facet_id = _required(entry, "facet", str, where=where)
         if facet_id not in facet_by_id:
-            raise ContentError(f"{where}: unknown facet {facet_id!r}")
-        kind = _required(entry, "kind", str, where=where)
-        if kind not in KINDS:
-            raise ContentError(f"{where}: kind must be one of {KINDS}, got {kind!r}")
-        pole = _required(entry, "pole", str, where=where)
-        if pole not in POLES:
-            raise ContentError(f"{where}: pole must be one of {POLES}, got {pole!r}")
+            raise ContentError(f"{where}: field 'facet': unknown facet {facet_id!r}")
         capacity = facet_by_id[facet_id].capacity
         allowed = (
             POLES
@@ -345,13 +320,7 @@ def _parse_items(raw, facet_by_id: dict[str, Facet]) -> tuple[Item, ...]:
             raise ContentError(
                 f"{where}: a self-report item cannot be about 'my partner' as its subject"
             )
-        safety = entry.get("safety", False)
-        if not isinstance(safety, bool):
-            raise ContentError(f"{where}: safety must be true or false")
-        unknown = set(entry) - {"id", "text", "facet", "kind", "pole", "safety"}
-        if unknown:
-            raise ContentError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
-        items.append(Item(item_id, text, facet_id, pole, kind, safety))  # type: ignore[arg-type]
+        items.append(Item(**entry.values))
     return tuple(items)
 
 

@@ -14,15 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from interdep.science.content import (
-    check_id,
-    check_known_fields,
-    content_text,
-    entries,
-    parse_toml,
-    text_field,
-    text_list_field,
-)
+from interdep.science.content import Field, Schema, content_text
 from interdep.science.errors import ContentError, InputError
 from interdep.science.instrument import Instrument, load_instrument
 
@@ -31,11 +23,26 @@ Cadence = Literal["daily", "weekly", "once"]
 
 KINDS = ("self", "couple")
 CADENCES = ("daily", "weekly", "once")
-_FIELDS = frozenset(
-    {"id", "kind", "title", "summary", "target_facets", "minutes", "cadence", "steps", "went_well"}
-)
 
 CONTENT_FILE = "practices.toml"
+
+#: One ``[[practices]]`` entry.
+PRACTICE = Schema(
+    "practice",
+    (
+        Field("id", "id"),
+        Field("kind", choices=KINDS),
+        Field("title"),
+        Field("summary"),
+        Field("target_facets", "texts"),
+        Field("minutes", "int", minimum=1),
+        Field("cadence", choices=CADENCES),
+        Field("steps", "texts"),
+        Field("went_well"),
+    ),
+)
+#: The practices file: its entries.
+PRACTICES_FILE = Schema("practices file", (Field("practices", "entries", schema=PRACTICE),))
 
 
 @dataclass(frozen=True)
@@ -60,70 +67,37 @@ def load_practices() -> tuple[Practice, ...]:
     return parse_practices(content_text(CONTENT_FILE), instrument=load_instrument())
 
 
-def parse_practices(text: str, *, instrument: Instrument | None = None) -> tuple[Practice, ...]:
-    """Parse and validate practices TOML; every problem names the practice it is about.
+def parse_practices(
+    text: str, *, instrument: Instrument | None = None, source: str = CONTENT_FILE
+) -> tuple[Practice, ...]:
+    """Parse and validate practices TOML against `PRACTICE`; every problem names the file
+    (``source``), the practice and the field.
 
     ``instrument`` defaults to the current one: target facets must be its facet ids, and each of
     its facets must be targeted at least once.
     """
     instrument = instrument if instrument is not None else load_instrument()
-    raw = entries(parse_toml(text, "practices"), "practices", "practices")
+    data = PRACTICES_FILE.read(text, source)
 
     facet_ids = instrument.facet_ids
     practices: list[Practice] = []
-    seen: set[str] = set()
-    for position, entry in enumerate(raw, start=1):
-        if not isinstance(entry, dict):
-            raise ContentError(f"practice #{position}: must be a table")
-        practice_id = entry.get("id")
-        if not isinstance(practice_id, str) or not practice_id.strip():
-            raise ContentError(f"practice #{position}: missing field 'id'")
-        where = f"practice {practice_id!r}"
-        if practice_id in seen:
-            raise ContentError(f"{where}: duplicate practice id")
-        check_id(practice_id, where)
-        seen.add(practice_id)
-        check_known_fields(entry, _FIELDS, where)
-
-        kind = text_field(entry, "kind", where)
-        if kind not in KINDS:
-            raise ContentError(f"{where}: kind must be one of {KINDS}, got {kind!r}")
-        cadence = text_field(entry, "cadence", where)
-        if cadence not in CADENCES:
-            raise ContentError(f"{where}: cadence must be one of {CADENCES}, got {cadence!r}")
-        minutes = entry.get("minutes")
-        # bool is an int subclass; `minutes = true` is a typo, not a duration.
-        if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes <= 0:
-            raise ContentError(f"{where}: minutes must be a positive whole number, got {minutes!r}")
-        targets = text_list_field(entry, "target_facets", where)
+    for entry in data["practices"]:
+        where, targets = entry.where, entry["target_facets"]
         for facet_id in targets:
             if facet_id not in facet_ids:
                 raise ContentError(
-                    f"{where}: unknown facet {facet_id!r} "
+                    f"{where}: field 'target_facets': unknown facet {facet_id!r} "
                     f"(instrument {instrument.version} has: {', '.join(facet_ids)})"
                 )
         if len(set(targets)) != len(targets):
-            raise ContentError(f"{where}: target_facets lists a facet twice")
-        steps = text_list_field(entry, "steps", where)
-        practices.append(
-            Practice(
-                id=practice_id,
-                kind=kind,  # type: ignore[arg-type]
-                title=text_field(entry, "title", where),
-                summary=text_field(entry, "summary", where),
-                target_facets=targets,
-                minutes=minutes,
-                cadence=cadence,  # type: ignore[arg-type]
-                steps=steps,
-                went_well=text_field(entry, "went_well", where),
-            )
-        )
+            raise ContentError(f"{where}: field 'target_facets' lists a facet twice")
+        practices.append(Practice(**entry.values))
 
     targeted = {facet for p in practices for facet in p.target_facets}
     untargeted = [f for f in facet_ids if f not in targeted]
     if untargeted:
         raise ContentError(
-            f"practices: no practice targets facet(s) {', '.join(untargeted)} "
+            f"{source}: no practice targets facet(s) {', '.join(untargeted)} "
             f"of instrument {instrument.version}"
         )
     return tuple(practices)

@@ -20,17 +20,33 @@ Conflict-avoidance answers alone, at "Mostly true", never open it.
 from __future__ import annotations
 
 import functools
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 
+from interdep.science.content import Field, Schema, content_text
 from interdep.science.errors import ContentError
 from interdep.science.instrument import Instrument, load_instrument
 
-CONTENT_PACKAGE = "interdep.content"
 CONTENT_FILE = "safety.toml"
 CATEGORIES = ("fear_control_coercion", "conflict_avoidance")
+
+#: ``[rule]``: the levels on the item's unhealthy side that count.
+RULE = Schema(
+    "rule", (Field("concerning_at", "int"), Field("both_extreme_at", "int")), id_field=None
+)
+#: ``[versions.<v>]``: that version's safety items, by category.
+VERSION_RULE = Schema(
+    "version",
+    (
+        Field("fear_control_coercion", "table", required=False, default={}),
+        Field("conflict_avoidance", "texts", required=False, default=(), minimum=0),
+    ),
+    id_field=None,
+)
+#: The rule file: the rule, and one table per instrument version.
+SAFETY_FILE = Schema(
+    "safety rules", (Field("rule", "table", schema=RULE), Field("versions", "table")), id_field=None
+)
 
 
 @dataclass(frozen=True)
@@ -57,33 +73,22 @@ class SafetyDecision:
     concerning: tuple[str, ...]
 
 
-def parse_safety_rules(text: str, instrument: Instrument) -> SafetyRules:
-    """Parse the rule file for ``instrument``'s version; every problem names what it is about."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ContentError(f"safety rules are not valid TOML: {exc}") from exc
-    rule = data.get("rule", {})
+def parse_safety_rules(
+    text: str, instrument: Instrument, *, source: str = CONTENT_FILE
+) -> SafetyRules:
+    """Parse the rule file for ``instrument``'s version against `SAFETY_FILE`; every problem
+    names the file (``source``) and what it is about."""
+    data = SAFETY_FILE.read(text, source)
     scale = instrument.scale
-    levels = {}
-    for key in ("concerning_at", "both_extreme_at"):
-        value = rule.get(key)
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise ContentError(f"safety rules: rule.{key} must be a whole number")
+    levels = data["rule"]
+    for key, value in levels.items():
         if not scale.min < value <= scale.max:
-            raise ContentError(f"safety rules: rule.{key} must be within the scale, got {value}")
-        levels[key] = value
-    where = f"safety rules, version {instrument.version}"
-    version = data.get("versions", {}).get(instrument.version)
-    if not isinstance(version, dict):
+            raise ContentError(f"{source}: rule.{key} must be within the scale, got {value}")
+    where = f"{source}, version {instrument.version}"
+    if not isinstance(data["versions"].get(instrument.version), dict):
         raise ContentError(f"{where}: missing [versions.{instrument.version}]")
-    fcc = version.get("fear_control_coercion", {})
-    avoid = version.get("conflict_avoidance", [])
-    if not isinstance(fcc, dict) or not isinstance(avoid, list):
-        raise ContentError(
-            f"{where}: fear_control_coercion is a table of item = level, "
-            "conflict_avoidance a list of item ids"
-        )
+    version = VERSION_RULE.check(data["versions"][instrument.version], where)
+    fcc, avoid = version["fear_control_coercion"], version["conflict_avoidance"]
     for item_id, level in fcc.items():
         if not isinstance(level, int) or isinstance(level, bool):
             raise ContentError(f"{where}: item {item_id!r}: level must be a whole number")
@@ -119,8 +124,7 @@ def parse_safety_rules(text: str, instrument: Instrument) -> SafetyRules:
 @functools.cache
 def load_safety_rules(version: str) -> SafetyRules:
     """The shipped rule for an instrument version (cached)."""
-    text = (resources.files(CONTENT_PACKAGE) / CONTENT_FILE).read_text(encoding="utf-8")
-    return parse_safety_rules(text, load_instrument(version))
+    return parse_safety_rules(content_text(CONTENT_FILE), load_instrument(version))
 
 
 def _unhealthy_side(instrument: Instrument, item_id: str, value: float) -> float:
