@@ -1,4 +1,5 @@
-"""Number formatting: one way to turn a computed value into a stored or shown number."""
+"""Number formatting: one way to turn a computed value into a stored or shown number (the web
+application and science both use it: no Django here)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,13 @@ def finite_or_none(value) -> float | None:
     """``value`` as a float, or None when it is missing, NaN or infinite (JSON has no NaN)."""
     if value is None:
         return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
+    if type(value) is float:  # the common case, without a conversion
+        number = value
+    else:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return None
     return number if math.isfinite(number) else None
 
 

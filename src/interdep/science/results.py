@@ -28,14 +28,9 @@ from interdep.science.scoring import (
 __all__ = ["HIGHLIGHTS", "PersonResult", "score_answers", "score_persons"]
 
 
-def _num(value: float) -> float | None:
+def _num(value: float | None) -> float | None:
     """JSON-friendly number: NaN becomes None (missing is never zero), rounded for display."""
     return rounded(value, 4)
-
-
-def _num4(value: float | None) -> float | None:
-    """:func:`_num` for a Python float (no numpy scalar on the way)."""
-    return None if value is None or value != value else round(value, 4)
 
 
 @dataclass(frozen=True)
@@ -114,9 +109,9 @@ def score_persons(
     # the same numbers, a tenth of the time. Facets are already rounded to 4 places by numpy,
     # and rounding such a value again with round() returns it unchanged.
     facet_rows = np.round(table.facets, 4).tolist()
-    scale_columns = [[_num4(v) for v in table.scale(name).tolist()] for name in SCALES]
-    confidences = [_num4(v) for v in np.asarray(dyn.confidence, dtype=float).tolist()]
-    ratios = [_num4(v) for v in np.asarray(dyn.balance, dtype=float).tolist()]
+    scale_columns = [[_num(v) for v in table.scale(name).tolist()] for name in SCALES]
+    confidences = [_num(v) for v in np.asarray(dyn.confidence, dtype=float).tolist()]
+    ratios = [_num(v) for v in np.asarray(dyn.balance, dtype=float).tolist()]
     view_rows = views.tolist()
     facet_ids, partner_facets = table.facet_ids, instrument.partner_facets
     results = []
@@ -142,7 +137,7 @@ def score_persons(
                 dynamic_note=dynamic_note(label, confidence),
                 confidence=confidence,
                 partner_view={
-                    f: _num4(v) for f, v in zip(partner_facets, view_rows[k], strict=True)
+                    f: _num(v) for f, v in zip(partner_facets, view_rows[k], strict=True)
                 },
             )
         )

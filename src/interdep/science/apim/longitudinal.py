@@ -22,6 +22,7 @@ import numpy as np
 from scipy import stats
 from threadpoolctl import threadpool_limits
 
+from interdep.lib.numbers import finite_or_none
 from interdep.science.apim import mixed
 from interdep.science.apim.design import Term
 from interdep.science.apim.diary import DiaryData
@@ -195,11 +196,7 @@ class DiaryResult:
         raise KeyError((effect, predictor, role))
 
     def to_dict(self) -> dict:
-        def num(v):
-            if v is None:
-                return None
-            v = float(v)
-            return v if math.isfinite(v) else None
+        num = finite_or_none
 
         def row(c):
             return {

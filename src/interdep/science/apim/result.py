@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats
 
+from interdep.lib.numbers import finite_or_none
 from interdep.science.apim.design import Term
 
 DF_METHOD = "residual: n_obs - p (as nlme summary.gls)"
@@ -89,10 +90,7 @@ class ApimResult:
         raise KeyError((effect, predictor, role))
 
     def to_dict(self) -> dict:
-        def num(v):
-            return (
-                None if v is None or (isinstance(v, float) and not math.isfinite(v)) else float(v)
-            )
+        num = finite_or_none
 
         return {
             "model": self.model,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 DEFAULT_MAX_GAP_SECONDS = 3 * 3600.0
 DEFAULT_MIN_PAIRS = 10
 APP_MIN_OVERLAP_DAYS = 14
@@ -16,9 +14,3 @@ STATUS_INSUFFICIENT = "insufficient_data"
 # Equation / coefficient layout of the batched arrays: coef[c, eq, k], eq 0 = A's equation,
 # eq 1 = B's equation; k 0 = intercept, 1 = A(prev), 2 = B(prev).
 _K = 3
-
-
-def finite_or_none(x) -> float | None:
-    """A float for JSON: NaN and infinities become None (JSON has no NaN)."""
-    x = float(x)
-    return x if math.isfinite(x) else None

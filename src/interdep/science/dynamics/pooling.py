@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from interdep.science.dynamics.constants import DEFAULT_LEVEL, finite_or_none
+from interdep.lib.numbers import finite_or_none
+from interdep.science.dynamics.constants import DEFAULT_LEVEL
 from interdep.science.dynamics.results import CoupleDynamics
 from interdep.science.errors import InputError
 

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats
 
+from interdep.lib.numbers import finite_or_none
 from interdep.science.dynamics.constants import (
     DEFAULT_LEVEL,
     STATUS_INSUFFICIENT,
     STATUS_OK,
-    finite_or_none,
 )
 from interdep.science.dynamics.estimator import BatchEstimates
 

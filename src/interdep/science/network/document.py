@@ -6,10 +6,9 @@ outcome at t and a column the predictor at t-1 (mlVAR's layout). Missing numbers
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
+from interdep.lib.numbers import finite_or_none
 from interdep.science.network.indices import INDEX_NAMES, ChanceBaseline, density_indices
 from interdep.science.network.networks import NetworkFit
 
@@ -23,15 +22,10 @@ ESTIMATOR = (
 )
 
 
-def _num(x) -> float | None:
-    x = float(x)
-    return None if not math.isfinite(x) else x
-
-
 def _mat(M) -> list[list[float | None]] | None:
     if M is None:
         return None
-    return [[_num(v) for v in row] for row in np.asarray(M)]
+    return [[finite_or_none(v) for v in row] for row in np.asarray(M)]
 
 
 def _baseline_doc(base: ChanceBaseline | None, seed: int | None = None) -> dict | None:
@@ -43,13 +37,15 @@ def _baseline_doc(base: ChanceBaseline | None, seed: int | None = None) -> dict 
         "status": base.status,
         "indices": {
             k: {
-                "observed": _num(base.observed[k]),
-                "chance_mean": _num(np.nanmean(base.null[k])) if len(base.null[k]) else None,
-                "chance_sd": _num(np.nanstd(base.null[k], ddof=1))
+                "observed": finite_or_none(base.observed[k]),
+                "chance_mean": finite_or_none(np.nanmean(base.null[k]))
+                if len(base.null[k])
+                else None,
+                "chance_sd": finite_or_none(np.nanstd(base.null[k], ddof=1))
                 if len(base.null[k]) > 1
                 else None,
-                "percentile": _num(base.percentile[k]),
-                "p_value": _num(base.p_value[k]),
+                "percentile": finite_or_none(base.percentile[k]),
+                "p_value": finite_or_none(base.p_value[k]),
             }
             for k in base.observed
         },
@@ -126,16 +122,16 @@ def network_document(
             "ci_low": _mat(ci_low),
             "ci_high": _mat(ci_high),
             "random_sd": _mat(fit.temporal_sd),
-            "intercept": [_num(v) for v in fit.intercept],
-            "residual_sd": [_num(v) for v in fit.residual_sd],
+            "intercept": [finite_or_none(v) for v in fit.intercept],
+            "residual_sd": [finite_or_none(v) for v in fit.residual_sd],
             "converged": [bool(v) for v in fit.temporal_fit.converged],
-            "loglik": [_num(v) for v in fit.temporal_fit.loglik],
+            "loglik": [finite_or_none(v) for v in fit.temporal_fit.loglik],
         },
         "contemporaneous": {
             "pcor": _mat(fit.contemporaneous_pcor),
             "gamma": _mat(fit.contemporaneous_gamma),
             "gamma_se": _mat(fit.contemporaneous_gamma_se),
-            "residual_sd": [_num(v) for v in fit.contemporaneous_fit.sigma]
+            "residual_sd": [finite_or_none(v) for v in fit.contemporaneous_fit.sigma]
             if fit.contemporaneous_fit is not None
             else None,
         },
@@ -143,7 +139,7 @@ def network_document(
             "pcor": _mat(fit.between_pcor),
             "gamma": _mat(fit.between_gamma),
             "gamma_se": _mat(fit.between_gamma_se),
-            "mean_sd": [_num(v) for v in fit.intercept_sd],
+            "mean_sd": [finite_or_none(v) for v in fit.intercept_sd],
         },
     }
     if n_a:
@@ -158,8 +154,10 @@ def network_document(
                 "inter": "mean of a_to_b and b_to_a",
                 "ratio": "inter / intra",
             },
-            "sample": {k: _num(v) for k, v in density_indices(fit.temporal, n_a).items()},
-            "couples_mean": {k: _num(np.nanmean([c[k] for c in couple_idx])) for k in INDEX_NAMES},
+            "sample": {k: finite_or_none(v) for k, v in density_indices(fit.temporal, n_a).items()},
+            "couples_mean": {
+                k: finite_or_none(np.nanmean([c[k] for c in couple_idx])) for k in INDEX_NAMES
+            },
             "baseline": _baseline_doc(baseline, baseline_seed),
         }
     else:
@@ -175,8 +173,10 @@ def network_document(
             "contemporaneous": _mat(fit.contemporaneous_couples[g])
             if fit.contemporaneous_couples is not None
             else None,
-            "indices": {k: _num(v) for k, v in couple_idx[g].items()} if couple_idx[g] else None,
-            "baseline": {k: _num(v) for k, v in per_couple_base[cid].items()}
+            "indices": {k: finite_or_none(v) for k, v in couple_idx[g].items()}
+            if couple_idx[g]
+            else None,
+            "baseline": {k: finite_or_none(v) for k, v in per_couple_base[cid].items()}
             if cid in per_couple_base
             else None,
         }
