@@ -12,7 +12,6 @@ from collections import defaultdict
 from datetime import timedelta
 from itertools import pairwise
 
-from django.apps import apps
 from django.utils import timezone
 
 from interdep.access.core import couple_report_access
@@ -103,11 +102,9 @@ def _reliable_steps(results: list[PersonResult], names: list[str]) -> dict[str, 
     return flags
 
 
-def checkin_adherence(person, *, weeks: int = ADHERENCE_WEEKS) -> dict | None:
-    """Days with at least one check-in over the last weeks, when the check-ins app is installed
-    (a soft link: this view works without it)."""
-    if not apps.is_installed("interdep.checkins"):
-        return None
+def checkin_adherence(person, *, weeks: int = ADHERENCE_WEEKS) -> dict:
+    """Days with at least one check-in over the last weeks (from the day the person joined, when
+    that is more recent)."""
     today = timezone.localdate()
     span = weeks * 7
     start = today - timedelta(days=span - 1)
