@@ -39,11 +39,9 @@ def nav_context(request: HttpRequest) -> dict:
     return {"site_name": settings.SITE_NAME}
 
 
-def refusal_redirects_to(target, *kwarg_names: str):
-    """Decorator for a view that writes through a service: a ``ServiceError`` it raises becomes
-    the refusal's message on the next page and a redirect to ``target``, a URL name (filled with
-    the view's keyword arguments named in ``kwarg_names``) or a function of the request and those
-    arguments that returns the URL. The view itself is then only the successful path."""
+def _refusal_answered_by(answer):
+    """A decorator: a ``ServiceError`` the view raises is answered by ``answer(request, exc,
+    kwargs)`` (the view's keyword arguments), so the view itself is only the successful path."""
 
     def decorate(view):
         @wraps(view)
@@ -51,45 +49,44 @@ def refusal_redirects_to(target, *kwarg_names: str):
             try:
                 return view(request, *args, **kwargs)
             except ServiceError as exc:
-                messages.error(request, exc.message)
-                chosen = {name: kwargs[name] for name in kwarg_names}
-                if callable(target):
-                    return redirect(target(request, **chosen))
-                return redirect(target, **chosen)
+                return answer(request, exc, kwargs)
 
         return wrapper
 
     return decorate
 
 
-def refusal_as_json(view):
-    """Decorator for a plain view that answers JSON (outside the ninja API): a ``ServiceError``
-    it raises becomes the API's error body, ``{"detail": message, "code": code}``, with the
-    refusal's status."""
+def refusal_redirects_to(target, *kwarg_names: str):
+    """Decorator for a view that writes through a service: a ``ServiceError`` it raises becomes
+    the refusal's message on the next page and a redirect to ``target``, a URL name (filled with
+    the view's keyword arguments named in ``kwarg_names``) or a function of the request and those
+    arguments that returns the URL."""
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except ServiceError as exc:
-            return JsonResponse({"detail": exc.message, "code": exc.code}, status=exc.status)
+    def answer(request, exc, kwargs):
+        messages.error(request, exc.message)
+        chosen = {name: kwargs[name] for name in kwarg_names}
+        if callable(target):
+            return redirect(target(request, **chosen))
+        return redirect(target, **chosen)
 
-    return wrapper
+    return _refusal_answered_by(answer)
+
+
+#: Decorator for a plain view that answers JSON (outside the ninja API): a ``ServiceError`` it
+#: raises becomes the API's error body, ``{"detail": message, "code": code}``, with its status.
+refusal_as_json = _refusal_answered_by(
+    lambda request, exc, kwargs: JsonResponse(
+        {"detail": exc.message, "code": exc.code}, status=exc.status
+    )
+)
 
 
 def refusal_renders(template: str):
     """Decorator for a page opened from a link in an email (no signed-in page to go back to): a
     ``ServiceError`` it raises renders ``template`` with the refusal's message as ``error``, and
     the refusal's status."""
-
-    def decorate(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            try:
-                return view(request, *args, **kwargs)
-            except ServiceError as exc:
-                return render(request, template, {"error": exc.message}, status=exc.status)
-
-        return wrapper
-
-    return decorate
+    return _refusal_answered_by(
+        lambda request, exc, kwargs: render(
+            request, template, {"error": exc.message}, status=exc.status
+        )
+    )

@@ -31,6 +31,15 @@ def _other_members(couple_id: int, person_id: int | None):
     ]
 
 
+def _notify_others(couple_id: int, person_id: int | None, *, link: str, **notice) -> int:
+    """The same notice to every active member of the couple but ``person_id``; how many were
+    made."""
+    return sum(
+        bool(notify(person=other, link=reverse(link), couple_id=couple_id, **notice))
+        for other in _other_members(couple_id, person_id)
+    )
+
+
 def _partner_of(person):
     """(partner, couple id) of the person's active couple, or (None, None)."""
     from interdep.couples.models import (
@@ -58,28 +67,26 @@ def _remember(field: str):
 
 def on_membership(sender, instance, created, **kwargs):
     if created and instance.left_at is None:
-        for other in _other_members(instance.couple_id, instance.person_id):
-            notify(
-                person=other,
-                kind=K.PARTNER_LINKED,
-                text=f"{instance.person.display_name} linked with you.",
-                link=reverse("couple"),
-                couple_id=instance.couple_id,
-            )
+        _notify_others(
+            instance.couple_id,
+            instance.person_id,
+            kind=K.PARTNER_LINKED,
+            text=f"{instance.person.display_name} linked with you.",
+            link="couple",
+        )
         return
     if created or getattr(instance, "_stored_shares", None) in (None, instance.shares):
         return
     if instance.left_at is not None:
         return
     said = "said yes to" if instance.shares else "withdrew from"
-    for other in _other_members(instance.couple_id, instance.person_id):
-        notify(
-            person=other,
-            kind=K.CONSENT_YES if instance.shares else K.CONSENT_NO,
-            text=f"{instance.person.display_name} {said} the couple report.",
-            link=reverse("couple"),
-            couple_id=instance.couple_id,
-        )
+    _notify_others(
+        instance.couple_id,
+        instance.person_id,
+        kind=K.CONSENT_YES if instance.shares else K.CONSENT_NO,
+        text=f"{instance.person.display_name} {said} the couple report.",
+        link="couple",
+    )
 
 
 def on_encouragement(sender, instance, created, **kwargs):
@@ -141,14 +148,13 @@ def on_audit(sender, instance, created, **kwargs):
         return
     if instance.action == AuditEvent.GRANT_PROPOSED:
         name = instance.clinician_name or "A clinician"
-        for other in _other_members(instance.couple_id, instance.actor_id):
-            notify(
-                person=other,
-                kind=K.CLINICIAN_ASKED,
-                text=f"Access for {name} is waiting for your yes.",
-                link=reverse("clinic_access"),
-                couple_id=instance.couple_id,
-            )
+        _notify_others(
+            instance.couple_id,
+            instance.actor_id,
+            kind=K.CLINICIAN_ASKED,
+            text=f"Access for {name} is waiting for your yes.",
+            link="clinic_access",
+        )
     elif instance.action in USED:
         _later([instance.pk])
 
@@ -177,17 +183,14 @@ def access_used(event_ids: list[int]) -> int:
     for event in AuditEvent.objects.filter(pk__in=event_ids, action__in=USED):
         name = event.clinician_name or "A clinician"
         what = dict(AuditEvent.ACTIONS)[event.action]
-        for person in _other_members(event.couple_id, None):
-            made += bool(
-                notify(
-                    person=person,
-                    kind=K.CLINICIAN_USED,
-                    text=f"{name} {what}.",
-                    link=reverse("clinic_access"),
-                    couple_id=event.couple_id,
-                    once_per_window=True,
-                )
-            )
+        made += _notify_others(
+            event.couple_id,
+            None,
+            kind=K.CLINICIAN_USED,
+            text=f"{name} {what}.",
+            link="clinic_access",
+            once_per_window=True,
+        )
     return made
 
 

@@ -25,6 +25,21 @@ def _uncertain(interval) -> bool:
     return interval is None or (interval[0] <= 0.0 <= interval[1])
 
 
+def _effect_arrow(start, end, *, rad: float, head: str, width: float, faded: bool):
+    """An effect's arrow: solid when its interval excludes zero, faded and dashed when not."""
+    return FancyArrowPatch(
+        start,
+        end,
+        connectionstyle=f"arc3,rad={rad}",
+        arrowstyle=f"-|>,{head}",
+        linewidth=width,
+        color=_FADED if faded else _SOLID,
+        alpha=0.45 if faded else 1.0,
+        linestyle="--" if faded else "-",
+        mutation_scale=1.5,
+    )
+
+
 def _label(effect: float | None, interval) -> str:
     if effect is None:
         return "n/a"
@@ -81,18 +96,16 @@ def dynamics_figure(
     for person, (x, y) in centres.items():
         eff, iv = result.inertia[person], result.intervals[person]
         faded = _uncertain(iv)
-        loop = FancyArrowPatch(
-            (x - 0.45, y + radius - 0.1),
-            (x + 0.45, y + radius - 0.1),
-            connectionstyle="arc3,rad=-1.6",
-            arrowstyle="-|>,head_length=6,head_width=4",
-            linewidth=_width(eff) * 0.6,
-            color=_FADED if faded else _SOLID,
-            alpha=0.45 if faded else 1.0,
-            linestyle="--" if faded else "-",
-            mutation_scale=1.5,
+        ax.add_patch(
+            _effect_arrow(
+                (x - 0.45, y + radius - 0.1),
+                (x + 0.45, y + radius - 0.1),
+                rad=-1.6,
+                head="head_length=6,head_width=4",
+                width=_width(eff) * 0.6,
+                faded=faded,
+            )
         )
-        ax.add_patch(loop)
         if not compact:
             text = "inertia " + _label(eff, iv).replace("\n", " ")
             ax.text(x, y + radius + 1.45, literal(text), ha="center", fontsize=8)
@@ -103,18 +116,16 @@ def dynamics_figure(
         faded = _uncertain(iv)
         (x0, y0), (x1, y1) = centres[src], centres[dst]
         sign = 1 if x1 > x0 else -1
-        arrow = FancyArrowPatch(
-            (x0 + sign * radius, y0 + 0.25 * dy),
-            (x1 - sign * radius, y1 + 0.25 * dy),
-            connectionstyle=f"arc3,rad={rad}",
-            arrowstyle="-|>,head_length=8,head_width=5",
-            linewidth=_width(eff) * 0.5,
-            color=_FADED if faded else _SOLID,
-            alpha=0.45 if faded else 1.0,
-            linestyle="--" if faded else "-",
-            mutation_scale=1.5,
+        ax.add_patch(
+            _effect_arrow(
+                (x0 + sign * radius, y0 + 0.25 * dy),
+                (x1 - sign * radius, y1 + 0.25 * dy),
+                rad=rad,
+                head="head_length=8,head_width=5",
+                width=_width(eff) * 0.5,
+                faded=faded,
+            )
         )
-        ax.add_patch(arrow)
         if not compact:
             text = f"{key} " + _label(eff, iv).replace("\n", " ")
             ax.text(5, y0 + 1.15 * dy, literal(text), ha="center", va="center", fontsize=8)
