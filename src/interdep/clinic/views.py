@@ -98,10 +98,9 @@ def couple_detail(request, couple_id: int):
 def couple_pdf(request, couple_id: int):
     grant, context = _couple_context(request, couple_id, history=True)
     pdf = render_pdf("clinic/couple.html", context, request=request)
-    services.audit_views(grants=[grant], action=AuditEvent.EXPORT_PDF)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="couple-{couple_id}-report.pdf"'
-    return response
+    return _audited_download(
+        grant, AuditEvent.EXPORT_PDF, pdf, "application/pdf", f"couple-{couple_id}-report.pdf"
+    )
 
 
 @login_required
@@ -131,9 +130,20 @@ def couple_csv(request, couple_id: int):
                 ]
             )
     document = csv_text(header, rows) if header is not None else ""
-    services.audit_views(grants=[grant], action=AuditEvent.EXPORT_CSV)
-    response = HttpResponse(document, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="couple-{couple_id}-scores.csv"'
+    return _audited_download(
+        grant,
+        AuditEvent.EXPORT_CSV,
+        document,
+        "text/csv; charset=utf-8",
+        f"couple-{couple_id}-scores.csv",
+    )
+
+
+def _audited_download(grant, action: str, body, content_type: str, filename: str):
+    """A file the clinician downloads about a couple, written to the audit log first."""
+    services.audit_views(grants=[grant], action=action)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
