@@ -2,8 +2,9 @@
 
 An import inside a function hides a dependency from readers and from import-linter; the few that
 are right (the CLI loading Django or a heavy library only for the command that needs it, an
-AppConfig.ready() that must wait for the models) say so in a comment on the import's first line,
-for example ``import django  # deferred: only the web commands need Django``.
+AppConfig.ready() that must wait for the models) say so in a comment on the import (its first
+line, or any line of a wrapped import) that starts ``deferred:`` and gives the reason in a few
+words, for example ``import django  # deferred: only the web commands need Django``.
 
 Usage: ``python scripts/check_function_imports.py [--list] [ROOT]`` (ROOT defaults to ``src``).
 Exit 0 when every such import carries its reason, 1 otherwise (each one is listed as
@@ -39,7 +40,8 @@ def function_imports(path: Path) -> list[tuple[int, str, bool]]:
             if in_function and isinstance(child, ast.Import | ast.ImportFrom):
                 lines = range(child.lineno, (child.end_lineno or child.lineno) + 1)
                 said = " ".join(comments.get(n, "").lstrip("#") for n in lines)
-                words = [w for w in said.split() if not w.startswith(("noqa", "F401", "E402"))]
+                reason = said.partition("deferred:")[2]
+                words = [w for w in reason.split() if not w.startswith(("noqa", "F401", "E402"))]
                 found.append((child.lineno, ast.unparse(child), len(words) >= 3))
             visit(child, inside)
 

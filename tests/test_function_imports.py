@@ -41,6 +41,13 @@ def test_a_bare_noqa_is_not_a_reason(tmp_path):
     assert _check(tmp_path).returncode == 1
 
 
+def test_a_comment_that_does_not_say_deferred_is_not_a_reason(tmp_path):
+    (tmp_path / "mod.py").write_text("def f():\n    import json  # only this path needs it\n")
+    assert _check(tmp_path).returncode == 1
+    (tmp_path / "mod.py").write_text("def f():\n    import json  # deferred:\n")
+    assert _check(tmp_path).returncode == 1
+
+
 def test_the_application_passes():
     result = _check(SCRIPT.parents[1] / "src")
     assert result.returncode == 0, result.stdout

@@ -38,7 +38,7 @@ def parse_memory(text: str | None) -> int | None:
 
 def default_memory_limit(workers: int) -> int:
     """Three quarters of the machine's memory, shared by the workers (the client keeps the rest)."""
-    import psutil  # installed with distributed; only a local cluster needs it
+    import psutil  # deferred: installed with distributed; only a local cluster needs it
 
     return int(psutil.virtual_memory().total * 0.75 / max(workers, 1))
 

@@ -128,7 +128,7 @@ def _arrow_table(file: Path, columns: list[str]) -> tuple[pa.Table, bool]:
         header = [h.strip() for h in header]
         if len(set(header)) != len(header) or any(c not in header for c in columns):
             raise _Unsupported  # pandas renames repeats and names what is missing
-        import pyarrow.csv as pacsv  # only CSV input needs Arrow's CSV reader
+        import pyarrow.csv as pacsv  # deferred: only CSV input needs Arrow's CSV reader
 
         try:
             table = pacsv.read_csv(
