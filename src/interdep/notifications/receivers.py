@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models.signals import post_save, pre_save
 from django.urls import reverse
+from django_tasks import task
 
 from interdep.notifications.models import Notification
 from interdep.notifications.services import notify
@@ -166,10 +167,6 @@ USED = ("view_couple", "export_pdf", "export_csv")
 def _later(event_ids: list[int]) -> None:
     """A clinician's page view is told to the couple by the worker, after the view committed,
     so the clinician's page costs one task row, not the couple's notifications."""
-    from interdep.notifications.tasks import (
-        notify_access_used,
-    )  # deferred: other apps' models, loaded when signals fire
-
     transaction.on_commit(lambda: notify_access_used.enqueue(event_ids))
 
 
@@ -192,6 +189,12 @@ def access_used(event_ids: list[int]) -> int:
             once_per_window=True,
         )
     return made
+
+
+@task()
+def notify_access_used(event_ids: list[int]) -> int:
+    """`access_used`, run by the worker after the clinician's page committed."""
+    return access_used(event_ids)
 
 
 def on_couple(sender, instance, created, **kwargs):

@@ -11,6 +11,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import task
 
 from interdep.lib.errors import ServiceError
 from interdep.notifications import push
@@ -46,10 +47,6 @@ def notify(
     note = Notification.objects.create(
         person=person, kind=kind, text=text[:200], link=link, couple_id=couple_id
     )
-    from interdep.notifications.tasks import (
-        deliver_notification,
-    )  # deferred: breaks the services/tasks and preferences cycle
-
     transaction.on_commit(lambda: deliver_notification.enqueue(note.pk))
     return note
 
@@ -75,6 +72,12 @@ def deliver(*, notification_id: int) -> str:
         how = "email"
     Notification.objects.filter(pk=note.pk).update(delivered_by=how)
     return how
+
+
+@task()
+def deliver_notification(notification_id: int) -> str:
+    """`deliver`, run by the worker after the notification's transaction committed."""
+    return deliver(notification_id=notification_id)
 
 
 def unsubscribe_token(person) -> str:

@@ -1,23 +1,13 @@
-"""Background delivery (run by the db_worker; arguments are ids)."""
+"""Background delivery (run by the db_worker; arguments are ids).
+
+Each task is defined beside the code that enqueues it (`services.deliver_notification`,
+`receivers.notify_access_used`), so no import runs in a circle; this module names them all in
+one place, and tasks queued under their earlier path here still resolve.
+"""
 
 from __future__ import annotations
 
-from django_tasks import task
+from interdep.notifications.receivers import notify_access_used
+from interdep.notifications.services import deliver_notification
 
-
-@task()
-def deliver_notification(notification_id: int) -> str:
-    from interdep.notifications.services import (
-        deliver,
-    )  # deferred: tasks module is imported by services
-
-    return deliver(notification_id=notification_id)
-
-
-@task()
-def notify_access_used(event_ids: list[int]) -> int:
-    from interdep.notifications.receivers import (
-        access_used,
-    )  # deferred: tasks module is imported by services
-
-    return access_used(event_ids)
+__all__ = ["deliver_notification", "notify_access_used"]
