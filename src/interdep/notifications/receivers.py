@@ -7,21 +7,25 @@ are shown in the app only; push and email say just that something is waiting.
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models.signals import post_save, pre_save
 from django.urls import reverse
 from django_tasks import task
 
+from interdep.assessments.models import Assessment
+from interdep.clinic.models import AuditEvent
+from interdep.clinic.signals import audited
+from interdep.couples.models import Couple, Membership
+from interdep.exercises.models import ExerciseEntry
 from interdep.notifications.models import Notification
-from interdep.notifications.services import notify
+from interdep.notifications.services import forget_couple, notify
+from interdep.plans.models import Encouragement
 
 K = Notification.Kind
 
 
 def _other_members(couple_id: int, person_id: int | None):
-    from interdep.couples.models import (
-        Membership,
-    )  # deferred: other apps' models, loaded when signals fire
 
     return [
         m.person
@@ -43,10 +47,6 @@ def _notify_others(couple_id: int, person_id: int | None, *, link: str, **notice
 
 def _partner_of(person):
     """(partner, couple id) of the person's active couple, or (None, None)."""
-    from interdep.couples.models import (
-        Membership,
-    )  # deferred: other apps' models, loaded when signals fire
-
     mine = Membership.objects.filter(person=person, left_at__isnull=True).first()
     if mine is None:
         return None, None
@@ -112,9 +112,6 @@ def on_exercise_entry(sender, instance, created, **kwargs):
     )
     if other_id is None or other_id == instance.person_id:
         return
-    from django.contrib.auth import (
-        get_user_model,
-    )  # deferred: other apps' models, loaded when signals fire
 
     other = get_user_model().objects.filter(pk=other_id).first()
     notify(
@@ -141,9 +138,6 @@ def on_assessment(sender, instance, created, **kwargs):
 
 
 def on_audit(sender, instance, created, **kwargs):
-    from interdep.clinic.models import (
-        AuditEvent,
-    )  # deferred: other apps' models, loaded when signals fire
 
     if not created:
         return
@@ -172,10 +166,6 @@ def _later(event_ids: list[int]) -> None:
 
 def access_used(event_ids: list[int]) -> int:
     """Tell both partners what a clinician opened or exported (once a day per kind)."""
-    from interdep.clinic.models import (
-        AuditEvent,
-    )  # deferred: other apps' models, loaded when signals fire
-
     made = 0
     for event in AuditEvent.objects.filter(pk__in=event_ids, action__in=USED):
         name = event.clinician_name or "A clinician"
@@ -199,10 +189,6 @@ def notify_access_used(event_ids: list[int]) -> int:
 
 def on_couple(sender, instance, created, **kwargs):
     if not created and instance.ended_at is not None:
-        from interdep.notifications.services import (
-            forget_couple,
-        )  # deferred: other apps' models, loaded when signals fire
-
         forget_couple(couple_id=instance.pk)
 
 
@@ -213,22 +199,6 @@ def on_audited(sender, events, **kwargs):
 
 
 def connect() -> None:
-    from interdep.assessments.models import (
-        Assessment,
-    )  # deferred: other apps' models, loaded when signals fire
-    from interdep.clinic.models import (
-        AuditEvent,
-    )  # deferred: other apps' models, loaded when signals fire
-    from interdep.couples.models import (
-        Couple,
-        Membership,
-    )  # deferred: other apps' models, loaded when signals fire
-    from interdep.exercises.models import (
-        ExerciseEntry,
-    )  # deferred: other apps' models, loaded when signals fire
-    from interdep.plans.models import (
-        Encouragement,
-    )  # deferred: other apps' models, loaded when signals fire
 
     uid = "interdep-notifications-"
     pre_save.connect(_remember("shares"), sender=Membership, weak=False, dispatch_uid=uid + "m0")
@@ -244,8 +214,5 @@ def connect() -> None:
     )
     post_save.connect(on_assessment, sender=Assessment, dispatch_uid=uid + "a1")
     post_save.connect(on_audit, sender=AuditEvent, dispatch_uid=uid + "c1")
-    from interdep.clinic.signals import (
-        audited,
-    )  # deferred: other apps' models, loaded when signals fire
 
     audited.connect(on_audited, dispatch_uid=uid + "c2")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -16,6 +17,7 @@ from django_tasks import task
 from interdep.lib.errors import ServiceError
 from interdep.notifications import push
 from interdep.notifications.models import Notification, PushSubscription
+from interdep.preferences.services import preferences_of
 
 _UNSUBSCRIBE_SALT = "interdep.notifications.unsubscribe"
 #: The same notice (say, a clinician opening the couple page again) at most once a day.
@@ -54,10 +56,6 @@ def notify(
 def deliver(*, notification_id: int) -> str:
     """Push to the person's devices when they allow push; email when no push reached them and
     they allow email. Says only that something is waiting. Returns how it went."""
-    from interdep.preferences.services import (
-        preferences_of,
-    )  # deferred: breaks the services/tasks and preferences cycle
-
     note = Notification.objects.select_related("person").filter(pk=notification_id).first()
     if note is None:
         return "gone"
@@ -114,14 +112,6 @@ def send_waiting_email(person) -> int:
 @transaction.atomic
 def unsubscribe(*, token: str):
     """Turn notification emails off for the person the token names (no login needed)."""
-    from django.contrib.auth import (
-        get_user_model,
-    )  # deferred: breaks the services/tasks and preferences cycle
-
-    from interdep.preferences.services import (
-        preferences_of,
-    )  # deferred: breaks the services/tasks and preferences cycle
-
     try:
         pk = signing.loads(token, salt=_UNSUBSCRIBE_SALT)
     except signing.BadSignature:

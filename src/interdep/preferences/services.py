@@ -13,6 +13,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from interdep.checkins.channels import CHANNELS
+from interdep.checkins.models import Schedule
 from interdep.lib import zone_list as zones
 from interdep.lib.errors import ServiceError
 from interdep.preferences.models import EmailChange, Preferences
@@ -46,9 +48,6 @@ def tz_set(*, person, tz: str) -> Preferences:
     prefs = preferences_of(person)
     prefs.tz = tz
     prefs.save(update_fields=["tz", "updated_at"])
-    from interdep.checkins.models import (
-        Schedule,
-    )  # deferred: checkins is needed only for reminder changes
 
     Schedule.objects.filter(person=person).update(tz=tz)
     return prefs
@@ -60,13 +59,6 @@ def channels_set(*, person, push: bool, email: bool, reminders: str | None = Non
     prefs.notify_push, prefs.notify_email = bool(push), bool(email)
     prefs.save(update_fields=["notify_push", "notify_email", "updated_at"])
     if reminders is not None:
-        from interdep.checkins.channels import (
-            CHANNELS,
-        )  # deferred: checkins is needed only for reminder changes
-        from interdep.checkins.models import (
-            Schedule,
-        )  # deferred: checkins is needed only for reminder changes
-
         if reminders not in CHANNELS:
             raise ServiceError("invalid", f"Unknown reminder channel {reminders!r}.", status=422)
         Schedule.objects.filter(person=person).update(channel=reminders)

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from interdep.accounts import sessions
+from interdep.checkins.models import Schedule
 from interdep.lib import zone_list as zones
 from interdep.lib.errors import ServiceError
 from interdep.lib.http import refusal_renders
@@ -26,9 +27,6 @@ SECTIONS = {
 
 
 def _initial(request) -> dict:
-    from interdep.checkins.models import (
-        Schedule,
-    )  # deferred: checkins is needed only to prefill the form
 
     prefs = services.preferences_of(request.user)
     schedule = Schedule.objects.filter(person=request.user).first()

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from django import template
 
+from interdep.couples.invites import preview
+from interdep.pwa.roles import frame_facts
+
 register = template.Library()
 
 
 @register.inclusion_tag("pwa/_guide.html", takes_context=True)
 def first_run_guide(context):
     """Three steps (assessment, partner, check-in times), until done or skipped."""
-    from interdep.pwa.roles import (
-        frame_facts,
-    )  # deferred: other apps' models, only when the tag renders
-
     facts = frame_facts(context["request"].user)
     return {
         "show": not facts.guide_skipped and not all(facts.steps),
@@ -34,10 +33,6 @@ def recent_notifications(context):
 @register.inclusion_tag("couples/_pending_invite.html", takes_context=True)
 def pending_invite(context):
     """A code kept from an invite link opened before signing in: one button to join."""
-    from interdep.couples.invites import (
-        preview,
-    )  # deferred: other apps' models, only when the tag renders
-
     request = context["request"]
     code = request.session.get("invite_code", "")
     invite = preview(code, viewer=request.user) if code else None
