@@ -11,6 +11,7 @@ from django.utils import timezone
 from interdep.access.clinic import couple_grant_or_404, verified_clinician
 from interdep.access.core import active_membership, partner_membership
 from interdep.clinic.models import Agreement, AuditEvent, ClinicianProfile, Grant
+from interdep.clinic.signals import audited
 from interdep.couples.models import Couple, Membership
 from interdep.couples.services import CODE_ALPHABET, normalise_code
 from interdep.lib.errors import ServiceError
@@ -251,8 +252,5 @@ def audit_views(*, grants, action: str) -> None:
             for g in grants
         ]
     )
-    from interdep.clinic.signals import (
-        audited,
-    )  # deferred: the signal is sent only after a bulk audit
 
     audited.send(sender=AuditEvent, events=events)

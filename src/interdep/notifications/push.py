@@ -21,6 +21,7 @@ from django.utils import timezone
 from py_vapid import Vapid02
 from pywebpush import WebPushException, webpush
 
+from interdep.checkins.channels import EmailChannel
 from interdep.notifications.models import PushSubscription
 
 log = logging.getLogger(__name__)
@@ -131,8 +132,5 @@ class PushReminderChannel:
     def deliver(self, *, person, check_in_url: str) -> bool:
         if send_to_person(person, reminder_message(), ttl=60 * 60):
             return True
-        from interdep.checkins.channels import (
-            EmailChannel,
-        )  # deferred: email only as the fallback path
 
         return EmailChannel().deliver(person=person, check_in_url=check_in_url)
