@@ -10,6 +10,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from interdep.accounts import sessions
 from interdep.datarights import services
+from interdep.datarights.forms import ExportForm
+from interdep.lib.forms import posted
 from interdep.lib.personal_data import holders
 
 
@@ -25,7 +27,7 @@ def export(request):
     """Everything, safety answers included: only after the password was typed again recently
     (a session left open on a shared phone must not hand it over)."""
     if not (
-        sessions.confirm_password(request, request.POST.get("password"))
+        sessions.confirm_password(request, posted(ExportForm, request)["password"])
         or sessions.recently_authenticated(request)
     ):
         return render(
