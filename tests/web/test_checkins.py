@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from interdep.checkins import presenters, selectors, services, tasks
 from interdep.checkins.models import CheckIn
+from interdep.lib import zone_list
 from interdep.lib.errors import ServiceError
 
 NOW = datetime(2025, 3, 17, 18, 30, tzinfo=ZoneInfo("UTC"))
@@ -251,3 +252,25 @@ def test_check_in_pages_use_a_bounded_number_of_queries(
     ):
         with django_assert_max_num_queries(12):
             assert client.get(url).status_code == 200, url
+
+
+def test_the_time_zone_options_are_made_once_and_are_the_short_list_by_region():
+    html = zone_list.select_options("Europe/London")
+    assert zone_list.select_options("Europe/London") is html  # made once, kept
+    assert html.count("<option ") == sum(len(z) for _, z in zone_list.COMMON_ZONES)
+    assert '<option value="Europe/London" selected>London, Dublin, Lisbon</option>' in html
+    assert html.count(" selected") == 1
+    # A saved zone that is not listed comes first, chosen; a name that is not a zone selects
+    # nothing and adds nothing.
+    lima = zone_list.select_options("America/Lima")
+    assert lima.startswith('<optgroup label="Your zone"><option value="America/Lima" selected>')
+    odd = zone_list.select_options("<script>")
+    assert " selected" not in odd and "script" not in odd
+
+
+def test_the_check_in_page_chooses_the_schedule_zone_in_the_picker(client, alice):
+    services.schedule_save(person=alice, times=["20:00"], tz="America/Lima")
+    client.force_login(alice)
+    page = client.get("/checkins/").content.decode()
+    assert '<option value="America/Lima" selected>' in page
+    assert page.count("<option ") == sum(len(z) for _, z in zone_list.COMMON_ZONES) + 1

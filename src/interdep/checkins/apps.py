@@ -1,6 +1,6 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
 
+from interdep.checkins.signals import checkins_changed
 from interdep.couples.signals import sharing_changed
 
 
@@ -12,13 +12,9 @@ class CheckinsConfig(AppConfig):
     def ready(self) -> None:
         # Each app registers its own data holder (and clinic section): nobody does it for it.
         from interdep.checkins import clinic, datarights, tasks  # deferred: models load after apps
-        from interdep.checkins.models import CheckIn  # deferred: models load after apps
 
         datarights.register_holder()
         clinic.register_source_for_clinic()
         # "Us over time" follows the check-ins and the couple's consent.
-        post_save.connect(tasks.on_checkin_changed, sender=CheckIn, dispatch_uid="checkin_saved")
-        post_delete.connect(
-            tasks.on_checkin_changed, sender=CheckIn, dispatch_uid="checkin_deleted"
-        )
+        checkins_changed.connect(tasks.on_checkins_changed, dispatch_uid="checkins_us_over_time")
         sharing_changed.connect(tasks.on_sharing_changed, dispatch_uid="checkins_sharing")

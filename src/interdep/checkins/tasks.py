@@ -69,11 +69,9 @@ def couple_dynamics_request(couple_id: int) -> bool:
     return False
 
 
-def on_checkin_changed(sender, instance, **kwargs) -> None:
-    """A check-in was stored or deleted: after commit, queue the couple's refit (coalesced).
-    Connected to ``post_save`` and ``post_delete`` of CheckIn in ``apps.py``, so every way in
-    (page, API, device sync, demo) and every deletion reaches it."""
-    person_id = instance.person_id
+def on_checkins_changed(sender, person_id: int, **kwargs) -> None:
+    """A person's check-ins changed (``signals.checkins_changed``, sent by the services): after
+    commit, queue their couple's refit (coalesced: a burst queues one)."""
 
     def request():
         couple_id = (
