@@ -9,9 +9,10 @@ through Django's test client (the full middleware stack, a logged-in session), o
 another; the figure is the median wall time. The peer, run side by side in the same process, is a
 bare view of our own: one ORM query and a plain response, through the same stack.
 
-"Us over time" is read from the stored result the task worker keeps; the first request after new
-check-ins is also shown with the worker's step run first (``refresh``), and the worker step's own
-time is printed, because that is where the model is fitted now.
+"Us over time" is read from the stored result the task worker keeps: the worker's step for the
+couple is run once after the check-ins are made, and its own time is printed, because that is
+where the model is fitted now (the first step also loads matplotlib's fonts). Run against an
+older checkout (without that step) the same script gives the "before" figures.
 """
 
 from __future__ import annotations
@@ -91,6 +92,7 @@ def main() -> None:
     couple_id = a.memberships.get(left_at__isnull=True).couple_id
     client = Client()
     client.force_login(a)
+    print(f"load average {os.getloadavg()[0]:.1f} (a shared machine: read the ratios)")
     print(f"{'history':>8} {'check-ins':>9}  {'page':<28} {'median ms':>9}  {'bare ms':>7}  ratio")
     today = timezone.localdate()
     histories = (("a month", 30),) if args.quick else (("a month", 30), ("a year", 365))

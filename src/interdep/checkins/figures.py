@@ -138,8 +138,8 @@ def network_svg(B, se, feelings, parties: tuple[str, str], *, min_unsure: float 
     ax.set_ylim(0, top)
     ax.set_aspect("equal")
     ax.axis("off")
-    half_w, half_h = 0.8, 0.26
-    left, right = 0.05 + half_w, 5.55 - half_w
+    half_w, half_h = 0.88, 0.26
+    left, right = 0.02 + half_w, 5.58 - half_w
     rows = [top - 0.85 - 0.85 * j for j in range(q)]
     for x, party in ((left, parties[0]), (right, parties[1])):
         ax.text(
