@@ -65,7 +65,9 @@ def test_without_a_stored_document_the_first_view_computes_and_stores_it(alice, 
     assert _stored(shared_couple).document["days_together"] == 14
 
 
-def test_the_window_is_the_last_90_days_up_to_the_latest_check_in(alice, bob, shared_couple):
+def test_the_window_is_the_last_90_days_up_to_the_latest_check_in(
+    alice, bob, shared_couple, client
+):
     # Twenty days long ago, then a month now: only the month is read.
     _days(alice, bob, date(2024, 6, 1), 20)
     _days(alice, bob, date(2025, 3, 1), 30)
@@ -78,6 +80,9 @@ def test_the_window_is_the_last_90_days_up_to_the_latest_check_in(alice, bob, sh
     CheckIn.objects.filter(occurred_at__lt=datetime(2025, 1, 1, tzinfo=LONDON)).delete()
     alone = snapshots.compute_document(alice.pk, bob.pk, couple_id=shared_couple.pk)
     assert alone["variables"] == document["variables"]
+    # The API says it too.
+    client.force_login(alice)
+    assert client.get("/api/v1/checkins/dynamics").json()["window"] == document["window"]
     # The page says which days it looks at.
     view = presenters.couple_dynamics_view(alice)
     assert (view.window_days, view.window_start, view.window_end) == (

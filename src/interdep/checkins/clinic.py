@@ -43,7 +43,7 @@ def checkin_dynamics_section(couple_id: int, person_ids) -> dict | None:
     )
     first, second = person_ids
     view = view_from_document(
-        compute_document(first, second, couple_id=couple_id),
+        compute_document(first, second, couple_id=couple_id, network=False),
         {first: names.get(first, "Partner 1"), second: names.get(second, "Partner 2")},
         first=first,
         title_label="their",

@@ -148,8 +148,11 @@ def _network(first: list, second: list) -> dict:
     }
 
 
-def compute_document(first_id: int, second_id: int, *, couple_id: int) -> dict:
-    """The couple's document from the window's check-ins (pure reads; nothing is stored)."""
+def compute_document(
+    first_id: int, second_id: int, *, couple_id: int, network: bool = True
+) -> dict:
+    """The couple's document from the window's check-ins (pure reads; nothing is stored);
+    without ``network`` the couple's own network is left out (None)."""
     first_id, second_id = sorted((first_id, second_id))
     entries, start, end = window_checkins(first_id, second_id)
     first, second = entries[first_id], entries[second_id]
@@ -185,7 +188,11 @@ def compute_document(first_id: int, second_id: int, *, couple_id: int) -> dict:
         },
         "days_together": together,
         "variables": variables,
-        "network": _network(first, second) if variables[0]["result"]["status"] == "ok" else None,
+        "network": (
+            _network(first, second)
+            if network and variables[0]["result"]["status"] == "ok"
+            else None
+        ),
     }
 
 
