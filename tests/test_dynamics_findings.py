@@ -11,6 +11,7 @@ from interdep.checkins.findings import (
     all_numbers,
     chance_numbers,
     chance_sentence,
+    chance_summary,
     findings,
     quiet_words,
 )
@@ -90,16 +91,19 @@ def test_more_than_chance_is_said_only_from_the_surrogate_comparison():
     linked = simulate_network(
         1, 80, q=1, temporal=default_network(1, linkage=0.5), missing_day=0.0, random_sd=0.0, seed=5
     )
-    words = chance_sentence(surrogate_baseline(linked.time, linked.values, 1), "mood", "Sam")
+    words = chance_sentence(
+        chance_summary(surrogate_baseline(linked.time, linked.values, 1)), "mood", "Sam"
+    )
     assert words.startswith("Day by day, your mood and Sam's pass between you more than chance")
     apart = simulate_network(
         1, 80, q=1, temporal=default_network(1, linkage=0.0), missing_day=0.0, random_sd=0.0, seed=5
     )
     baseline = surrogate_baseline(apart.time, apart.values, 1)
     assert not baseline.more_than_chance("inter")
-    words = chance_sentence(baseline, "mood", "Sam")
+    words = chance_sentence(chance_summary(baseline), "mood", "Sam")
     assert "within what chance alone gives" in words and "more than chance" not in words
-    assert "versions of your own days" in chance_numbers(baseline)[0]
+    assert "versions of your own days" in chance_numbers(chance_summary(baseline))[0]
     # Two weeks are too few days for the comparison: then chance is not mentioned at all.
     short = surrogate_baseline(linked.time[:14], linked.values[:14], 1)
-    assert chance_sentence(short, "mood", "Sam") is None and chance_numbers(short) == []
+    assert chance_summary(short) is None
+    assert chance_sentence(None, "mood", "Sam") is None and chance_numbers(None) == []

@@ -137,8 +137,9 @@ def test_couple_network_equals_least_squares_on_z_scores():
     ok = prev.notna().all(1) & cur.notna().all(1)
     X = sm.add_constant(prev[ok].to_numpy())
     for j in range(4):
-        b = sm.OLS(cur[ok].to_numpy()[:, j], X).fit().params[1:]
-        np.testing.assert_allclose(net.temporal[j], b, atol=1e-10)
+        fit = sm.OLS(cur[ok].to_numpy()[:, j], X).fit()
+        np.testing.assert_allclose(net.temporal[j], fit.params[1:], atol=1e-10)
+        np.testing.assert_allclose(net.temporal_se[j], fit.bse[1:], rtol=1e-9)
     assert net.n_pairs == int(ok.sum())
 
 

@@ -10,8 +10,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from interdep.checkins import selectors, services
+from interdep.checkins import presenters, selectors, services, tasks
 from interdep.checkins.models import CheckIn
+from interdep.lib import zone_list
 from interdep.lib.errors import ServiceError
 
 NOW = datetime(2025, 3, 17, 18, 30, tzinfo=ZoneInfo("UTC"))
@@ -154,7 +155,7 @@ def test_a_refused_check_in_keeps_what_was_entered(client, alice):
 def test_the_timeline_has_no_streaks_and_no_guilt(client, alice):
     for days_ago in (1, 2, 5):
         _checkin(alice, occurred_at=NOW - timedelta(days=days_ago), valence=40 + days_ago)
-    page = selectors.timeline(alice, now=NOW)
+    page = presenters.timeline(alice, now=NOW)
     assert page.days_with_entries == 3
     client.force_login(alice)
     body = client.get("/checkins/timeline/").content.decode().lower()
@@ -235,6 +236,9 @@ def test_check_in_pages_use_a_bounded_number_of_queries(
         days=20,
         until=timezone.now(),
     )
+    # As after check-ins in production: the task worker has stored "Us over time" (a first view
+    # without it computes and stores it once, see test_us_over_time).
+    assert tasks.couple_dynamics_refresh.call(shared_couple.pk) == "stored"
     client.force_login(alice)
     entry = CheckIn.objects.filter(person=alice).first()
     for url in (
@@ -248,3 +252,25 @@ def test_check_in_pages_use_a_bounded_number_of_queries(
     ):
         with django_assert_max_num_queries(12):
             assert client.get(url).status_code == 200, url
+
+
+def test_the_time_zone_options_are_made_once_and_are_the_short_list_by_region():
+    html = zone_list.select_options("Europe/London")
+    assert zone_list.select_options("Europe/London") is html  # made once, kept
+    assert html.count("<option ") == sum(len(z) for _, z in zone_list.COMMON_ZONES)
+    assert '<option value="Europe/London" selected>London, Dublin, Lisbon</option>' in html
+    assert html.count(" selected") == 1
+    # A saved zone that is not listed comes first, chosen; a name that is not a zone selects
+    # nothing and adds nothing.
+    lima = zone_list.select_options("America/Lima")
+    assert lima.startswith('<optgroup label="Your zone"><option value="America/Lima" selected>')
+    odd = zone_list.select_options("<script>")
+    assert " selected" not in odd and "script" not in odd
+
+
+def test_the_check_in_page_chooses_the_schedule_zone_in_the_picker(client, alice):
+    services.schedule_save(person=alice, times=["20:00"], tz="America/Lima")
+    client.force_login(alice)
+    page = client.get("/checkins/").content.decode()
+    assert '<option value="America/Lima" selected>' in page
+    assert page.count("<option ") == sum(len(z) for _, z in zone_list.COMMON_ZONES) + 1

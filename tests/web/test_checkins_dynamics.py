@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from interdep.checkins import selectors
+from interdep.checkins import presenters, snapshots
 from interdep.checkins.demo import couple_checkins
 from interdep.checkins.pairing import shared_moments
 from interdep.couples import services as couple_services
@@ -17,6 +17,17 @@ from interdep.science.dynamics import couple_dynamics
 
 FIRST_DAY = date(2025, 3, 3)
 LONDON = ZoneInfo("Europe/London")
+
+
+def _flat(value, key=""):
+    """A nested document as {path: number or text}, so numbers compare approximately."""
+    if isinstance(value, dict):
+        return {
+            k: v for name, item in value.items() for k, v in _flat(item, f"{key}/{name}").items()
+        }
+    if isinstance(value, list | tuple):
+        return {k: v for n, item in enumerate(value) for k, v in _flat(item, f"{key}/{n}").items()}
+    return {key: value}
 
 
 def _two_weeks(alice, bob, days=14, **kw):
@@ -51,7 +62,7 @@ def test_the_view_is_not_yet_before_fourteen_shared_days_and_says_how_many(
 ):
     _two_weeks(alice, bob, days=9)
     for person in (alice, bob):
-        view = selectors.couple_dynamics_view(person)
+        view = presenters.couple_dynamics_view(person)
         assert view.state == "not_yet"
         assert view.days_together == 9
         assert "9 of 14 days together so far" in view.message
@@ -63,8 +74,8 @@ def test_after_two_weeks_both_partners_see_their_dynamics_and_they_agree(
 ):
     made = _two_weeks(alice, bob)
     assert made == 2 * 14 * 3
-    mine = selectors.couple_dynamics_view(alice)
-    theirs = selectors.couple_dynamics_view(bob)
+    mine = presenters.couple_dynamics_view(alice)
+    theirs = presenters.couple_dynamics_view(bob)
     assert mine.state == theirs.state == "ok"
     assert mine.days_together == 14
     a, b = mine.variables[0].result, theirs.variables[0].result
@@ -106,11 +117,29 @@ def test_the_view_equals_the_science_on_the_paired_series(alice, bob, shared_cou
         b,
         persons=("You", "Bob"),
         couple_id=str(shared_couple.pk),
-        max_gap=selectors.APP_MAX_GAP,
+        max_gap=snapshots.APP_MAX_GAP,
         overnight=True,
     )
-    shown = selectors.couple_dynamics_view(alice).variables[0].result
-    assert shown.to_dict() == direct.to_dict()
+    shown = presenters.couple_dynamics_view(alice).variables[0].result
+    # Stored with the two partners as tokens and named for the viewer when read: the same
+    # numbers, up to the last bits of floating point (the estimator sees the partners in
+    # another order).
+    got, want = _flat(shown.to_dict()), _flat(direct.to_dict())
+    assert got.keys() == want.keys()
+    # The bias-corrected values come from a seeded bootstrap whose draws follow the partners'
+    # order, so they match only for the same order; stored once per couple, both partners now
+    # see the same ones.
+    theirs = presenters.couple_dynamics_view(bob).variables[0].result.bias_corrected
+    assert shown.bias_corrected["You"] == theirs["Alice"]
+    assert shown.bias_corrected["You->Bob"] == theirs["Alice->You"]
+    for key, value in want.items():
+        if key.startswith("/bias_corrected/"):
+            continue
+        if isinstance(value, float):
+            assert got[key] == pytest.approx(value, rel=1e-9, abs=1e-12), key
+        else:
+            assert got[key] == value, key
+    assert shown.persons == direct.persons
     assert direct.n_pairs >= 40  # 42 shared moments, each with the one before (overnight too)
 
 
@@ -118,7 +147,7 @@ def test_withdrawing_consent_hides_the_dynamics_for_both(alice, bob, shared_coup
     _two_weeks(alice, bob)
     couple_services.consent_set(person=bob, share=False)
     for person in (alice, bob):
-        view = selectors.couple_dynamics_view(person)
+        view = presenters.couple_dynamics_view(person)
         assert view.state == "no_access" and view.variables == []
         client.force_login(person)
         page = client.get("/checkins/together/").content.decode()
@@ -156,6 +185,6 @@ def test_the_demo_couple_has_three_weeks_of_check_ins_and_a_dynamics_view(db):
     days = {c.occurred_at.astimezone(LONDON).date() for c in a.checkins.all()}
     assert 20 <= len(days) <= 21  # the last day has only the prompts that have come
     for person in (a, b):
-        view = selectors.couple_dynamics_view(person)
+        view = presenters.couple_dynamics_view(person)
         assert view.state == "ok" and view.days_together >= 20
         assert view.figure_uri and view.variables[0].sentences

@@ -308,7 +308,7 @@ def test_a_dynamics_grant_shows_the_couples_dynamics_and_never_a_check_in_note(
 
     from interdep.checkins.demo import couple_checkins
     from interdep.checkins.models import CheckIn
-    from interdep.checkins.selectors import couple_dynamics_view
+    from interdep.checkins.presenters import couple_dynamics_view
 
     person, profile = clinician
     grant = grant_by_both(alice, bob, profile, reports=True, dynamics=True)

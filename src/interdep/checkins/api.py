@@ -12,7 +12,7 @@ from uuid import UUID
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from interdep.checkins import selectors, services
+from interdep.checkins import presenters, selectors, services
 from interdep.checkins.models import FEEL_MAX, FEEL_MIN, MOOD_MAX, MOOD_MIN, CheckIn, NoChoice
 from interdep.lib.api import ERRORS
 
@@ -136,6 +136,10 @@ class DynamicsOut(Schema):
     message: str
     days_together: int
     days_needed: int
+    window: dict = Field(
+        description='The check-ins read: "days" local days up to the latest check-in, from '
+        '"start" to "end" (ISO dates)'
+    )
     variables: dict[str, dict]
 
 
@@ -144,7 +148,7 @@ def dynamics(request):
     """Your couple's emotional interdependence (mood and closeness), under the couple report's
     consent; 403 with a reason otherwise. Persons are "me" and "partner"; "me->partner" is the
     effect of your previous value on your partner's next. Never anyone's single entries."""
-    view = selectors.couple_dynamics_view(request.user, figure=False, roles=True)
+    view = presenters.couple_dynamics_view(request.user, figure=False, roles=True)
     if view.state == "no_access":
         return Status(403, {"detail": view.message, "code": view.code})
     return view.to_dict()

@@ -9,7 +9,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Max
 
 from interdep.checkins.models import CheckIn
-from interdep.checkins.selectors import checkin_days, pair_dynamics
+from interdep.checkins.presenters import view_from_document
+from interdep.checkins.selectors import checkin_days
+from interdep.checkins.snapshots import compute_document
 from interdep.lib.clinic_sources import ClinicSource, register_source
 
 
@@ -32,16 +34,18 @@ def checkin_last_activity(person_ids):
 
 
 def checkin_dynamics_section(couple_id: int, person_ids) -> dict | None:
-    """The couple's dynamics as the couple sees them (same model, same figure), named in the
-    third person; estimates about the two together only, never an entry or a note."""
+    """The couple's dynamics as the couple sees them (same model, same window, same figure),
+    named in the third person; estimates about the two together only, never an entry or a note.
+    Computed here, not read from the couple's stored document: that one exists only under the
+    couple's own consent, and a clinician sees this under the grant's dynamics scope."""
     names = dict(
         get_user_model().objects.filter(pk__in=list(person_ids)).values_list("pk", "display_name")
     )
     first, second = person_ids
-    view = pair_dynamics(
-        (first, names.get(first, "Partner 1")),
-        (second, names.get(second, "Partner 2")),
-        couple_id=couple_id,
+    view = view_from_document(
+        compute_document(first, second, couple_id=couple_id, network=False),
+        {first: names.get(first, "Partner 1"), second: names.get(second, "Partner 2")},
+        first=first,
         title_label="their",
     )
     return {"view": view}

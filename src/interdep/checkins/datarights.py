@@ -3,7 +3,7 @@ export, and their erasure."""
 
 from __future__ import annotations
 
-from interdep.checkins.models import CheckIn, Reminder, Schedule
+from interdep.checkins.models import CheckIn, DynamicsSnapshot, Reminder, Schedule
 from interdep.lib.personal_data import DataHolder, register, rows
 
 
@@ -35,10 +35,23 @@ def export_checkins(person) -> dict:
             Reminder.objects.filter(person=person).order_by("slot_at"),
             ["slot_at", "channel", "status", "created_at", "sent_at"],
         ),
+        # "Us over time" as stored for the couple: that it exists and what it covers (its
+        # estimates are about the two together and come from the partner's check-ins too).
+        "us_over_time": rows(
+            _snapshots_of(person),
+            ["couple_id", "window_start", "window_end", "computed_at"],
+        ),
     }
 
 
+def _snapshots_of(person):
+    return DynamicsSnapshot.objects.filter(couple__memberships__person=person).order_by("pk")
+
+
 def erase_checkins(person) -> None:
+    # What was computed from the person's check-ins goes with them (the couple's stored
+    # dynamics of every couple they were in), then the check-ins themselves.
+    _snapshots_of(person).delete()
     for model in (CheckIn, Reminder, Schedule):
         model.objects.filter(person=person).delete()
 

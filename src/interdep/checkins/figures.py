@@ -1,4 +1,5 @@
-"""A person's own timeline, drawn server-side with matplotlib into SVG text (no pyplot).
+"""A person's own timeline and a couple's own network, drawn server-side with matplotlib into
+SVG text (no pyplot).
 
 Sized for a phone: at 390px the SVG scales to about 360px wide, so fonts are set large enough to
 stay readable there (about 10px and up). Colours stay distinguishable without relying on hue.
@@ -10,7 +11,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 
 from matplotlib.colors import LinearSegmentedColormap
-from matplotlib.patches import FancyBboxPatch
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from interdep.checkins.models import FEEL_MAX, FEEL_MIN, MOOD_MAX, MOOD_MIN
 from interdep.lib.figures import literal, new_figure, svg_text
@@ -112,4 +113,84 @@ def trends_svg(daily: Mapping[str, Mapping[date, float]], *, today: date, days: 
         [literal((start + timedelta(days=t)).strftime("%-d %b")) for t in ticks]
     )
     fig.tight_layout()
+    return svg_text(fig)
+
+
+#: The network's arrows: a rise that goes with a rise, and one that goes with a fall. Line
+#: style (solid, dashed) carries how sure we are, so nothing relies on hue alone.
+UP = "#1f6f5c"
+DOWN = "#a24d2a"
+_Z = 1.959963984540054
+
+
+def network_svg(B, se, feelings, parties: tuple[str, str], *, min_unsure: float = 0.3) -> str:
+    """A couple's own network, between the two of them: the viewer's feelings on the left, the
+    partner's on the right, an arrow from one day's feeling to the next day's, wider for a
+    larger effect; solid when its 95% interval leaves out zero, dashed and faded when it does
+    not (and left out when it is also smaller than ``min_unsure``). Links within one person
+    stay in the numbers: the picture is about what passes between them. The legend is the
+    page's text, so it reads at any size."""
+    q = len(feelings)
+    fig = new_figure((3.6, 0.85 * q + 0.5))
+    ax = fig.add_subplot()
+    top = 0.85 * q + 0.5
+    ax.set_xlim(0, 5.6)
+    ax.set_ylim(0, top)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    half_w, half_h = 0.88, 0.26
+    left, right = 0.02 + half_w, 5.58 - half_w
+    rows = [top - 0.85 - 0.85 * j for j in range(q)]
+    for x, party in ((left, parties[0]), (right, parties[1])):
+        ax.text(
+            x,
+            top - 0.25,
+            literal(party),
+            ha="center",
+            va="center",
+            fontsize=12,
+            color=INK,
+            fontweight="bold",
+        )
+    # arrows leave and reach the boxes' inner edges
+    start = [(left + half_w, y) for y in rows] + [(right - half_w, y) for y in rows]
+    sizes = [abs(B[i][j]) for i in range(2 * q) for j in range(2 * q) if B[i][j] is not None]
+    full = max([0.3, *sizes])
+    for i in range(2 * q):  # i: the next day's feeling (outcome), j: the day before's
+        for j in range(2 * q):
+            effect, s = B[i][j], se[i][j]
+            if (i < q) == (j < q) or effect is None:
+                continue
+            sure = s is not None and (effect - _Z * s > 0 or effect + _Z * s < 0)
+            if not sure and abs(effect) < min_unsure:
+                continue
+            ax.add_patch(
+                FancyArrowPatch(
+                    start[j],
+                    start[i],
+                    arrowstyle="-|>",
+                    mutation_scale=14,
+                    connectionstyle="arc3,rad=0.1",
+                    shrinkA=2,
+                    shrinkB=2,
+                    lw=1.2 + 5.0 * min(abs(effect) / full, 1.0),
+                    color=UP if effect > 0 else DOWN,
+                    alpha=0.95 if sure else 0.55,
+                    linestyle="solid" if sure else (0, (3, 2)),
+                )
+            )
+    for x in (left, right):
+        for y, name in zip(rows, feelings, strict=True):
+            ax.add_patch(
+                FancyBboxPatch(
+                    (x - half_w, y - half_h),
+                    2 * half_w,
+                    2 * half_h,
+                    boxstyle="round,pad=0,rounding_size=0.22",
+                    facecolor="#f4f1ec",
+                    edgecolor=INK,
+                    linewidth=1.2,
+                )
+            )
+            ax.text(x, y, literal(name), ha="center", va="center", fontsize=11, color=INK)
     return svg_text(fig)

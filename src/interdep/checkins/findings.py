@@ -11,6 +11,7 @@ chance at all.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from interdep.science.dynamics import CoupleDynamics
@@ -39,6 +40,10 @@ PRACTICE_FOR = {
     "together": "notice-and-answer-bids",
     "apart": "listen-to-understand",
 }
+
+
+def _finite_or_none(x):
+    return None if x is None or not math.isfinite(float(x)) else float(x)
 
 
 def _clear(interval) -> int:
@@ -220,12 +225,26 @@ def all_numbers(result: CoupleDynamics, label: str, *, order: tuple[str, str]) -
     return rows
 
 
-def chance_sentence(baseline, label: str, partner: str) -> str | None:
-    """The day-by-day link between the two of them against chance (``baseline`` from
-    ``science.network.surrogate_baseline``); None when the comparison cannot be made."""
+def chance_summary(baseline) -> dict | None:
+    """What the page says of chance, from a ``science.network.ChanceBaseline`` (None when the
+    comparison cannot be made)."""
     if baseline.status != "ok":
         return None
-    if baseline.more_than_chance("inter"):
+    return {
+        "more_than_chance": baseline.more_than_chance("inter"),
+        "percentile": _finite_or_none(baseline.percentile["inter"]),
+        "p_value": _finite_or_none(baseline.p_value["inter"]),
+        "replicates": int(baseline.replicates),
+    }
+
+
+def chance_sentence(chance: dict | None, label: str, partner: str) -> str | None:
+    """The day-by-day link between the two of them against chance (``chance``: the stored
+    summary of ``science.network.surrogate_baseline``, see ``snapshots.chance_summary``); None
+    when the comparison cannot be made."""
+    if not chance:
+        return None
+    if chance["more_than_chance"]:
         return (
             f"Day by day, your {label} and {partner}'s pass between you more than chance would "
             "give: the link is stronger than when your days are set out of step with each other."
@@ -236,12 +255,85 @@ def chance_sentence(baseline, label: str, partner: str) -> str | None:
     )
 
 
-def chance_numbers(baseline) -> list[str]:
+def chance_numbers(chance: dict | None, *, together: bool = False) -> list[str]:
     """The chance comparison's figures, for the details."""
-    if baseline.status != "ok":
+    if not chance:
         return []
+    what = "How much your feelings pass between you" if together else "Day-by-day link between you"
     return [
-        f"Day-by-day link between you, against {baseline.replicates} versions of your own days "
-        f"set out of step: higher than {baseline.percentile['inter']:.0f}% of them "
-        f"(p = {baseline.p_value['inter']:.2f})"
+        f"{what}, against {chance['replicates']} versions of your own days set out of step: "
+        f"higher than {chance['percentile']:.0f}% of them (p = {chance['p_value']:.2f})"
     ]
+
+
+# --------------------------------------------------------------------------- the network
+
+#: Below this size an effect is not told, even when its interval excludes zero.
+NETWORK_TOLD = 0.1
+_Z = 1.959963984540054
+
+
+def _edge_clear(effect, se) -> int:
+    if effect is None or se is None:
+        return 0
+    low, high = effect - _Z * se, effect + _Z * se
+    return 1 if low > 0 else -1 if high < 0 else 0
+
+
+def network_words(B, se, feelings: list[str], partner: str, n_pairs: int) -> dict:
+    """Plain words for the couple's own network, from the viewer's side: ``B[i][j]`` is the
+    effect of variable ``j`` yesterday on variable ``i`` today; the viewer's ``q`` feelings come
+    first, then the partner's. Only links between the two of them whose interval excludes zero
+    are told (at most three, largest first); every number goes to the details."""
+    q = len(feelings)
+    names = [f"your {f}" for f in feelings] + [f"{partner}'s {f}" for f in feelings]
+    told = []
+    numbers = []
+    for j in range(2 * q):  # from each feeling of one of them to each of the other's
+        for i in range(2 * q):
+            if (i < q) == (j < q) or B[i][j] is None or se[i][j] is None:
+                continue
+            effect, s = B[i][j], se[i][j]
+            numbers.append(
+                f"From {names[j]} one day to {names[i]} the next: {effect:+.2f}, likely between "
+                f"{effect - _Z * s:+.2f} and {effect + _Z * s:+.2f}"
+            )
+            sign = _edge_clear(effect, s)
+            if sign and abs(effect) >= NETWORK_TOLD:
+                told.append((abs(effect), i, j, sign))
+    sentences = []
+    for _, i, j, sign in sorted(told, reverse=True)[:3]:
+        way = "higher" if sign > 0 else "a little lower"
+        sentences.append(
+            f"When {names[j]} was higher than usual one day, {names[i]} tended to be {way} the "
+            "next day."
+        )
+    if not sentences:
+        sentences.append(
+            f"No single link from one of you to the other stands out yet: over {n_pairs} pairs "
+            "of days, each could still be chance. Many close couples look like this."
+        )
+    listed = ", ".join(feelings[:-1]) + f" and {feelings[-1]}"
+    sureness = (
+        f"This looks at {listed} together, from {n_pairs} pairs of days in a row on which you "
+        "both checked in. It is a first sketch: solid arrows are links we are fairly sure of "
+        "(95%), dashed ones could be chance, and the picture firms up with more days."
+    )
+    return {"sentences": sentences, "sureness": sureness, "numbers": numbers}
+
+
+def network_chance_sentence(chance: dict | None, partner: str) -> str:
+    """All the links between the two of them together, against chance."""
+    if not chance:
+        return "There are not yet enough days to compare this with chance, so read it as a sketch."
+    if chance["more_than_chance"]:
+        return (
+            f"Taken together, your feelings and {partner}'s pass between you from one day to "
+            "the next more than chance would give: more than when your days are set out of step "
+            "with each other."
+        )
+    return (
+        f"Taken together, how much your feelings and {partner}'s pass between you from one day "
+        "to the next is within what chance alone gives: your days set out of step with each "
+        "other show as much."
+    )

@@ -113,3 +113,32 @@ class Reminder(models.Model):
                 fields=["person", "slot_at"], name="one_reminder_per_person_and_slot"
             ),
         ]
+
+
+class DynamicsSnapshot(models.Model):
+    """A couple's "Us over time", computed by the task worker when check-ins arrive and read by
+    the page, so a view costs the same after a year as after a month.
+
+    A table, not the cache: it must disappear in the same transaction as the consent it lives
+    under (a withdrawn yes deletes it, see ``couples.signals``), which a cache in another
+    process cannot promise; it survives restarts and evictions, so a view never falls back to a
+    refit of the whole history; and the "a refit is queued" mark needs an atomic conditional
+    update, so a burst of check-ins queues one refit, not hundreds.
+
+    ``document`` holds numbers about the two together only (model estimates, day counts, the
+    chance comparison, figures), never an entry, a note or a safety answer; persons are named
+    by tokens there ("@1" the member with the lower id), and each viewer's page puts names in.
+    """
+
+    couple = models.OneToOneField(
+        "couples.Couple", on_delete=models.CASCADE, related_name="dynamics_snapshot"
+    )
+    #: Null until the first computation has finished.
+    document = models.JSONField(null=True, blank=True)
+    #: The check-ins it covers: the local days from ``window_start`` to ``window_end``.
+    window_start = models.DateField(null=True, blank=True)
+    window_end = models.DateField(null=True, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    #: Set when a refit is queued, cleared when the worker starts it: while set, new check-ins
+    #: queue nothing more (the queued refit will read them).
+    requested_at = models.DateTimeField(null=True, blank=True)

@@ -25,6 +25,7 @@ from interdep.checkins.models import (
     Reminder,
     Schedule,
 )
+from interdep.checkins.signals import checkins_changed
 from interdep.lib.errors import ServiceError
 from interdep.lib.timezones import UTC, local_date, zone
 
@@ -115,7 +116,7 @@ def checkin_create(
         )
     try:
         with transaction.atomic():
-            return CheckIn.objects.create(
+            checkin = CheckIn.objects.create(
                 person=person,
                 occurred_at=occurred_at,
                 tz=tz,
@@ -141,6 +142,8 @@ def checkin_create(
             "You already have a check-in at exactly that time; pick another minute.",
             status=409,
         ) from None
+    checkins_changed.send(sender=CheckIn, person_id=person.pk)
+    return checkin
 
 
 def checkin_record(*, person, client_id, **fields) -> tuple[CheckIn, bool]:
@@ -161,6 +164,7 @@ def checkin_delete(*, person, checkin_id: int) -> None:
     deleted, _ = CheckIn.objects.filter(pk=checkin_id, person=person).delete()
     if not deleted:
         raise ServiceError("not_found", "Not found.", status=404)
+    checkins_changed.send(sender=CheckIn, person_id=person.pk)
 
 
 def parse_times(values) -> list[str]:

@@ -10,12 +10,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from interdep.access.checkins import own_checkin_or_404
-from interdep.checkins import selectors, services
+from interdep.checkins import presenters, selectors, services
 from interdep.checkins.forms import CheckInForm, ScheduleForm
 from interdep.checkins.models import FEEL_MAX, FEEL_MIN, MOOD_MAX, MOOD_MIN, BidAnswered, NoChoice
 from interdep.lib import zone_list
 from interdep.lib.errors import ServiceError
-from interdep.lib.timezones import zone_choices
 
 SLIDERS = (
     # name, label, low anchor, high anchor, min, max, default
@@ -47,8 +46,9 @@ def _form_context(request, values: dict | None = None) -> dict:
         "bid_choices": [c for c in BidAnswered.choices if c[0]],
         "tz": values.get("tz") or (schedule.tz if schedule else "UTC"),
         "has_schedule": schedule is not None,
-        "zones": zone_choices(),
-        "zone_groups": zone_list.grouped(values.get("tz") or (schedule.tz if schedule else "")),
+        "zone_options": zone_list.select_options(
+            values.get("tz") or (schedule.tz if schedule else "UTC")
+        ),
         "guess_zone": schedule is None and not values.get("tz"),
     }
 
@@ -92,7 +92,9 @@ def checkin_new(request):
 @login_required
 @require_GET
 def timeline(request):
-    return render(request, "checkins/timeline.html", {"timeline": selectors.timeline(request.user)})
+    return render(
+        request, "checkins/timeline.html", {"timeline": presenters.timeline(request.user)}
+    )
 
 
 @login_required
@@ -140,8 +142,7 @@ def schedule(request):
         {
             "schedule": current,
             "times": times,
-            "zones": zone_choices(),
-            "zone_groups": zone_list.grouped(current.tz if current else ""),
+            "zone_options": zone_list.select_options(current.tz if current else "UTC"),
             "guess_zone": current is None,
             "tz": current.tz if current else "UTC",
             "max_times": services.MAX_PROMPTS_PER_DAY,
@@ -153,5 +154,5 @@ def schedule(request):
 @login_required
 @require_GET
 def dynamics(request):
-    view = selectors.couple_dynamics_view(request.user)
+    view = presenters.couple_dynamics_view(request.user)
     return render(request, "checkins/dynamics.html", {"view": view})

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from interdep.access.core import active_membership, couple_report_access
 from interdep.couples.models import Couple, Invite, Membership
+from interdep.couples.signals import sharing_changed
 from interdep.couples.tasks import notify_couple_report_ready
 from interdep.lib.errors import ServiceError
 
@@ -126,6 +127,7 @@ def couple_unlink(*, person) -> None:
     couple.ended_at = now
     couple.report_ready_at = None
     couple.save(update_fields=["ended_at", "report_ready_at"])
+    sharing_changed.send(sender=Couple, couple_id=couple.pk, shared=False)
 
 
 @transaction.atomic
@@ -155,9 +157,14 @@ def couple_refresh_readiness(*, person) -> None:
         couple.report_ready_at = timezone.now()
         couple.save(update_fields=["report_ready_at"])
         transaction.on_commit(lambda: notify_couple_report_ready.enqueue(couple.pk))
-    elif not access.allowed and couple.report_ready_at is not None:
-        couple.report_ready_at = None
-        couple.save(update_fields=["report_ready_at"])
+        sharing_changed.send(sender=Couple, couple_id=couple.pk, shared=True)
+    elif not access.allowed:
+        if couple.report_ready_at is not None:
+            couple.report_ready_at = None
+            couple.save(update_fields=["report_ready_at"])
+        # every time, not only on the change: what others keep under this consent must not
+        # outlive it, whatever state they were in
+        sharing_changed.send(sender=Couple, couple_id=couple.pk, shared=False)
 
 
 def lock_couple_of(person) -> None:

@@ -7,7 +7,11 @@ when it is a real zone, and so is a zone already saved.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from zoneinfo import available_timezones
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 COMMON_ZONES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
@@ -104,3 +108,32 @@ def grouped(extra: str = "") -> list[tuple[str, list[tuple[str, str]]]]:
     if extra and extra not in listed and is_zone(extra):
         groups.insert(0, ("Your zone", [(extra, extra.replace("_", " "))]))
     return groups
+
+
+@lru_cache(maxsize=128)
+def _options(selected: str) -> SafeString:
+    return mark_safe(
+        "".join(
+            format_html(
+                '<optgroup label="{}">{}</optgroup>',
+                region,
+                format_html_join(
+                    "",
+                    '<option value="{}"{}>{}</option>',
+                    ((v, " selected" if v == selected else "", label) for v, label in zones),
+                ),
+            )
+            for region, zones in grouped(selected)
+        )
+    )
+
+
+def select_options(selected: str) -> SafeString:
+    """The <optgroup>s and <option>s of the short list with ``selected`` chosen (added as "Your
+    zone" when it is a real zone not listed): made once per zone name and kept, because the list
+    never changes while the process runs (a page with the picker spent most of its time
+    rendering it). A name that is not a zone selects nothing and is not kept."""
+    listed = {name for _, zones in COMMON_ZONES for name, _ in zones}
+    if selected not in listed and not is_zone(selected):
+        selected = ""
+    return _options(selected)

@@ -64,6 +64,99 @@ class CoupleDynamics:
             "bias_corrected": dict(self.bias_corrected),
         }
 
+    @classmethod
+    def from_dict(cls, d: dict, *, variable: str = "") -> CoupleDynamics:
+        """The record back from its :meth:`to_dict` entry (as stored, e.g. in JSON); the entry
+        does not carry the variable's name, so it is given here.
+
+        Examples
+        --------
+        >>> r = _not_estimable("c1", ("A", "B"), "valence", "too few")
+        >>> CoupleDynamics.from_dict(r.to_dict(), variable="valence") == r
+        True
+        """
+        return cls(
+            couple_id=str(d["couple_id"]),
+            persons=[str(p) for p in d["persons"]],
+            variable=variable,
+            status=d["status"],
+            n_pairs=int(d["n_pairs"]),
+            inertia=dict(d["inertia"]),
+            transmission=dict(d["transmission"]),
+            se=dict(d["se"]),
+            intervals={k: (None if v is None else list(v)) for k, v in d["intervals"].items()},
+            asymmetry=dict(d["asymmetry"]),
+            co_movement=d["co_movement"],
+            reason=d.get("reason"),
+            n_pairs_by_person=dict(d.get("n_pairs_by_person", {})),
+            n_pairs_both=int(d.get("n_pairs_both", 0)),
+            bias_corrected=dict(d.get("bias_corrected", {})),
+        )
+
+    def relabelled(self, names: dict[str, str]) -> CoupleDynamics:
+        """The same estimates with the persons renamed (``names``: old id -> new id).
+
+        Persons are listed in the order the estimator gives for the new ids (sorted as text),
+        so the asymmetry (first person's transmission minus the second's) changes sign, and its
+        interval is mirrored, when the order changes; ids inside ``reason`` are renamed too.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from interdep.science.dynamics import couple_dynamics
+        >>> rng = np.random.default_rng(1)
+        >>> a, b = list(enumerate(rng.normal(size=40))), list(enumerate(rng.normal(size=40)))
+        >>> r = couple_dynamics(a, b, persons=("p1", "p2"), max_gap=1)
+        >>> s = r.relabelled({"p1": "you", "p2": "me"})
+        >>> s.persons, s.inertia["you"] == r.inertia["p1"], s.asymmetry["estimate"] == -r.asymmetry["estimate"]
+        (['me', 'you'], True, True)
+        """
+
+        def key(k: str) -> str:
+            if "->" in k:
+                src, dst = k.split("->", 1)
+                return f"{names.get(src, src)}->{names.get(dst, dst)}"
+            return names.get(k, k)
+
+        def keyed(d: dict) -> dict:
+            return {key(k): v for k, v in d.items()}
+
+        persons = [names.get(p, p) for p in self.persons]
+        asym = dict(self.asymmetry)
+        ordered = sorted(persons)
+        if ordered != persons and len(persons) == 2:
+            if asym.get("estimate") is not None:
+                asym["estimate"] = -asym["estimate"]
+            if asym.get("interval"):
+                low, high = asym["interval"]
+                asym["interval"] = [-high, -low]
+            persons = ordered
+        if asym.get("contrast") and len(persons) == 2:
+            a, b = persons
+            asym["contrast"] = f"{a}->{b} minus {b}->{a}"
+        reason = self.reason
+        if reason:
+            # longest ids first, so an id that contains another is replaced whole
+            for old in sorted(names, key=len, reverse=True):
+                reason = reason.replace(old, names[old])
+        return CoupleDynamics(
+            couple_id=self.couple_id,
+            persons=persons,
+            variable=self.variable,
+            status=self.status,
+            n_pairs=self.n_pairs,
+            inertia=keyed(self.inertia),
+            transmission=keyed(self.transmission),
+            se=keyed(self.se),
+            intervals={key(k): (None if v is None else list(v)) for k, v in self.intervals.items()},
+            asymmetry=asym,
+            co_movement=self.co_movement,
+            reason=reason,
+            n_pairs_by_person=keyed(self.n_pairs_by_person),
+            n_pairs_both=self.n_pairs_both,
+            bias_corrected=keyed(self.bias_corrected),
+        )
+
 
 def _not_estimable(
     couple_id: str, persons: Sequence[str], variable: str, reason: str

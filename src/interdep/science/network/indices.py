@@ -277,12 +277,15 @@ class CoupleNetwork:
         :func:`density_indices` of ``temporal``.
     status : str
         ``"ok"`` or ``"insufficient_data"``.
+    temporal_se : ndarray or None, shape (p, p)
+        Least-squares standard error of each entry of ``temporal``.
     """
 
     temporal: np.ndarray | None
     n_pairs: int
     indices: dict
     status: str
+    temporal_se: np.ndarray | None = None
 
 
 def _couple_fit(grid: np.ndarray, n_a: int, min_pairs: int) -> CoupleNetwork:
@@ -299,7 +302,11 @@ def _couple_fit(grid: np.ndarray, n_a: int, min_pairs: int) -> CoupleNetwork:
     if rank < p + 1:
         return CoupleNetwork(None, n, {}, STATUS_INSUFFICIENT)
     B = coef[1:].T
-    return CoupleNetwork(B, n, density_indices(B, n_a), STATUS_OK)
+    resid = Y - X @ coef
+    sigma2 = (resid**2).sum(axis=0) / max(n - (p + 1), 1)
+    unscaled = np.diag(np.linalg.inv(X.T @ X))[1:]
+    se = np.sqrt(sigma2[:, None] * unscaled[None, :])  # row = outcome, column = predictor
+    return CoupleNetwork(B, n, density_indices(B, n_a), STATUS_OK, se)
 
 
 def _day_grid(days: Sequence, values: np.ndarray) -> np.ndarray:
@@ -348,8 +355,8 @@ def couple_network(
     >>> from interdep.science.network.simulate import simulate_network
     >>> sim = simulate_network(1, 60, q=1, missing_day=0.0, seed=4)
     >>> net = couple_network(sim.time, sim.values, 1)
-    >>> net.status, net.temporal.shape
-    ('ok', (2, 2))
+    >>> net.status, net.temporal.shape, net.temporal_se.shape
+    ('ok', (2, 2), (2, 2))
     >>> couple_network([0, 1, 2], sim.values[:3], 1).status
     'insufficient_data'
     """
