@@ -18,6 +18,7 @@ HEADER_ROWS = 1
 NA_WORDS = ["", " ", "NA", "NaN", "."]
 #: pandas' default missing-value words plus NA_WORDS: what the pandas reader reads as missing
 _ARROW_NULLS = sorted({*pd._libs.parsers.STR_NA_VALUES, *NA_WORDS})
+_THREADED_BYTES = 32 * 2**20
 
 
 def file_row(index: int) -> int:
@@ -89,6 +90,9 @@ def _read_csv_arrow(path: Path) -> pd.DataFrame | None:
     try:
         table = pacsv.read_csv(
             path,
+            # threads pay for themselves on large files only (on a busy machine a small file
+            # read in one thread is done before the pool's threads are scheduled)
+            read_options=pacsv.ReadOptions(use_threads=path.stat().st_size > _THREADED_BYTES),
             convert_options=pacsv.ConvertOptions(
                 null_values=_ARROW_NULLS,
                 strings_can_be_null=True,
