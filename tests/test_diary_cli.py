@@ -152,3 +152,44 @@ def test_a_contrast_from_the_command_line_equals_the_built_in_role_difference():
     )
     bad = invoke(*common, "--contrast", "Slope [M]")
     assert bad.exit_code == 2 and "no coefficient 'Slope [M]'" in bad.output
+
+
+SIMULATED_AR1 = ROOT / "tests" / "reference" / "diary_simulated_ar1.csv"
+
+
+def test_ar1_residuals_from_the_command_line():
+    out = run_json(
+        "apim", SIMULATED_AR1, *APIM, "--random", "role-intercepts,actor,partner",
+        "--residual", "ar1",
+    )  # fmt: skip
+    assert out["residual"] == "ar1" and out["rho"] is None and out["rho_ci"] is None
+    low, high = out["phi_ci"]
+    assert low < out["phi"] < high and 0.3 < out["phi"] < 0.7  # simulated with phi 0.4
+    assert "corAR1(form = ~ Day | dyadid/genderS)" in out["nlme_call"]
+    assert "corCompSymm" not in out["nlme_call"]
+    table = invoke("apim", SIMULATED_AR1, *APIM, "--random", "role-intercepts", "--residual", "ar1")
+    assert table.exit_code == 0, table.output
+    assert "AR(1) phi" in table.stdout and "same occasion (rho)" not in table.stdout
+    growth = run_json(
+        "growth", SIMULATED_AR1, "--layout", "pairwise", "--dyad-column", "dyadid",
+        "--role-column", "genderS", "--time-column", "Day", "--slope-column", "time",
+        "--y", "satisf", "--random", "role-intercepts", "--residual", "ar1",
+    )  # fmt: skip
+    assert growth["residual"] == "ar1" and growth["phi"] > 0
+
+
+def test_ar1_refuses_fractional_occasions_and_kenward_roger(tmp_path):
+    frame = simulate_diary(20, 5, seed=4)
+    frame["time"] = frame["time"] + 0.25  # day - 3 + 0.25: not whole numbers
+    path = tmp_path / "d.csv"
+    frame.to_csv(path, index=False)
+    args = [
+        "apim", path, "--layout", "pairwise", "--dyad-column", "dyad", "--role-column", "role",
+        "--y", "y", "--x", "x", "--random", "role-intercepts", "--residual", "ar1",
+    ]  # fmt: skip
+    bad = invoke(*args, "--time-column", "time")
+    assert bad.exit_code == 2
+    assert "whole-number" in bad.output and "'time'" in bad.output and "row 2" in bad.output
+    kr = invoke(*args, "--time-column", "day", "--df", "kenward-roger")
+    assert kr.exit_code == 2 and "Kenward-Roger" in kr.output
+    assert invoke(*args, "--time-column", "day").exit_code == 0

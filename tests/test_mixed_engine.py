@@ -38,9 +38,15 @@ def dense_deviance(data, X, Z, st, v, reml):
     for g in np.unique(data.dyad):
         idx = np.flatnonzero(data.dyad == g)
         sd = np.where(data.member[idx] == 1, ratio, 1.0)
-        same = data.occasion[idx][:, None] == data.occasion[idx][None, :]
-        R = np.where(same, rho, 0.0) * np.outer(sd, sd)
-        np.fill_diagonal(R, sd**2)
+        if st.ar1:
+            # each person's residuals phi^|t - t'| apart, the partners' independent
+            person = data.member[idx][:, None] == data.member[idx][None, :]
+            lag = np.abs(data.time[idx][:, None] - data.time[idx][None, :])
+            R = np.where(person, rho**lag, 0.0) * np.outer(sd, sd)
+        else:
+            same = data.occasion[idx][:, None] == data.occasion[idx][None, :]
+            R = np.where(same, rho, 0.0) * np.outer(sd, sd)
+            np.fill_diagonal(R, sd**2)
         blocks.append((idx, Z[idx] @ D @ Z[idx].T + R))
     xtvx = np.zeros((p, p))
     xtvy = np.zeros(p)
@@ -71,6 +77,31 @@ def test_block_likelihood_equals_the_dense_likelihood(problem, reml, correlated,
     rng = np.random.default_rng(3)
     for _ in range(3):
         v = rng.normal(0, 0.4, st.size)
+        ours = mixed.evaluate(bd, st, v, reml).deviance
+        assert ours == pytest.approx(dense_deviance(data, X, Z, st, v, reml), rel=1e-10)
+        value, grad = mixed.deviance_and_gradient(bd, st, v, reml)
+        assert value == pytest.approx(ours, rel=1e-12)
+        h = 1e-6
+        numeric = [
+            (mixed.evaluate(bd, st, v + e, reml).deviance
+             - mixed.evaluate(bd, st, v - e, reml).deviance) / (2 * h)
+            for e in np.eye(st.size) * h
+        ]  # fmt: skip
+        np.testing.assert_allclose(grad, numeric, rtol=1e-5, atol=1e-4)
+
+
+@pytest.mark.parametrize("reml", [True, False])
+@pytest.mark.parametrize("by_role", [True, False])
+def test_ar1_block_likelihood_equals_the_dense_likelihood(problem, reml, by_role):
+    """AR(1) within person over time, with the gaps the missing days leave (phi^d, d > 1)."""
+    data, X, Z = problem
+    st = mixed.Structure(q=Z.shape[1], correlated=True, by_role=by_role, ar1=True)
+    bd = mixed.block_data_ar1(data.dyad, data.time.astype(np.int64), data.member, X, Z, data.y)
+    assert bd.n_obs == data.n_obs and len(bd.gaps) > 1  # the missing days leave longer gaps
+    rng = np.random.default_rng(5)
+    for _ in range(3):
+        v = rng.normal(0, 0.4, st.size)
+        v[st.n_theta] = rng.choice([-0.6, 0.8])  # negative and positive phi
         ours = mixed.evaluate(bd, st, v, reml).deviance
         assert ours == pytest.approx(dense_deviance(data, X, Z, st, v, reml), rel=1e-10)
         value, grad = mixed.deviance_and_gradient(bd, st, v, reml)

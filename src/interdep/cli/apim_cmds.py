@@ -251,7 +251,7 @@ def apim(
         str | None, typer.Option("--slope-column", help="Diary: time variable of random slopes.")
     ] = None,
     residual: Annotated[
-        str, typer.Option("--residual", help="Diary residuals: cs | independent")
+        str, typer.Option("--residual", help="Diary residuals: cs | ar1 | independent")
     ] = "cs",
     equal_variances: Annotated[
         bool, typer.Option("--equal-variances", help="Diary: one residual SD for both roles.")
@@ -303,7 +303,7 @@ def apim(
             method=method,
             parametrisation=parametrisation,
             random=random,
-            residual=_choice(residual, ("cs", "independent"), "--residual"),
+            residual=_choice(residual, ("cs", "ar1", "independent"), "--residual"),
             equal_variances=equal_variances,
             df_method=_choice(df_method, ("satterthwaite", "kenward-roger", "residual"), "--df"),
             contrasts=contrast,

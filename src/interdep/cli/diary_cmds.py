@@ -88,6 +88,21 @@ def _contrast_rows(result: DiaryResult, digits: int) -> list[list[str]]:
     return rows
 
 
+def _correlation_line(result: DiaryResult, rho: str, digits: int) -> str:
+    if result.residual == "ar1":
+        phi = _num(result.phi, digits)
+        if result.phi_ci:
+            level = round(100 * (1 - result.alpha))
+            phi += f" ({level}% CI {_num(result.phi_ci[0], 3)} to {_num(result.phi_ci[1], 3)})"
+        return (
+            "Autocorrelation of each person's residuals one time unit apart "
+            f"(AR(1) phi; d apart: phi^d): {phi}"
+        )
+    if result.residual == "independent":
+        return "Residuals independent given the random effects (no same-occasion correlation)"
+    return f"Residual correlation of the partners on the same occasion (rho): {rho}"
+
+
 def _summary_lines(result: DiaryResult, digits: int) -> list[str]:
     c = result.counts
     sd = ", ".join(f"{k} {_num(v, digits)}" for k, v in result.residual_sd.items())
@@ -109,7 +124,7 @@ def _summary_lines(result: DiaryResult, digits: int) -> list[str]:
         f"persons: {result.n_persons}; dyads: {result.n_dyads}",
         f"Residual SD: {sd}; variance ratio (SD {list(result.residual_sd)[-1]} / "
         f"{next(iter(result.residual_sd))}): {_num(result.ratio, digits)}",
-        f"Residual correlation of the partners on the same occasion (rho): {rho}",
+        _correlation_line(result, rho, digits),
         f"logLik ({result.method}) {result.loglik:.{max(digits, 3)}f}; AIC {result.aic:.2f}; "
         f"BIC {result.bic:.2f}; df: {result.df_method}",
     ]
@@ -281,7 +296,7 @@ def growth(
             help="Random effects per dyad: role-intercepts,role-time (default) | intercept | time",
         ),
     ] = None,
-    residual: Annotated[str, typer.Option("--residual", help="cs | independent")] = "cs",
+    residual: Annotated[str, typer.Option("--residual", help="cs | ar1 | independent")] = "cs",
     equal_variances: Annotated[
         bool, typer.Option("--equal-variances", help="One residual SD for both roles.")
     ] = False,
@@ -416,6 +431,9 @@ def diary_simulate(
     actor: Annotated[float, typer.Option("--actor", help="True actor effect.")] = 0.3,
     partner: Annotated[float, typer.Option("--partner", help="True partner effect.")] = 0.15,
     rho: Annotated[float, typer.Option("--rho", help="Same-day residual correlation.")] = 0.3,
+    phi: Annotated[
+        float, typer.Option("--phi", help="Day-to-day autocorrelation of each person's residuals.")
+    ] = 0.0,
     missing: Annotated[
         float, typer.Option("--missing", help="Share of person-days missing.")
     ] = 0.05,
@@ -425,8 +443,10 @@ def diary_simulate(
 
     if not -1 < rho < 1:
         raise fail("--rho must lie between -1 and 1")
+    if not -1 < phi < 1:
+        raise fail("--phi must lie between -1 and 1")
     frame = simulate_diary(
-        dyads, days, actor=(actor, actor), partner=(partner, partner), rho=rho,
+        dyads, days, actor=(actor, actor), partner=(partner, partner), rho=rho, phi=phi,
         effect_sd=(0.1, 0.05), missing=missing, seed=seed,
     )  # fmt: skip
     frame = frame.rename(columns={"dyad": "couple", "x_A": "stress_A", "x_P": "stress_P",

@@ -48,15 +48,31 @@ class Pairing:
     roles: tuple[str, str] | None
 
 
-def pair_rows(frame: pd.DataFrame, dyad_column: str, role_column: str | None = None) -> Pairing:
+def key_codes(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(key_column(frame, column))``: the codes, and each distinct id as text, or
+    for a column of whole numbers as those numbers (the same ids, printed alike; writing
+    100,000s of them as text would dominate reading a large file)."""
+    series = frame[column]
+    if pd.api.types.is_integer_dtype(series):
+        return pd.factorize(series.to_numpy(), sort=False)
+    codes, uniques = pd.factorize(key_column(frame, column), sort=False)
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def pair_rows(
+    frame: pd.DataFrame,
+    dyad_column: str,
+    role_column: str | None = None,
+    keys: tuple[np.ndarray, np.ndarray] | None = None,
+) -> Pairing:
     """Pair the rows of an individual- or pairwise-layout table into dyads, checking the pairing.
 
     Every dyad must have exactly two rows; with a role column there must be exactly two distinct
     role labels and each dyad must hold one of each (that is what makes dyads distinguishable).
+    ``keys`` is ``key_codes(frame, dyad_column)`` when the caller has it already.
     """
     require_columns(frame, [dyad_column] + ([role_column] if role_column else []))
-    ids = key_column(frame, dyad_column)
-    codes, uniques = pd.factorize(ids, sort=False)
+    codes, uniques = keys if keys is not None else key_codes(frame, dyad_column)
     counts = np.bincount(codes, minlength=len(uniques))
     wrong = np.flatnonzero(counts != 2)
     if wrong.size:
@@ -75,8 +91,9 @@ def pair_rows(frame: pd.DataFrame, dyad_column: str, role_column: str | None = N
     rows = order.reshape(-1, 2)
     roles: tuple[str, str] | None = None
     if role_column:
-        labels = key_column(frame, role_column).to_numpy()
-        distinct = sorted(set(labels))
+        role_codes, role_labels = key_codes(frame, role_column)
+        role_labels = [str(v) for v in role_labels]  # labels are text, also when numbers
+        distinct = sorted(set(role_labels))
         if len(distinct) != 2:
             raise InputError(
                 "distinguishable dyads need exactly two distinct role labels; found "
@@ -84,6 +101,8 @@ def pair_rows(frame: pd.DataFrame, dyad_column: str, role_column: str | None = N
                 column=role_column,
             )
         roles = (distinct[0], distinct[1])
+        # the two labels as 0 (roles[0]) and 1, compared as numbers
+        labels = (role_codes != role_labels.index(roles[0])).astype(np.int8)
         first = labels[rows[:, 0]]
         same = first == labels[rows[:, 1]]
         if same.any():
@@ -93,9 +112,9 @@ def pair_rows(frame: pd.DataFrame, dyad_column: str, role_column: str | None = N
                 row=file_row(int(rows[bad[0], 1])),
                 column=role_column,
             )
-        swap = first != roles[0]
+        swap = first != 0
         rows[swap] = rows[swap][:, ::-1]
-    return Pairing(dyad_ids=np.asarray(uniques, dtype=object), rows=rows, roles=roles)
+    return Pairing(dyad_ids=uniques, rows=rows, roles=roles)
 
 
 def pairwise_stems(frame: pd.DataFrame) -> list[str]:

@@ -110,8 +110,8 @@ def dyads_from_table(
         y_col, own, partner, cov_cols = outcome, list(predictors), [], list(covariates)
         require_columns(frame, [y_col, *own, *cov_cols])
     n_file = len(frame)
-    frame, lone = _with_lone_partners(frame, dyad_column, role_column, layout, predictors)
-    pairing = dyadic.pair_rows(frame, dyad_column, role_column)
+    frame, lone, keys = _with_lone_partners(frame, dyad_column, role_column, layout, predictors)
+    pairing = dyadic.pair_rows(frame, dyad_column, role_column, keys=keys)
     values = {
         c: numeric_column(frame, c) for c in dict.fromkeys([y_col, *own, *partner, *cov_cols])
     }
@@ -150,27 +150,25 @@ def _with_lone_partners(frame, dyad_column, role_column, layout, stems):
     """Add an empty partner row for every dyad present as one row, so that the row is used (its
     partner's outcome missing; in the pairwise layout the partner's predictors are the lone
     row's ``_P`` values). More than two rows for a dyad is refused: repeated measures need the
-    diary model."""
+    diary model. Returns the frame, the number of rows added and, when none was, the dyad
+    column's ``key_codes`` (for the pairing)."""
     require_columns(frame, [dyad_column] + ([role_column] if role_column else []))
-    raw = frame[dyad_column]
-    # integer ids need no text normalisation (and converting 100,000s of them is slow)
-    ids = raw if pd.api.types.is_integer_dtype(raw) else key_column(frame, dyad_column)
-    codes, uniques = pd.factorize(ids)
-    counts = pd.Series(np.bincount(codes, minlength=len(uniques)), index=uniques)
-    many = counts[counts > 2]
+    codes, uniques = dyadic.key_codes(frame, dyad_column)
+    counts = np.bincount(codes, minlength=len(uniques))
+    many = np.flatnonzero(counts > 2)
     if len(many):
-        named = ", ".join(f"{i} ({c} rows)" for i, c in list(many.items())[:8])
+        named = ", ".join(f"{uniques[i]} ({counts[i]} rows)" for i in many[:8])
         raise InputError(
             f"each dyad needs one or two rows, one per member; dyad(s) with more rows: {named}. "
             "This looks like repeated measures (several rows per person): use --time-column "
             "(the diary model) instead of a dyad-by-occasion id",
             column=dyad_column,
         )
-    lone_ids = counts.index[counts == 1]
-    if not len(lone_ids):
-        return frame, 0
+    lone = np.flatnonzero(counts == 1)
+    if not len(lone):
+        return frame, 0, (codes, uniques)
     frame = frame.reset_index(drop=True)
-    rows = frame[ids.isin(lone_ids).to_numpy()]
+    rows = frame[np.isin(codes, lone)]
     n, m = len(frame), len(rows)
     out = frame.reindex(range(n + m))  # m empty rows at the end (file rows keep their numbers)
     added = out.index >= n
@@ -185,7 +183,7 @@ def _with_lone_partners(frame, dyad_column, role_column, layout, stems):
             a, p = stem + dyadic.ACTOR_SUFFIX, stem + dyadic.PARTNER_SUFFIX
             out.loc[added, a] = rows[p].to_numpy()
             out.loc[added, p] = rows[a].to_numpy()
-    return out, m
+    return out, m, None
 
 
 def _from_dyad_layout(frame, outcome, predictors, covariates, dyad_column, role_column) -> DyadData:

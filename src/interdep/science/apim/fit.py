@@ -6,11 +6,10 @@ import math
 
 import numpy as np
 from scipy import stats
-from threadpoolctl import threadpool_limits
 
 from interdep.science.apim import mixed
 from interdep.science.apim.data import DyadData
-from interdep.science.apim.design import Term, _base_design, _base_terms
+from interdep.science.apim.design import Term, _base_terms
 from interdep.science.apim.gls import (
     METHODS,
     _beta_covariance,
@@ -133,7 +132,7 @@ def fit_apim(
     if df_method == "kenward-roger" and not reml:
         raise InputError("Kenward-Roger is defined for REML fits; use --method reml")
     if df_method == "satterthwaite":
-        df = _satterthwaite(prep, data, ev, distinguishable, reml, np.eye(p))
+        df = _satterthwaite(st, ev, distinguishable, reml, np.eye(p))
     elif df_method == "kenward-roger":
         cov, df = _kenward_roger(prep, data, ev, distinguishable, np.eye(p))
     std = _standardizers(data, prep, terms)
@@ -200,7 +199,7 @@ def fit_apim(
             # shifts by log|det T| (nlme reports it for the design it was given)
             loglik += log_det
         if df_method == "satterthwaite":
-            df = _satterthwaite(prep, data, ev, distinguishable, reml, to_final)
+            df = _satterthwaite(st, ev, distinguishable, reml, to_final)
         elif df_method == "kenward-roger":
             df = _kenward_roger(prep, data, ev, distinguishable, to_final)[1]
         coefs = _coefficients(beta, cov, terms, df, alpha, _standardizers(data, prep, terms))
@@ -249,23 +248,34 @@ def _standardizers(data: DyadData, prep: _Prepared, terms: list[Term]) -> list[f
     SDs over the persons used in the fit; with roles, over the persons of the coefficient's role
     (the outcome's role). By-role contrasts of the interaction approach are not standardized.
     """
-    base = _base_design(data)
-    base_terms = _base_terms(data)
-    col = {(t.effect, t.predictor): i for i, t in enumerate(base_terms)}
     used = prep.used
     roles = data.roles or ("1", "2")
+    index = {(t.effect, t.predictor): i for i, t in enumerate(_base_terms(data))}
+    n_pred = len(data.predictors)
+    masks: dict[str | None, np.ndarray] = {}
+    sds_y: dict[str | None, float] = {}
     out: list[float | None] = []
     for t in terms:
         if t.effect not in ("actor", "partner", "covariate"):
             out.append(None)
             continue
-        mask = used.copy()
-        if t.role is not None:
-            s = roles.index(t.role)
-            mask[:, 1 - s] = False
-        xs = base[:, :, col[(t.effect, t.predictor)]][mask]
-        ys = data.y[mask]
-        sy = np.std(ys, ddof=1) if len(ys) > 1 else math.nan
+        if t.role not in masks:
+            mask = used
+            if t.role is not None:
+                mask = used.copy()
+                mask[:, 1 - roles.index(t.role)] = False
+            ys = data.y[mask]
+            masks[t.role] = mask
+            sds_y[t.role] = float(np.std(ys, ddof=1)) if len(ys) > 1 else math.nan
+        mask, sy = masks[t.role], sds_y[t.role]
+        # the column of _base_design: own predictors, the partner's, covariates
+        j = index[(t.effect, t.predictor)] - 1
+        if t.effect == "actor":
+            xs = data.x[:, :, j][mask]
+        elif t.effect == "partner":
+            xs = data.x[:, ::-1, j - n_pred][mask]
+        else:
+            xs = data.cov[:, :, j - 2 * n_pred][mask]
         out.append(float(np.std(xs, ddof=1) / sy) if sy > 0 else None)
     return out
 
@@ -329,35 +339,45 @@ def distinguishability(data: DyadData, prep_dist: _Prepared | None = None) -> Di
     return Distinguishability(lr, df, float(stats.chi2.sf(lr, df)), -ev_i.nll, -ev_d.nll)
 
 
-def _block_problem(prep, data, ev, distinguishable: bool):
-    """The fit as the block engine's problem: one occasion, no random effects."""
-    used = prep.used
-    dyad, member = np.nonzero(used)
-    n = len(dyad)
-    bd = mixed.block_data(
-        dyad, np.zeros(n, dtype=np.int64), member, prep.X[used], np.zeros((n, 0)), data.y[used]
-    )
-    st = mixed.Structure(q=0, correlated=bd.n_c > 0, by_role=distinguishable)
+def _structure(n_c: float, ev, distinguishable: bool):
+    """The block engine's covariance parameters at the fit: one occasion, no random effects."""
+    st = mixed.Structure(q=0, correlated=n_c > 0, by_role=distinguishable)
     w = []
     if st.correlated:
         w.append(math.atanh(max(min(ev.rho, 1 - 1e-12), -1 + 1e-12)))
     if distinguishable:
         w.append(math.log(ev.ratio))
     w.append(math.log(ev.sigma2))
-    return bd, st, np.array(w), dyad, member, prep.X[used]
+    return st, np.array(w)
 
 
-def _satterthwaite(prep, data, ev, distinguishable: bool, reml: bool, L: np.ndarray) -> np.ndarray:
+def _block_sums(stats) -> mixed.BlockData:
+    """The fit's cross-products as the block engine's data: with no random effects its
+    likelihood needs only the sums over all dyads, which the GLS fit has already made (complete
+    dyads' member 0 x 0, 0 x 1, 1 x 1 products and lone members', of [X | y - X offset])."""
+    parts = [stats.C00, stats.C01 + stats.C01.T, stats.C11, stats.S0, stats.S1]
+    return mixed.BlockData(
+        stack=np.stack(parts)[..., None],
+        counts=np.array([[stats.n_c], [stats.n_s0], [stats.n_s1]]),
+        q=0,
+        p=stats.C00.shape[0] - 1,
+    )
+
+
+def _satterthwaite(stats, ev, distinguishable: bool, reml: bool, L: np.ndarray) -> np.ndarray:
     """Satterthwaite df of the combinations ``L beta`` from the dyad-block likelihood (``mixed``
-    with no random effects and one occasion), at the fitted rho, SD ratio and sigma."""
-    bd, st, w, *_ = _block_problem(prep, data, ev, distinguishable)
-    with threadpool_limits(1, user_api="blas"):
-        return mixed.satterthwaite(bd, st, w, reml, L)
+    with no random effects and one occasion), at the fitted rho, SD ratio and sigma. Its
+    likelihood is invariant to the outcome's offset, so the centred sums serve."""
+    st, w = _structure(stats.n_c, ev, distinguishable)
+    return mixed.satterthwaite(_block_sums(stats), st, w, reml, L)
 
 
 def _kenward_roger(prep, data, ev, distinguishable: bool, L: np.ndarray):
     """The Kenward-Roger adjusted covariance of beta and the df of ``L beta`` (REML fits)."""
-    _, st, w, dyad, member, X = _block_problem(prep, data, ev, distinguishable)
+    used = prep.used
+    dyad, member = np.nonzero(used)
+    X = prep.X[used]
+    st, w = _structure(float((used[:, 0] & used[:, 1]).sum()), ev, distinguishable)
     occasion = np.zeros(len(dyad), dtype=np.int64)
     Z = np.zeros((len(dyad), 0))
     cov, _, df = mixed.kenward_roger(dyad, occasion, member, X, Z, st, w, L)

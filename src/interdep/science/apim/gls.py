@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize
+from scipy import linalg, optimize
 
 from interdep.science.apim.data import DyadData
 from interdep.science.apim.design import Term, _design
@@ -141,7 +141,17 @@ def _optimise(
             method="bounded",
             options={"xatol": 1e-11},
         )
-        return _evaluate(st, float(res.x), 1.0, reml)
+        rho = float(res.x)
+        if precise and abs(rho) < 0.999:
+            # the likelihood is flat near its top (a change of 1e-8 in rho moves it by 1e-14,
+            # its rounding level): Newton steps on differences 1e-4 apart locate the top to
+            # ~1e-11 instead
+            v = _newton_polish(
+                lambda u: _evaluate(st, math.tanh(u[0]), 1.0, reml).nll,
+                np.array([math.atanh(rho)]),
+            )
+            rho = math.tanh(float(v[0]))
+        return _evaluate(st, rho, 1.0, reml)
     rho0, ratio0 = start if start is not None else (0.0, 1.0)
     x0 = np.array([math.atanh(max(min(rho0, 0.99), -0.99)), math.log(ratio0)])
 
@@ -223,32 +233,59 @@ def _prepare_xy(X: np.ndarray, y: np.ndarray, terms: list[Term]) -> _Prepared:
             f"({counts['rows_missing_outcome']} rows miss the outcome, "
             f"{counts['rows_missing_predictor']} a predictor)"
         )
-    # Centre the outcome on an OLS fit so that the residual sum of squares is computed from
-    # small numbers (no cancellation), then add the OLS coefficients back.
-    Xu, yu = X[used], y[used]
-    offset, *_ = np.linalg.lstsq(Xu, yu, rcond=None)
-    rank = np.linalg.matrix_rank(Xu)
-    if rank < p:
-        names = ", ".join(t.label for t in terms)
-        raise InputError(f"the predictors are collinear (rank {rank} < {p} coefficients: {names})")
-    Z = np.concatenate([X, (y - X @ offset)[..., None]], axis=2)
-    Z = np.where(used[..., None], Z, 0.0)
-    dyad_used = used.any(axis=1)
-    index = np.cumsum(dyad_used) - 1
+    # The rows of [X | y] of each dyad type, then the rank and an OLS offset from the blocks'
+    # triangular factors and cross-products (no decomposition of the full design)
     comp = used[:, 0] & used[:, 1]
     only0 = used[:, 0] & ~used[:, 1]
     only1 = used[:, 1] & ~used[:, 0]
+
+    def rows(mask: np.ndarray, member: int) -> np.ndarray:
+        out = np.empty((int(mask.sum()), p + 1))
+        out[:, :p] = X[mask, member]
+        out[:, p] = y[mask, member]
+        return out
+
+    c0, c1, s0, s1 = rows(comp, 0), rows(comp, 1), rows(only0, 0), rows(only1, 1)
+    parts = [b for b in (c0, c1, s0, s1) if len(b)]
+    rank, offset = _rank_and_ols(parts, p, counts["rows_used"])
+    if rank < p:
+        names = ", ".join(t.label for t in terms)
+        raise InputError(f"the predictors are collinear (rank {rank} < {p} coefficients: {names})")
+    # Centre the outcome on the OLS fit so that the residual sum of squares is computed from
+    # small numbers (no cancellation), then add the OLS coefficients back.
+    for b in parts:
+        b[:, p] -= b[:, :p] @ offset
+    dyad_used = used.any(axis=1)
+    index = np.cumsum(dyad_used) - 1
     blocks = _Blocks(
-        c0=Z[comp, 0],
-        c1=Z[comp, 1],
-        s0=Z[only0, 0],
-        s1=Z[only1, 1],
+        c0=c0,
+        c1=c1,
+        s0=s0,
+        s1=s1,
         dyad_c=index[comp],
         dyad_s0=index[only0],
         dyad_s1=index[only1],
         n_used=int(dyad_used.sum()),
     )
     return _Prepared(X=X, terms=terms, blocks=blocks, offset=offset, used=used, counts=counts)
+
+
+def _rank_and_ols(parts: list[np.ndarray], p: int, n: int) -> tuple[int, np.ndarray]:
+    """The rank of the stacked design ``[b[:, :p] for b in parts]`` (n rows) as
+    ``numpy.linalg.matrix_rank`` decides it (singular values above s_max * max(n, p) * eps), and
+    the least-squares coefficients of the last column on it, from the triangular factor R of a
+    QR of the stacked ``[X | y]`` (the blocks' own factors stacked: the same R, one small QR
+    per block): X's singular values are R[:p, :p]'s, and the coefficients solve
+    R[:p, :p] b = R[:p, p]. No decomposition of the full design."""
+    R = np.linalg.qr(np.vstack([np.linalg.qr(b, mode="r") for b in parts]), mode="r")
+    Rx = R[:p, :p]
+    sv = np.linalg.svd(Rx, compute_uv=False) if len(Rx) else np.zeros(0)
+    if len(sv) < p or sv.max() == 0:
+        return int(len(sv) and (sv > 0).sum()), np.zeros(p)
+    rank = int((sv > sv.max() * max(n, p) * np.finfo(float).eps).sum())
+    if rank < p:
+        return rank, np.zeros(p)
+    return rank, linalg.solve_triangular(Rx, R[:p, p])
 
 
 def _start(prep: _Prepared) -> tuple[float, float]:

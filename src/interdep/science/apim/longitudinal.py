@@ -42,6 +42,10 @@ class Spec:
     distinguishable: bool
     correlated: bool
     by_role: bool
+    residual: str = "cs"
+
+
+RESIDUALS = ("cs", "ar1", "independent")
 
 
 def _role_label(data: DiaryData, s: int) -> str:
@@ -165,7 +169,7 @@ class DiaryResult:
     loglik: float
     aic: float
     bic: float
-    rho: float
+    rho: float | None
     rho_ci: tuple[float, float] | None
     ratio: float
     residual_sd: dict[str, float]
@@ -186,6 +190,9 @@ class DiaryResult:
     converged: bool
     warnings: list[str] = field(default_factory=list)
     alpha: float = 0.05
+    residual: str = "cs"
+    phi: float | None = None
+    phi_ci: tuple[float, float] | None = None
 
     def coefficient(
         self, effect: str, predictor: str | None = None, role: str | None = None
@@ -223,6 +230,9 @@ class DiaryResult:
             "bic": num(self.bic),
             "rho": num(self.rho),
             "rho_ci": [num(v) for v in self.rho_ci] if self.rho_ci else None,
+            "residual": self.residual,
+            "phi": num(self.phi),
+            "phi_ci": [num(v) for v in self.phi_ci] if self.phi_ci else None,
             "variance_ratio": num(self.ratio),
             "residual_sd": {k: num(v) for k, v in self.residual_sd.items()},
             "coefficients": [
@@ -342,7 +352,10 @@ def _fit_diary(
     distinguishable
         Role-specific effects and residual SDs; default: when the data have roles.
     residual
-        "cs" (the partners' residuals correlate within an occasion) or "independent".
+        "cs" (the partners' residuals correlate within an occasion), "ar1" (each person's
+        residuals correlate phi^d across occasions d time units apart, nlme's
+        ``corAR1(form = ~ time | dyad/role)``; the time column must hold whole numbers) or
+        "independent".
     equal_variances
         One residual SD for both roles (no ``varIdent``), also with distinguishable dyads.
     df_method
@@ -381,8 +394,8 @@ def _fit_diary(
         raise InputError(f"unknown model {model!r}; use apim or growth")
     if parametrisation not in ("two-intercept", "interaction"):
         raise InputError("the parametrisation is two-intercept or interaction")
-    if residual not in ("cs", "independent"):
-        raise InputError("the residual structure is cs or independent")
+    if residual not in RESIDUALS:
+        raise InputError(f"the residual structure is one of: {', '.join(RESIDUALS)}")
     if df_method not in DF_METHODS:
         raise InputError(f"unknown df method {df_method!r}; use {' or '.join(DF_METHODS)}")
     if distinguishable is None:
@@ -407,8 +420,9 @@ def _fit_diary(
         random=tokens,
         method=method,
         distinguishable=distinguishable,
-        correlated=residual == "cs",
+        correlated=residual != "independent",
         by_role=distinguishable and not equal_variances,
+        residual=residual,
     )
     X, terms = fixed_design(data, spec)
     Z, z_names = random_design(data, tokens)
@@ -417,12 +431,15 @@ def _fit_diary(
         names = ", ".join(t.label for t in terms)
         raise InputError(f"the fixed effects are collinear (rank {rank} < {X.shape[1]}: {names})")
     reml = method == "REML"
-    bd = mixed.block_data(data.dyad, data.occasion, data.member, X, Z, data.y)
-    st = mixed.Structure(q=Z.shape[1], correlated=spec.correlated, by_role=spec.by_role)
+    bd = _blocks(data, spec, X, Z)
+    st = _structure(spec, Z.shape[1])
     warnings: list[str] = []
     if spec.correlated and bd.n_c == 0:
         raise InputError(
-            "no occasion has both partners' rows: the residual correlation is not "
+            "no person has two consecutive observations: the autocorrelation is not identified "
+            "(use --residual cs or independent)"
+            if spec.residual == "ar1"
+            else "no occasion has both partners' rows: the residual correlation is not "
             "identified (use --residual independent)"
         )
     fit = mixed.fit(bd, st, reml)
@@ -446,6 +463,11 @@ def _fit_diary(
         )
     if df_method == "kenward-roger" and not reml:
         raise InputError("Kenward-Roger is defined for REML fits; use --method reml")
+    if df_method == "kenward-roger" and spec.residual == "ar1":
+        raise InputError(
+            "Kenward-Roger needs a residual covariance linear in its parameters; with "
+            "--residual ar1 use --df satterthwaite"
+        )
 
     def dfs_for(Lm: np.ndarray) -> np.ndarray:
         if df_method == "satterthwaite":
@@ -492,6 +514,7 @@ def _fit_diary(
         s = math.sqrt(max(acov[i, i], 0.0))
         a = fit.v[i]
         rho_ci = (math.tanh(a - z * s), math.tanh(a + z * s))
+    ar1 = spec.residual == "ar1"
     requested = [(text, parse_contrast(text, terms)) for text in contrasts]
     tests, ks = _tests(data, spec, terms, ev.beta, cov, alpha, dfs_for)
     if requested:
@@ -499,7 +522,7 @@ def _fit_diary(
         for (text, lvec), df in zip(requested, dfs_for(Lm), strict=True):
             est, se_c = float(lvec @ ev.beta), math.sqrt(float(lvec @ cov @ lvec))
             tests.append(_row(text, est, se_c, df, alpha))
-    warnings += _boundary_warnings(ev, sd, corr, z_names, sigma)
+    warnings += _boundary_warnings(ev, sd, corr, z_names, sigma, ar1)
     r2 = None
     if pseudo_r2 and (model == "apim" or data.covariates):
         r2 = _pseudo_r2(data, spec, bd, st, Z, reml, ev.sigma2)
@@ -516,8 +539,8 @@ def _fit_diary(
         loglik=loglik,
         aic=aic,
         bic=bic,
-        rho=ev.rho,
-        rho_ci=rho_ci,
+        rho=None if ar1 else ev.rho,
+        rho_ci=None if ar1 else rho_ci,
         ratio=ev.ratio,
         residual_sd=residual_sd,
         coefficients=coefficients,
@@ -537,7 +560,32 @@ def _fit_diary(
         converged=fit.converged,
         warnings=warnings,
         alpha=alpha,
+        residual=spec.residual,
+        phi=ev.rho if ar1 else None,
+        phi_ci=rho_ci if ar1 else None,
     )
+
+
+def _structure(spec: Spec, q: int) -> mixed.Structure:
+    return mixed.Structure(
+        q=q, correlated=spec.correlated, by_role=spec.by_role, ar1=spec.residual == "ar1"
+    )
+
+
+def _blocks(data: DiaryData, spec: Spec, X: np.ndarray, Z: np.ndarray) -> mixed.BlockData:
+    """The model's dyad blocks: same-occasion pairs (cs, independent) or each person's
+    consecutive observations (ar1, on the time column's whole numbers)."""
+    if spec.residual != "ar1":
+        return mixed.block_data(data.dyad, data.occasion, data.member, X, Z, data.y)
+    whole = np.round(data.time)
+    if not np.allclose(data.time, whole, rtol=0, atol=1e-9):
+        i = int(np.flatnonzero(np.abs(data.time - whole) > 1e-9)[0])
+        raise InputError(
+            "AR(1) residuals need whole-number occasions (days, weeks); this one is not",
+            row=int(data.rows[i]),
+            column=data.column_names.get("time") or None,
+        )
+    return mixed.block_data_ar1(data.dyad, whole.astype(np.int64), data.member, X, Z, data.y)
 
 
 _FIELDS = ("estimate", "se", "df", "t", "p", "ci_low", "ci_high")
@@ -649,9 +697,15 @@ def out_p(out, name, role, beta, pt, cov, z) -> float:
     return float(2 * stats.norm.sf(abs(est / se))) if se > 0 else math.nan
 
 
-def _boundary_warnings(ev, sd, corr, names, sigma) -> list[str]:
+def _boundary_warnings(ev, sd, corr, names, sigma, ar1: bool = False) -> list[str]:
     out = []
-    if abs(ev.rho) > 0.99:
+    if ar1 and abs(ev.rho) > 0.99:
+        out.append(
+            f"the autocorrelation phi = {ev.rho:.6f} is at its boundary (+-1): the residuals do "
+            "not settle back from one occasion to the next; the model is not identified as "
+            "specified"
+        )
+    elif abs(ev.rho) > 0.99:
         out.append(
             f"the residual correlation rho = {ev.rho:.6f} is at its boundary (+-1): the partners' "
             "residuals are (almost) identical; the model is not identified as specified"
@@ -687,8 +741,8 @@ def _pseudo_r2(data, spec, bd, st, Z, reml, sigma2) -> float | None:
         "intercept",
     )
     Z0, _ = random_design(data, tokens)
-    bd0 = mixed.block_data(data.dyad, data.occasion, data.member, X0, Z0, data.y)
-    st0 = mixed.Structure(q=Z0.shape[1], correlated=st.correlated, by_role=st.by_role)
+    bd0 = _blocks(data, spec, X0, Z0)
+    st0 = _structure(spec, Z0.shape[1])
     try:
         f0 = mixed.fit(bd0, st0, reml)
     except (np.linalg.LinAlgError, ValueError):
@@ -774,7 +828,10 @@ def nlme_call(data: DiaryData, spec: Spec, terms: list[Term], z_names: list[str]
         f"lme({y} ~ {rhs},",
         f"    random = ~ {rand_rhs} | {cn['dyad']},",
     ]
-    if spec.correlated:
+    if spec.residual == "ar1":
+        person = role_col if spec.distinguishable or not cn["person"] else cn["person"]
+        lines.append(f"    correlation = corAR1(form = ~ {cn['time']} | {cn['dyad']}/{person}),")
+    elif spec.correlated:
         lines.append(f"    correlation = corCompSymm(form = ~ 1 | {cn['dyad']}/{cn['time']}),")
     if spec.by_role:
         lines.append(f"    weights = varIdent(form = ~ 1 | {group}),")

@@ -16,7 +16,7 @@ number of occasions; nothing of size n_obs is touched after the set-up.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import optimize, sparse
@@ -26,30 +26,65 @@ _RHO_LIMIT = 1 - 1e-10
 
 @dataclass
 class BlockData:
-    """Per-dyad cross-products of ``[Z | X | y]``: complete occasions (member 0 x 0, 0 x 1,
-    1 x 1) and occasions where only member 0 or only member 1 was observed."""
+    """Per-dyad cross-products of ``W = [Z | X | y]`` from which ``W' R_j^-1 W`` is a weighted
+    sum, stored dyads last in ``stack`` (K, k, k, G).
 
-    C00: np.ndarray  # (G, k, k)
-    C01: np.ndarray
-    C11: np.ndarray
-    S0: np.ndarray
-    S1: np.ndarray
-    n_c: int
-    n_s0: int
-    n_s1: int
+    ``kind`` "cs": the five entries are complete occasions' member 0 x 0, 0 x 1 + 1 x 0 and
+    1 x 1 products, and occasions where only member 0 or only member 1 was observed; ``counts``
+    (3, G) are each dyad's complete occasions, lone member-0 and lone member-1 occasions.
+
+    ``kind`` "ar1": per role, one entry for each person's first observation and, for every gap
+    ``d`` in ``gaps`` (time units between a person's consecutive observations), the products of
+    the later observation, of the earlier one, and their symmetrised cross-product; ``counts``
+    (K, G) are the observations (first) or pairs behind each entry.
+    """
+
+    stack: np.ndarray
+    counts: np.ndarray
     q: int
     p: int
-    stack: np.ndarray | None = None  # (5, k, k, G): C00, C01 + C01', C11, S0, S1, dyads last
-    counts: np.ndarray | None = None  # (3, G): complete occasions, lone member 0, lone member 1
+    kind: str = "cs"
+    gaps: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
-    def __post_init__(self):
-        if self.stack is None:
-            parts = [self.C00, self.C01 + self.C01.transpose(0, 2, 1), self.C11, self.S0, self.S1]
-            self.stack = np.ascontiguousarray(np.stack(parts).transpose(0, 2, 3, 1))
+    @property
+    def totals(self) -> np.ndarray:
+        return self.counts.sum(axis=1)
+
+    @property
+    def n_c(self) -> int:
+        """Occasions with both partners observed (cs); pairs of consecutive observations of
+        the same person (ar1): what identifies the residual correlation."""
+        t = self.totals
+        if self.kind == "cs":
+            return int(t[0])
+        r = self._per_role
+        return int(sum(t[s * r + 1 : (s + 1) * r : 3].sum() for s in (0, 1)))
+
+    @property
+    def _per_role(self) -> int:
+        return 1 + 3 * len(self.gaps)
+
+    def role_obs(self) -> tuple[int, int]:
+        """Observations of member 0 and member 1."""
+        t = self.totals
+        if self.kind == "cs":
+            return int(t[0] + t[1]), int(t[0] + t[2])
+        r = self._per_role
+        return tuple(int(t[s * r] + t[s * r + 1 : (s + 1) * r : 3].sum()) for s in (0, 1))
 
     @property
     def n_obs(self) -> int:
-        return 2 * self.n_c + self.n_s0 + self.n_s1
+        return sum(self.role_obs())
+
+
+def _grouped_outer(W: np.ndarray, rows_a, rows_b, owners, G: int) -> np.ndarray:
+    """Sum over each owner (dyad) of the outer products W[a] W[b]', stored (k, k, G)."""
+    k = W.shape[1]
+    outer = (W[rows_a][:, :, None] * W[rows_b][:, None, :]).reshape(len(rows_a), k * k)
+    pick = sparse.csr_matrix(
+        (np.ones(len(owners)), (owners, np.arange(len(owners)))), shape=(G, len(owners))
+    )
+    return np.asarray((pick @ outer).T).reshape(k, k, G)
 
 
 def block_data(
@@ -60,14 +95,14 @@ def block_data(
     Z: np.ndarray,
     y: np.ndarray,
 ) -> BlockData:
-    """Arrange observations (one per person and occasion, no missing values) into dyad blocks.
+    """Arrange observations (one per person and occasion, no missing values) into dyad blocks
+    for residuals correlated between the partners at the same occasion.
 
     ``dyad`` are integer codes 0..G-1, ``occasion`` any integer codes, ``member`` 0 or 1.
     A dyad/occasion/member seen twice is an error for the caller to have caught.
     """
     G = int(dyad.max()) + 1 if len(dyad) else 0
     W = np.concatenate([Z, X, y[:, None]], axis=1)
-    k = W.shape[1]
     # a row index per (dyad, occasion) cell
     cell_key = dyad.astype(np.int64) * (int(occasion.max()) + 1) + occasion.astype(np.int64)
     cells, cell = np.unique(cell_key, return_inverse=True)
@@ -83,38 +118,89 @@ def block_data(
     both = (slot >= 0).all(axis=1)
     only0 = (slot[:, 0] >= 0) & ~both
     only1 = (slot[:, 1] >= 0) & ~both
-
-    def summed(rows_a, rows_b, owners):
-        outer = (W[rows_a][:, :, None] * W[rows_b][:, None, :]).reshape(len(rows_a), k * k)
-        pick = sparse.csr_matrix(
-            (np.ones(len(owners)), (owners, np.arange(len(owners)))), shape=(G, len(owners))
-        )
-        return np.asarray(pick @ outer).reshape(G, k, k)
-
-    c0, c1 = slot[both, 0], slot[both, 1]
+    c0, c1, o = slot[both, 0], slot[both, 1], cell_dyad[both]
+    C01 = _grouped_outer(W, c0, c1, o, G)
+    parts = [
+        _grouped_outer(W, c0, c0, o, G),
+        C01 + C01.transpose(1, 0, 2),
+        _grouped_outer(W, c1, c1, o, G),
+        _grouped_outer(W, slot[only0, 0], slot[only0, 0], cell_dyad[only0], G),
+        _grouped_outer(W, slot[only1, 1], slot[only1, 1], cell_dyad[only1], G),
+    ]
     return BlockData(
-        C00=summed(c0, c0, cell_dyad[both]),
-        C01=summed(c0, c1, cell_dyad[both]),
-        C11=summed(c1, c1, cell_dyad[both]),
-        S0=summed(slot[only0, 0], slot[only0, 0], cell_dyad[only0]),
-        S1=summed(slot[only1, 1], slot[only1, 1], cell_dyad[only1]),
-        n_c=int(both.sum()),
-        n_s0=int(only0.sum()),
-        n_s1=int(only1.sum()),
+        stack=np.ascontiguousarray(np.stack(parts)),
+        counts=np.stack([np.bincount(cell_dyad[m], minlength=G) for m in (both, only0, only1)]),
         q=Z.shape[1],
         p=X.shape[1],
-        counts=np.stack([np.bincount(cell_dyad[m], minlength=G) for m in (both, only0, only1)]),
+    )
+
+
+def block_data_ar1(
+    dyad: np.ndarray,
+    time: np.ndarray,
+    member: np.ndarray,
+    X: np.ndarray,
+    Z: np.ndarray,
+    y: np.ndarray,
+) -> BlockData:
+    """Arrange observations into dyad blocks for AR(1) residuals over time within each person
+    (nlme's ``corAR1(form = ~ time | dyad/role)``): the residuals of one person ``d`` time units
+    apart correlate ``phi^d``; the partners' residuals are independent given the random effects.
+
+    ``time`` are whole numbers, distinct within person. An AR(1) process seen at some of its
+    times is still Markov, so each person's ``R^-1`` is tridiagonal: the quadratic form is
+    ``e_1^2 + sum_i (e_{i+1} - a_i e_i)^2 / (1 - a_i^2)`` with ``a_i = phi^(t_{i+1} - t_i)``,
+    a weighted sum of products grouped by role and gap.
+    """
+    G = int(dyad.max()) + 1 if len(dyad) else 0
+    W = np.concatenate([Z, X, y[:, None]], axis=1)
+    order = np.lexsort((time, member, dyad))
+    d, m, t = dyad[order], member[order], np.asarray(time, dtype=np.int64)[order]
+    owner = d.astype(np.int64) if Z.shape[1] else np.zeros(len(d), dtype=np.int64)
+    if Z.shape[1] == 0:
+        G = 1
+    same = (d[1:] == d[:-1]) & (m[1:] == m[:-1])
+    first = np.r_[True, ~same]
+    later = np.flatnonzero(same) + 1  # positions (in order) of the later row of each pair
+    gap = t[later] - t[later - 1]
+    gaps = np.unique(gap)
+    parts, counts = [], []
+    for s in (0, 1):
+        f = first & (m == s)
+        rows = order[f]
+        parts.append(_grouped_outer(W, rows, rows, owner[f], G))
+        counts.append(np.bincount(owner[f], minlength=G))
+        for g in gaps:
+            sel = later[(gap == g) & (m[later] == s)]
+            hi, lo, o = order[sel], order[sel - 1], owner[sel]
+            cross = _grouped_outer(W, hi, lo, o, G)
+            parts += [
+                _grouped_outer(W, hi, hi, o, G),
+                _grouped_outer(W, lo, lo, o, G),
+                cross + cross.transpose(1, 0, 2),
+            ]
+            n = np.bincount(o, minlength=G)
+            counts += [n, n, n]
+    return BlockData(
+        stack=np.ascontiguousarray(np.stack(parts)),
+        counts=np.stack(counts),
+        q=Z.shape[1],
+        p=X.shape[1],
+        kind="ar1",
+        gaps=gaps.astype(np.int64),
     )
 
 
 @dataclass(frozen=True)
 class Structure:
-    """Which covariance parameters are free: the random effects' ``q``, whether the partners'
-    residuals correlate within an occasion, and whether the roles have their own residual SD."""
+    """Which covariance parameters are free: the random effects' ``q``, whether the residuals
+    correlate (the partners within an occasion, or with ``ar1`` one person's over time), and
+    whether the roles have their own residual SD."""
 
     q: int
     correlated: bool = True
     by_role: bool = True
+    ar1: bool = False
 
     @property
     def n_theta(self) -> int:
@@ -126,7 +212,7 @@ class Structure:
 
     def unpack(self, v: np.ndarray) -> tuple[np.ndarray, float, float]:
         """(L, rho, ratio) from the unconstrained vector: L lower-triangular (row-wise),
-        rho = tanh(v), ratio = exp(v)."""
+        rho = tanh(v) (with ``ar1`` the autocorrelation phi), ratio = exp(v)."""
         L = np.zeros((self.q, self.q))
         L[np.tril_indices(self.q)] = v[: self.n_theta]
         i = self.n_theta
@@ -175,19 +261,53 @@ def _tri_inv_last(C: np.ndarray) -> np.ndarray:
     return J
 
 
-def _weights(rho: float, ratio: float) -> np.ndarray:
-    one_m = 1.0 - rho * rho
+def _residual_weights(bd: BlockData, rho: float, ratio: float, derivatives: bool = False):
+    """The weights of ``bd.stack``'s entries in ``W' R^-1 W`` and ``log|R|`` (R the residual
+    correlation-and-ratio structure, sigma^2 factored out); with ``derivatives`` also their
+    derivatives in atanh(rho) (or atanh(phi)) and in log(ratio), rows 0 and 1."""
     r2 = ratio * ratio
-    return np.array([1.0 / one_m, -rho / (ratio * one_m), 1.0 / (r2 * one_m), 1.0, 1.0 / r2])
+    t = bd.totals
+    if bd.kind == "cs":
+        one_m = 1.0 - rho * rho
+        w = np.array([1.0 / one_m, -rho / (ratio * one_m), 1.0 / (r2 * one_m), 1.0, 1.0 / r2])
+        logdet = t[0] * math.log(r2 * one_m) + t[2] * math.log(r2)
+        if not derivatives:
+            return w, logdet, None, None
+        # d/d rho, times d rho / d atanh(rho) = 1 - rho^2
+        d_rho = np.array([2 * rho, -(1 + rho * rho) / ratio, 2 * rho / r2, 0.0, 0.0]) / one_m**2
+        dw = np.stack([d_rho * one_m, w * np.array([0.0, -1.0, -2.0, 0.0, -2.0])])
+        dlog = np.array([-t[0] * 2 * rho, 2.0 * (t[0] + t[2])])
+        return w, logdet, dw, dlog
+    phi = rho
+    per_role = 1 + 3 * len(bd.gaps)
+    a = phi ** bd.gaps.astype(float)
+    da = bd.gaps * phi ** (bd.gaps - 1.0)  # d a / d phi
+    one_m = 1.0 - a * a
+    base = np.empty(per_role)
+    base[0] = 1.0
+    base[1::3], base[2::3], base[3::3] = 1.0 / one_m, a * a / one_m, -a / one_m
+    role_factor = np.repeat([1.0, 1.0 / r2], per_role)
+    w = np.tile(base, 2) * role_factor
+    pairs = t[1:per_role:3] + t[per_role + 1 :: 3]
+    n1 = t[per_role] + t[per_role + 1 :: 3].sum()
+    logdet = n1 * math.log(r2) + float((pairs * np.log(one_m)).sum())
+    if not derivatives:
+        return w, logdet, None, None
+    dbase = np.zeros(per_role)
+    dbase[1::3] = dbase[2::3] = 2 * a * da / one_m**2
+    dbase[3::3] = -da * (1 + a * a) / one_m**2
+    jac = 1.0 - phi * phi
+    dw = np.stack([np.tile(dbase, 2) * role_factor * jac, w * np.repeat([0.0, -2.0], per_role)])
+    dlog = np.array([float((pairs * -2 * a * da / one_m).sum()) * jac, 2.0 * n1])
+    return w, logdet, dw, dlog
 
 
 def _core(bd: BlockData, L: np.ndarray, rho: float, ratio: float, need_parts: bool = False):
     """U = sum_j [X|y]' V0_j^-1 [X|y] and sum_j log|V0_j| (V0 = Z L L' Z' + R), and with
     ``need_parts`` the per-dyad pieces the gradient needs (all stored dyads-last)."""
     q = bd.q
-    M = np.tensordot(_weights(rho, ratio), bd.stack, axes=1)  # (k, k, G)
-    r2 = ratio * ratio
-    logdet = bd.n_c * math.log(r2 * (1.0 - rho * rho)) + bd.n_s1 * math.log(r2)
+    w, logdet, _, _ = _residual_weights(bd, rho, ratio)
+    M = np.tensordot(w, bd.stack, axes=1)  # (k, k, G)
     U = M[q:, q:].sum(axis=-1)
     parts = None
     if q:
@@ -304,22 +424,14 @@ def deviance_and_gradient(
             + np.einsum("ajg,jkg->ak", MzzL, E)
         )
         grad[: st.n_theta] = dL[np.tril_indices(q)]
-    t00, t01, t11, _, ts1 = np.tensordot(bd.stack.reshape(5, -1), Gam.reshape(-1), axes=1)
-    one_m = 1.0 - rho * rho
-    r2 = ratio * ratio
-    w01, w11, w1 = -rho / (ratio * one_m), 1.0 / (r2 * one_m), 1.0 / r2
+    t = np.tensordot(bd.stack.reshape(len(bd.stack), -1), Gam.reshape(-1), axes=1)
+    _, _, dw, dlog = _residual_weights(bd, rho, ratio, derivatives=True)
     i = st.n_theta
     if st.correlated:
-        # d/d rho of the weights and of log|R|, times d rho / d atanh(rho) = 1 - rho^2
-        d00 = 2 * rho / one_m**2
-        d01 = -(1 + rho * rho) / (ratio * one_m**2)
-        d11 = 2 * rho / (r2 * one_m**2)
-        dr = t00 * d00 + t01 * d01 + t11 * d11 - bd.n_c * 2 * rho / one_m
-        grad[i] = dr * one_m
+        grad[i] = float(dw[0] @ t + dlog[0])
         i += 1
     if st.by_role:
-        # d/d log(ratio)
-        grad[i] = -t01 * w01 - 2 * t11 * w11 - 2 * ts1 * w1 + 2 * (bd.n_c + bd.n_s1)
+        grad[i] = float(dw[1] @ t + dlog[1])
     return dev, grad
 
 
@@ -376,13 +488,14 @@ _WARM_START_DYADS = 1500
 
 def _subset(bd: BlockData, dyads: np.ndarray) -> BlockData:
     """The same model on a subset of the dyads (for a warm start)."""
-    stack = np.ascontiguousarray(bd.stack[..., dyads])
-    counts = bd.counts[:, dyads]
     return BlockData(
-        C00=bd.C00[dyads], C01=bd.C01[dyads], C11=bd.C11[dyads], S0=bd.S0[dyads],
-        S1=bd.S1[dyads], n_c=int(counts[0].sum()), n_s0=int(counts[1].sum()),
-        n_s1=int(counts[2].sum()), q=bd.q, p=bd.p, stack=stack, counts=counts,
-    )  # fmt: skip
+        stack=np.ascontiguousarray(bd.stack[..., dyads]),
+        counts=bd.counts[:, dyads],
+        q=bd.q,
+        p=bd.p,
+        kind=bd.kind,
+        gaps=bd.gaps,
+    )
 
 
 def fit(bd: BlockData, st: Structure, reml: bool, start: np.ndarray | None = None) -> MixedFit:
@@ -592,6 +705,8 @@ def kenward_roger(
     parameters (the random effects' covariances, the role variances, the same-occasion
     covariance). Dense per dyad, dyads padded to the largest and done in chunks.
     """
+    if st.ar1:
+        raise ValueError("Kenward-Roger needs a covariance linear in its parameters (not AR(1))")
     L, rho, ratio = st.unpack(w[:-1])
     s2 = math.exp(w[-1])
     G = s2 * L @ L.T

@@ -19,6 +19,7 @@ def simulate_diary(
     effect_sd=(0.0, 0.0),
     residual_sd=(0.6, 0.6),
     rho: float = 0.3,
+    phi: float = 0.0,
     x_person_sd: float = 0.5,
     x_day_sd: float = 1.0,
     missing: float = 0.0,
@@ -41,6 +42,9 @@ def simulate_diary(
         SDs of the dyad's random actor and partner effects (independent of the rest).
     residual_sd, rho
         Daily residual SD per role and the partners' residual correlation on the same day.
+    phi
+        Autocorrelation of each person's residuals from one day to the next (AR(1): days
+        ``d`` apart correlate ``phi^d``); 0 gives independent days.
     x_person_sd, x_day_sd
         Person-level and day-level SD of the predictor ``x``.
     missing
@@ -77,6 +81,11 @@ def simulate_diary(
     rs = np.asarray(residual_sd, dtype=float)
     cov_e = np.array([[rs[0] ** 2, rho * rs[0] * rs[1]], [rho * rs[0] * rs[1], rs[1] ** 2]])
     e = rng.multivariate_normal(np.zeros(2), cov_e, size=(n_dyads, n_days)).transpose(0, 2, 1)
+    if phi:
+        # stationary AR(1) over the days, the same-day innovations correlated rho
+        scale = np.sqrt(1 - phi * phi)
+        for t in range(1, n_days):
+            e[:, :, t] = phi * e[:, :, t - 1] + scale * e[:, :, t]
     y = (
         a0[None, :, None]
         + b[:, :2, None]
