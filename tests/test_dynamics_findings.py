@@ -13,10 +13,16 @@ from interdep.checkins.findings import (
     chance_sentence,
     chance_summary,
     findings,
+    network_words,
     quiet_words,
 )
 from interdep.science.dynamics import CoupleDynamics
-from interdep.science.network import default_network, simulate_network, surrogate_baseline
+from interdep.science.network import (
+    clear_links,
+    default_network,
+    simulate_network,
+    surrogate_baseline,
+)
 from interdep.science.practices import load_practices
 
 CLEAR_UP, CLEAR_DOWN, UNSURE = (0.15, 0.6), (-0.6, -0.1), (-0.2, 0.3)
@@ -107,3 +113,37 @@ def test_more_than_chance_is_said_only_from_the_surrogate_comparison():
     short = surrogate_baseline(linked.time[:14], linked.values[:14], 1)
     assert chance_summary(short) is None
     assert chance_sentence(None, "mood", "Sam") is None and chance_numbers(None) == []
+
+
+def test_the_numbers_read_as_words_with_whole_possessives_and_no_negative_zero():
+    result = _result(CLEAR_UP, UNSURE, (-0.004, 0.3), UNSURE, UNSURE, -0.001)
+    rows = all_numbers(result, "mood", order=("You", "Sam"))
+    assert rows[0].startswith("How much your mood stays to the next check-in: +0.38")
+    assert any(row.startswith("How much Sam's mood passes to yours by the next") for row in rows)
+    assert any(row.startswith("How much your mood passes to Sam's by the next") for row in rows)
+    assert rows[-1].startswith(
+        "How closely your mood and Sam's move together on the same day: 0.00"
+    )
+    assert not any("-0.00" in row or "r = " in row or "to your:" in row for row in rows)
+
+
+def _one_link_network(ratio: float):
+    """Three feelings each; every link is nothing but one from Sam's energy to your mood, whose
+    effect is ``ratio`` standard errors."""
+    q = 3
+    B = [[0.0] * (2 * q) for _ in range(2 * q)]
+    se = [[0.1] * (2 * q) for _ in range(2 * q)]
+    B[0][q + 1] = 0.1 * ratio
+    return B, se, q
+
+
+def test_a_link_counts_as_clear_only_allowing_for_every_link_looked_at():
+    # 2.2 SE leaves out zero at a single 95%, but not among 18 links; 4 SE does.
+    for ratio, clear in ((2.2, 0), (4.0, 1)):
+        B, se, q = _one_link_network(ratio)
+        assert clear_links(B, se, q)[0][q + 1] == clear
+        words = network_words(B, se, ["mood", "energy", "closeness"], "Sam", 40)
+        said = " ".join(words["sentences"])
+        assert ("When Sam's energy was higher" in said) == bool(clear)
+        assert ("No single link" in said) == (not clear)
+        assert "18 possible links" in words["sureness"]

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 DESCRIBED_BY = re.compile(r'aria-describedby="([^"]+)"')
 IDS = re.compile(r'\sid="([^"]+)"')
 

@@ -15,6 +15,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from interdep.checkins.models import FEEL_MAX, FEEL_MIN, MOOD_MAX, MOOD_MIN
 from interdep.lib.figures import literal, new_figure, svg_text
+from interdep.science.network import clear_links
 
 INK = "#2b2a33"
 MUTED = "#5c5968"
@@ -120,14 +121,13 @@ def trends_svg(daily: Mapping[str, Mapping[date, float]], *, today: date, days: 
 #: style (solid, dashed) carries how sure we are, so nothing relies on hue alone.
 UP = "#1f6f5c"
 DOWN = "#a24d2a"
-_Z = 1.959963984540054
 
 
 def network_svg(B, se, feelings, parties: tuple[str, str], *, min_unsure: float = 0.3) -> str:
     """A couple's own network, between the two of them: the viewer's feelings on the left, the
     partner's on the right, an arrow from one day's feeling to the next day's, wider for a
-    larger effect; solid when its 95% interval leaves out zero, dashed and faded when it does
-    not (and left out when it is also smaller than ``min_unsure``). Links within one person
+    larger effect; solid when it is clear as one of the family of links between them
+    (``science.network.clear_links``), dashed and faded when it is not (and left out when it is also smaller than ``min_unsure``). Links within one person
     stay in the numbers: the picture is about what passes between them. The legend is the
     page's text, so it reads at any size."""
     q = len(feelings)
@@ -156,12 +156,13 @@ def network_svg(B, se, feelings, parties: tuple[str, str], *, min_unsure: float 
     start = [(left + half_w, y) for y in rows] + [(right - half_w, y) for y in rows]
     sizes = [abs(B[i][j]) for i in range(2 * q) for j in range(2 * q) if B[i][j] is not None]
     full = max([0.3, *sizes])
+    clear = clear_links(B, se, q)
     for i in range(2 * q):  # i: the next day's feeling (outcome), j: the day before's
         for j in range(2 * q):
-            effect, s = B[i][j], se[i][j]
+            effect = B[i][j]
             if (i < q) == (j < q) or effect is None:
                 continue
-            sure = s is not None and (effect - _Z * s > 0 or effect + _Z * s < 0)
+            sure = clear[i][j] != 0
             if not sure and abs(effect) < min_unsure:
                 continue
             ax.add_patch(

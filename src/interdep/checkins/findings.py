@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass
 
 from interdep.science.dynamics import CoupleDynamics
+from interdep.science.network import clear_links
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,14 @@ def _clear(interval) -> int:
     return 1 if low > 0 else -1 if high < 0 else 0
 
 
+def _signed(value: float) -> str:
+    """+0.27, -0.31, and 0.00 (never "-0.00" for a value that rounds to nothing)."""
+    text = f"{value:+.2f}"
+    return "0.00" if text in ("+0.00", "-0.00") else text
+
+
 def _numbers(effect: float, interval) -> str:
-    return f"{effect:+.2f}, likely between {interval[0]:+.2f} and {interval[1]:+.2f}"
+    return f"{_signed(effect)}, likely between {_signed(interval[0])} and {_signed(interval[1])}"
 
 
 def _is_you(label: str) -> bool:
@@ -63,6 +70,11 @@ def _is_you(label: str) -> bool:
 
 def _poss(label: str) -> str:
     return "your" if _is_you(label) else f"{label}'s"
+
+
+def _theirs(label: str) -> str:
+    """The possessive standing alone: "yours", "Sam's"."""
+    return "yours" if _is_you(label) else f"{label}'s"
 
 
 def _cap(text: str) -> str:
@@ -102,14 +114,18 @@ def findings(result: CoupleDynamics, label: str, *, order: tuple[str, str]) -> l
                     meaning,
                     suggestion,
                     practice,
-                    f"Carry-over, {_poss(person)} {label}: {_numbers(eff, iv)}",
+                    f"How much {_poss(person)} {label} stays to the next check-in: "
+                    f"{_numbers(eff, iv)}",
                 )
             )
     for src, dst in ((partner, you), (you, partner)):
         key = f"{src}->{dst}"
         eff, iv = result.transmission[key], result.intervals[key]
         sign = _clear(iv)
-        numbers = f"From {_poss(src)} {label} to {_poss(dst)}: {_numbers(eff, iv)}"
+        numbers = (
+            f"How much {_poss(src)} {label} passes to {_theirs(dst)} by the next check-in: "
+            f"{_numbers(eff, iv)}"
+        )
         if sign > 0:
             if _is_you(dst):
                 meaning = (
@@ -214,14 +230,22 @@ def all_numbers(result: CoupleDynamics, label: str, *, order: tuple[str, str]) -
     for person in (you, partner):
         eff, iv = result.inertia[person], result.intervals[person]
         if eff is not None and iv is not None:
-            rows.append(f"Carry-over of {_poss(person)} {label}: {_numbers(eff, iv)}")
+            rows.append(
+                f"How much {_poss(person)} {label} stays to the next check-in: {_numbers(eff, iv)}"
+            )
     for src, dst in ((partner, you), (you, partner)):
         key = f"{src}->{dst}"
         eff, iv = result.transmission[key], result.intervals[key]
         if eff is not None and iv is not None:
-            rows.append(f"From {_poss(src)} {label} to {_poss(dst)}: {_numbers(eff, iv)}")
+            rows.append(
+                f"How much {_poss(src)} {label} passes to {_theirs(dst)} by the next check-in: "
+                f"{_numbers(eff, iv)}"
+            )
     if result.co_movement is not None:
-        rows.append(f"Moving together in the same moment: r = {result.co_movement:+.2f}")
+        rows.append(
+            f"How closely your {label} and {partner}'s move together on the same day: "
+            f"{_signed(result.co_movement)} (0 is not at all, 1 is in step)"
+        )
     return rows
 
 
@@ -273,13 +297,6 @@ NETWORK_TOLD = 0.1
 _Z = 1.959963984540054
 
 
-def _edge_clear(effect, se) -> int:
-    if effect is None or se is None:
-        return 0
-    low, high = effect - _Z * se, effect + _Z * se
-    return 1 if low > 0 else -1 if high < 0 else 0
-
-
 def network_words(B, se, feelings: list[str], partner: str, n_pairs: int) -> dict:
     """Plain words for the couple's own network, from the viewer's side: ``B[i][j]`` is the
     effect of variable ``j`` yesterday on variable ``i`` today; the viewer's ``q`` feelings come
@@ -289,16 +306,17 @@ def network_words(B, se, feelings: list[str], partner: str, n_pairs: int) -> dic
     names = [f"your {f}" for f in feelings] + [f"{partner}'s {f}" for f in feelings]
     told = []
     numbers = []
+    clear = clear_links(B, se, q)
     for j in range(2 * q):  # from each feeling of one of them to each of the other's
         for i in range(2 * q):
             if (i < q) == (j < q) or B[i][j] is None or se[i][j] is None:
                 continue
             effect, s = B[i][j], se[i][j]
             numbers.append(
-                f"From {names[j]} one day to {names[i]} the next: {effect:+.2f}, likely between "
-                f"{effect - _Z * s:+.2f} and {effect + _Z * s:+.2f}"
+                f"From {names[j]} one day to {names[i]} the next: "
+                f"{_numbers(effect, (effect - _Z * s, effect + _Z * s))}"
             )
-            sign = _edge_clear(effect, s)
+            sign = clear[i][j]
             if sign and abs(effect) >= NETWORK_TOLD:
                 told.append((abs(effect), i, j, sign))
     sentences = []
@@ -316,8 +334,9 @@ def network_words(B, se, feelings: list[str], partner: str, n_pairs: int) -> dic
     listed = ", ".join(feelings[:-1]) + f" and {feelings[-1]}"
     sureness = (
         f"This looks at {listed} together, from {n_pairs} pairs of days in a row on which you "
-        "both checked in. It is a first sketch: solid arrows are links we are fairly sure of "
-        "(95%), dashed ones could be chance, and the picture firms up with more days."
+        f"both checked in. With {2 * q * q} possible links between you, a few would look strong "
+        "by chance alone, so an arrow is solid only when it stands out even allowing for that; "
+        "dashed ones could be chance. The picture firms up with more days."
     )
     return {"sentences": sentences, "sureness": sureness, "numbers": numbers}
 

@@ -84,8 +84,8 @@ def _read_csv_arrow(path: Path) -> pd.DataFrame | None:
     if any(not h or h != h.strip() or h.startswith(("Unnamed", "#")) for h in header):
         return None
     import pyarrow as pa  # deferred: Arrow loads only when a CSV is read
-    import pyarrow.compute as pc  # deferred: as above
-    import pyarrow.csv as pacsv  # deferred: as above
+    import pyarrow.compute as pc  # deferred: Arrow loads only when a CSV is read
+    import pyarrow.csv as pacsv  # deferred: Arrow loads only when a CSV is read
 
     try:
         table = pacsv.read_csv(

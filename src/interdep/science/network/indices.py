@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.stats import norm
 
 from interdep.science.network.data import lag_design, pseudo_couples
 from interdep.science.network.mixed import one_blas_thread
@@ -432,3 +433,51 @@ def surrogate_baseline(
         p_value=pv,
         replicates=n_sur,
     )
+
+
+def clear_links(B, se, n_a: int, *, level: float = 0.95) -> list[list[int]]:
+    """Which links between the two partners are clear, as one family.
+
+    A couple's own network tests every link from one partner's feelings to the other's at
+    once (18 links for three feelings each), so at a per-link 95% about one in twenty would
+    look clear by chance alone. A link counts as clear here only when its interval, widened
+    for the number of links looked at (Bonferroni), leaves out zero: the picture and the words
+    then agree with the overall comparison against chance.
+
+    Parameters
+    ----------
+    B, se : sequence of sequences
+        ``B[i][j]`` is the effect of variable ``j`` one day on variable ``i`` the next, ``se``
+        its standard error (None where there is none); the first ``n_a`` variables are one
+        partner's, the rest the other's.
+    n_a : int
+        How many of the variables are the first partner's.
+    level : float
+        The family's confidence level.
+
+    Returns
+    -------
+    list of list of int
+        ``+1`` where the link is clearly positive, ``-1`` clearly negative, ``0`` otherwise
+        (and for links within one partner, which are not part of this family).
+
+    Examples
+    --------
+    >>> clear_links([[0, 0.9], [0.05, 0]], [[1, 0.1], [0.1, 1]], 1)
+    [[0, 1], [0, 0]]
+    """
+    size = len(B)
+    between = [
+        (i, j)
+        for i in range(size)
+        for j in range(size)
+        if (i < n_a) != (j < n_a) and B[i][j] is not None and se[i][j] is not None
+    ]
+    out = [[0] * size for _ in range(size)]
+    if not between:
+        return out
+    z = float(norm.ppf(1 - (1 - level) / (2 * len(between))))
+    for i, j in between:
+        effect, s = B[i][j], se[i][j]
+        out[i][j] = 1 if effect - z * s > 0 else -1 if effect + z * s < 0 else 0
+    return out
