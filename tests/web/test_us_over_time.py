@@ -72,7 +72,12 @@ def test_the_window_is_the_last_90_days_up_to_the_latest_check_in(
     _days(alice, bob, date(2024, 6, 1), 20)
     _days(alice, bob, date(2025, 3, 1), 30)
     document = snapshots.snapshot_refresh(couple_id=shared_couple.pk)
-    assert document["window"] == {"days": 90, "start": "2024-12-31", "end": "2025-03-30"}
+    assert document["window"] == {
+        "days": 90,
+        "start": "2024-12-31",
+        "end": "2025-03-30",
+        "first": "2024-06-01",
+    }
     assert document["days_together"] == 30
     row = _stored(shared_couple)
     assert (row.window_start, row.window_end) == (date(2024, 12, 31), date(2025, 3, 30))
@@ -90,6 +95,22 @@ def test_the_window_is_the_last_90_days_up_to_the_latest_check_in(
         date(2024, 12, 31),
         date(2025, 3, 30),
     )
+    assert view.whole_history is False  # older check-ins exist: "your last 90 days"
+
+
+def test_the_page_says_all_check_ins_so_far_until_history_outgrows_the_window(
+    alice, bob, shared_couple, client
+):
+    client.force_login(alice)
+    _days(alice, bob, date(2025, 3, 3), 20)
+    page = client.get("/checkins/together/").content.decode()
+    assert "This looks at all your check-ins so far (3 March to 22 March 2025)" in page
+    assert "last 90 days of check-ins" not in page
+    _days(alice, bob, date(2024, 11, 1), 20)  # older history: now the window is full
+    tasks.couple_dynamics_refresh.call(shared_couple.pk)
+    page = client.get("/checkins/together/").content.decode()
+    assert "This looks at your last 90 days of check-ins (23 December to 22 March 2025)" in page
+    assert "all your check-ins so far" not in page
 
 
 def test_withdrawing_consent_deletes_the_stored_document_at_once(alice, bob, shared_couple, client):

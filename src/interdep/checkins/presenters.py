@@ -150,7 +150,16 @@ class DynamicsView:
     window_days: int = snapshots.WINDOW_DAYS
     window_start: date | None = None
     window_end: date | None = None
+    #: The day of their first check-in ever (on or after ``window_start`` while all of it fits).
+    window_first: date | None = None
     network: NetworkView | None = None
+
+    @property
+    def whole_history(self) -> bool:
+        """True when every check-in they have made fits in the window."""
+        return bool(
+            self.window_first and self.window_start and self.window_first > self.window_start
+        )
 
     def to_dict(self) -> dict:
         return {
@@ -162,6 +171,7 @@ class DynamicsView:
                 "days": self.window_days,
                 "start": self.window_start.isoformat() if self.window_start else None,
                 "end": self.window_end.isoformat() if self.window_end else None,
+                "first": self.window_first.isoformat() if self.window_first else None,
             },
             "variables": {v.variable: v.result.to_dict() for v in self.variables},
         }
@@ -271,6 +281,7 @@ def view_from_document(
         window_days=window["days"],
         window_start=date.fromisoformat(window["start"]) if window["start"] else None,
         window_end=date.fromisoformat(window["end"]) if window["end"] else None,
+        window_first=date.fromisoformat(window["first"]) if window.get("first") else None,
     )
     first_result = variables[0].result
     if not first_result.ok:

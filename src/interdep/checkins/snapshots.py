@@ -92,6 +92,17 @@ def window_checkins(first_id: int, second_id: int, *, days: int = WINDOW_DAYS):
     return entries, start, end
 
 
+def _first_day(first_id: int, second_id: int) -> str | None:
+    """The local day of the couple's first check-in (one indexed query)."""
+    earliest = (
+        CheckIn.objects.filter(person_id__in=(first_id, second_id))
+        .order_by("occurred_at")
+        .values_list("occurred_at", "tz")
+        .first()
+    )
+    return local_date(*earliest).isoformat() if earliest else None
+
+
 def _series(entries, key: str):
     return [(e.occurred_at.astimezone(ZoneInfo(e.tz)), float(getattr(e, key))) for e in entries]
 
@@ -185,6 +196,8 @@ def compute_document(
             "days": WINDOW_DAYS,
             "start": start.isoformat() if start else None,
             "end": end.isoformat() if end else None,
+            # their first check-in ever: on or after ``start`` while all of it fits the window
+            "first": _first_day(first_id, second_id),
         },
         "days_together": together,
         "variables": variables,
