@@ -9,22 +9,31 @@ import time
 import urllib.error
 import urllib.request
 
+_HANDED_OUT: set[int] = set()
+
 
 def free_port() -> int:
-    """A port nobody listens on: from TEST_PORT_RANGE ("8100-8199") when set, else any."""
+    """A port nobody listens on (and not handed out before by this process): from
+    TEST_PORT_RANGE ("8100-8199") when set, else any the system gives."""
     wanted = os.environ.get("TEST_PORT_RANGE", "")
     candidates = [0]
     if wanted:
         low, high = (int(part) for part in wanted.split("-"))
         candidates = list(range(low, high + 1))
         candidates = candidates[os.getpid() % len(candidates) :] + candidates
-    for port in candidates:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
+    for _ in range(50):
+        for port in candidates:
+            if port in _HANDED_OUT:
                 continue
-            return s.getsockname()[1]
+            with socket.socket() as s:
+                try:
+                    s.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+                port = s.getsockname()[1]
+            if port not in _HANDED_OUT:
+                _HANDED_OUT.add(port)
+                return port
     raise RuntimeError(f"no free port in {wanted}")
 
 
