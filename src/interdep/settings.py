@@ -138,14 +138,14 @@ def _database(url: str) -> dict:
         config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
         if config["ENGINE"] == "django.db.backends.sqlite3":
             config["OPTIONS"] = _SQLITE_OPTIONS
-        elif config["ENGINE"] == "django.db.backends.postgresql" and _POOL_MAX > 0:
+        elif config["ENGINE"] == "django.db.backends.postgresql" and _pool_max() > 0:
             # psycopg's pool: each process keeps at most DB_POOL_MAX_SIZE connections and lends
             # one to a request for its duration (Django requires CONN_MAX_AGE=0 with a pool), so
             # a burst never leaves dozens of idle connections open.
             config["CONN_MAX_AGE"] = 0
             config.setdefault("OPTIONS", {})["pool"] = {
-                "min_size": min(env_int("DB_POOL_MIN_SIZE", 1), _POOL_MAX),
-                "max_size": _POOL_MAX,
+                "min_size": min(env_int("DB_POOL_MIN_SIZE", 1), _pool_max()),
+                "max_size": _pool_max(),
                 "timeout": env_int("DB_POOL_TIMEOUT", 10),
                 "max_idle": env_int("DB_POOL_MAX_IDLE", 300),
             }
@@ -160,9 +160,11 @@ def _database(url: str) -> dict:
     }
 
 
-#: Connections each process may hold to PostgreSQL (0: no pool, DB_CONN_MAX_AGE applies). A gunicorn
-#: worker serves one request at a time, so a few cover it and the task worker's threads.
-_POOL_MAX = env_int("DB_POOL_MAX_SIZE", 4)
+def _pool_max() -> int:
+    """Connections each process may hold to PostgreSQL (0: no pool, DB_CONN_MAX_AGE applies). A
+    gunicorn worker serves one request at a time, so a few cover it and the task worker's threads."""
+    return env_int("DB_POOL_MAX_SIZE", 4)
+
 
 #: SQLite as a server database: WAL so readers never block the writer, a busy timeout instead of
 #: "database is locked", and IMMEDIATE transactions so a write transaction takes the lock at BEGIN
