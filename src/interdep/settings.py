@@ -257,6 +257,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 #: JSON {detail, code} on the API, the page above elsewhere.
 AXES_LOCKOUT_CALLABLE = "interdep.clinic.middleware.lockout_response"
+#: Reverse proxies in front of the app servers (BEHIND_PROXY alone means one): the throttle then
+#: counts the client's address from X-Forwarded-For, not the proxy's (interdep.lib.http.client_ip).
+PROXY_COUNT = env_int("PROXY_COUNT", 1 if env_bool("BEHIND_PROXY") else 0)
+AXES_CLIENT_IP_CALLABLE = "interdep.lib.http.client_ip"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
