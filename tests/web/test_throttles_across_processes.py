@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import requests
@@ -41,13 +42,39 @@ def _redis():
     return client
 
 
-@pytest.fixture(scope="module", params=["database", "redis"])
+def _fresh_postgresql_database() -> str:
+    """A new database beside TEST_DATABASE_URL's (PostgreSQL only), for the servers."""
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        pytest.skip("set TEST_DATABASE_URL to a PostgreSQL database for this variant")
+    import psycopg  # deferred: only the PostgreSQL variant needs it
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") + "_throttles"
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as db:
+        db.execute(f'drop database if exists "{name}" with (force)')
+        db.execute(f'create database "{name}"')
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def _drop_database(url: str) -> None:
+    import psycopg  # deferred: only the PostgreSQL variant needs it
+
+    parts = urlsplit(url)
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as db:
+        db.execute(f'drop database if exists "{parts.path.lstrip("/")}" with (force)')
+
+
+@pytest.fixture(scope="module", params=["sqlite", "redis", "postgresql"])
 def servers(request, tmp_path_factory):
-    """Two app servers (one gunicorn worker each) on one data folder; with Redis for "redis".
+    """Two app servers (one gunicorn worker each) on one database: SQLite in one data folder
+    (the cache a table in it), the same with Redis, or PostgreSQL (the cache a table in it).
     The tests share them, each with people of its own."""
     tmp_path = tmp_path_factory.mktemp(f"throttle-{request.param}")
     extra = {}
     redis_client = None
+    if request.param == "postgresql":
+        extra["DATABASE_URL"] = _fresh_postgresql_database()
     if request.param == "redis":
         redis_client = _redis()
         redis_client.flushdb()
@@ -79,7 +106,13 @@ def servers(request, tmp_path_factory):
             urls.append(f"http://127.0.0.1:{port}")
         for url, process in zip(urls, processes, strict=True):
             wait_for(url + "/api/v1/auth/csrf", process)
-        yield {"urls": urls, "kind": request.param, "var": tmp_path, "redis": redis_client}
+        yield {
+            "urls": urls,
+            "kind": request.param,
+            "var": tmp_path,
+            "redis": redis_client,
+            "database": extra.get("DATABASE_URL"),
+        }
     finally:
         for process in processes:
             process.terminate()
@@ -87,6 +120,8 @@ def servers(request, tmp_path_factory):
             process.wait(timeout=60)
         if redis_client is not None:
             redis_client.flushdb()
+        if extra.get("DATABASE_URL"):
+            _drop_database(extra["DATABASE_URL"])
 
 
 class Person:
@@ -117,12 +152,16 @@ class Person:
 
 def _stored_slots(servers) -> int:
     """Throttle slots where the servers keep them (proof the shared cache is the one used)."""
+    query = "select count(*) from interdep_cache where cache_key like '%throttle:couple-join%'"
     if servers["kind"] == "redis":
         return len(servers["redis"].keys("*throttle:couple-join-failures*"))
+    if servers["kind"] == "postgresql":
+        import psycopg  # deferred: only the PostgreSQL variant needs it
+
+        with psycopg.connect(servers["database"]) as db:
+            return db.execute(query).fetchone()[0]
     with sqlite3.connect(servers["var"] / "interdep.sqlite3") as db:
-        return db.execute(
-            "select count(*) from interdep_cache where cache_key like '%throttle:couple-join%'"
-        ).fetchone()[0]
+        return db.execute(query).fetchone()[0]
 
 
 def test_wrong_invite_codes_are_counted_once_across_two_servers(servers):
