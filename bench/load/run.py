@@ -195,6 +195,11 @@ def main() -> int:
         )
         elapsed = time.perf_counter() - started
         throttle = throttle_across_servers(hosts, setup["guesser"], setup["password"])
+        with psycopg.connect(args.database) as db:
+            held = db.execute(
+                "select count(*) from pg_stat_activity where datname = current_database() "
+                "and pid <> pg_backend_pid()"
+            ).fetchone()[0]
     finally:
         for server in servers:
             server.terminate()
@@ -250,6 +255,12 @@ def main() -> int:
     )
     for problem in recorded["problems"]:
         print("  " + problem)
+    pool = int(os.environ.get("DB_POOL_MAX_SIZE", "4"))
+    print(
+        f"PostgreSQL connections the servers hold after the run: {held} "
+        f"(pool bound: {len(hosts)} servers x {args.workers} workers x {pool} = "
+        f"{len(hosts) * args.workers * pool})"
+    )
     wrong, refused = throttle.count(400), throttle.count(429)
     print(
         f"throttle across servers: 14 wrong invite codes alternating between the two servers: "
