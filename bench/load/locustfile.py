@@ -36,11 +36,20 @@ acked: list[dict] = []
 problems: list[str] = []
 
 
+#: Every request as it completed: (type, milliseconds, error or "") for exact percentiles.
+timings: list[tuple[str, float, str]] = []
+
+
+@events.request.add_listener
+def _time(request_type, name, response_time, response_length, exception=None, **kwargs) -> None:
+    timings.append((name, response_time, repr(exception)[:300] if exception else ""))
+
+
 @events.quitting.add_listener
 def _write_acked(environment, **kwargs) -> None:
     if ACKED_FILE:
         with open(ACKED_FILE, "w") as handle:
-            json.dump({"acked": acked, "problems": problems}, handle)
+            json.dump({"acked": acked, "problems": problems, "timings": timings}, handle)
 
 
 class Couple(HttpUser):

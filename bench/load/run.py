@@ -18,7 +18,6 @@ Run: .venv/bin/python bench/load/run.py [--couples 200] [--workers 2] [--ports 8
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import subprocess
@@ -27,9 +26,11 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import numpy as np
 import psycopg
 import redis
 import requests
@@ -177,8 +178,6 @@ def main() -> int:
                 str(args.spawn_rate),
                 "--run-time",
                 f"{args.run_time}s",
-                "--csv",
-                str(work / "stats"),
                 "--only-summary",
                 "--loglevel",
                 "WARNING",
@@ -206,35 +205,33 @@ def main() -> int:
         for server in servers:
             server.wait(timeout=60)
 
-    with open(work / "stats_stats.csv") as handle:
-        rows = {row["Name"]: row for row in csv.DictReader(handle)}
-    with open(work / "stats_failures.csv") as handle:
-        failures = list(csv.DictReader(handle))
+    recorded = json.loads(acked_file.read_text())
+    timings = recorded["timings"]
     print(
         f"\n{args.couples} couples through {len(hosts)} app servers "
         f"({args.workers} gunicorn workers each, one PostgreSQL, one Redis) in {elapsed:.0f} s"
     )
-    print(f"{'request':<24}{'count':>7}{'errors':>8}{'p50 ms':>9}{'p99 ms':>9}{'req/s':>8}")
-    for name in (*TYPES, "Aggregated"):
-        row = rows.get(name)
-        if row is None:
-            print(f"{name:<24}  (none)")
-            continue
+    print(f"{'request':<24}{'count':>7}{'errors':>8}{'p50 ms':>10}{'p99 ms':>10}")
+    counts_by_type = {}
+    for name in (*TYPES, "all"):
+        rows = [t for t in timings if name in ("all", t[0])]
+        counts_by_type[name] = len(rows)
+        times = np.array([t[1] for t in rows] or [np.nan])
         print(
-            f"{name:<24}{row['Request Count']:>7}{row['Failure Count']:>8}"
-            f"{row['50%']:>9}{row['99%']:>9}{float(row['Requests/s']):>8.1f}"
+            f"{name:<24}{len(rows):>7}{sum(1 for t in rows if t[2]):>8}"
+            f"{np.percentile(times, 50):>10.0f}{np.percentile(times, 99):>10.0f}"
         )
-    errors = int(rows["Aggregated"]["Failure Count"]) if "Aggregated" in rows else -1
+    failures = [t for t in timings if t[2]]
+    errors = len(failures)
     if failures:
         print("\nerrors:")
-        for failure in failures:
-            print(f"  {failure['Occurrences']} x {failure['Name']}: {failure['Error'][:200]}")
+        for (name, error), count in Counter((t[0], t[2]) for t in failures).most_common():
+            print(f"  {count} x {name}: {error}")
     else:
         print("\nerrors: none")
     if locust.returncode not in (0, 1) or os.environ.get("LOAD_VERBOSE"):
         print(locust.stderr[-3000:])
 
-    recorded = json.loads(acked_file.read_text())
     acked = recorded["acked"]
     client_ids = sorted({a["client_id"] for a in acked})
     with psycopg.connect(args.database) as db:
@@ -273,7 +270,7 @@ def main() -> int:
         and total == len(client_ids)
         and not recorded["problems"]
         and throttle == [400] * 10 + [429] * 4
-        and rows.get("couple report", {}).get("Request Count") == str(args.couples)
+        and counts_by_type["couple report"] == args.couples
     )
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1

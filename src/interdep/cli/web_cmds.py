@@ -87,7 +87,7 @@ class _Children:
                     continue
                 if name == web:
                     err_console.print(f"{name} stopped (exit code {code}).")
-                    return code or 1
+                    return code if code and code > 0 else 1
                 now = time.monotonic()
                 recent = [t for t in self.restarts.get(name, []) if now - t < 60]
                 if len(recent) >= 5:
