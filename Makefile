@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run demo test lint format bench clean system-deps run-deps
+.PHONY: run dev demo test lint format bench clean system-deps run-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,9 +30,14 @@ system-deps:
 run-deps:
 	@bash scripts/system-deps.sh $(PDF_DEPS)
 
-# The web application on http://127.0.0.1:8000 (migrations applied, task worker started).
+# The web application on http://127.0.0.1:8000 through gunicorn (migrations applied, task worker
+# and reminder scheduler started beside it, all stopping with it).
 run: $(STAMP) run-deps
 	$(BIN)/interdep serve
+
+# For changing the code: Django's development server, restarted on every change (task worker too).
+dev: $(STAMP) run-deps
+	$(BIN)/interdep serve --dev
 
 # A linked demo couple who answered and agreed to share; prints their logins.
 demo: $(STAMP)

@@ -138,6 +138,17 @@ def _database(url: str) -> dict:
         config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
         if config["ENGINE"] == "django.db.backends.sqlite3":
             config["OPTIONS"] = _SQLITE_OPTIONS
+        elif config["ENGINE"] == "django.db.backends.postgresql" and _pool_max() > 0:
+            # psycopg's pool: each process keeps at most DB_POOL_MAX_SIZE connections and lends
+            # one to a request for its duration (Django requires CONN_MAX_AGE=0 with a pool), so
+            # a burst never leaves dozens of idle connections open.
+            config["CONN_MAX_AGE"] = 0
+            config.setdefault("OPTIONS", {})["pool"] = {
+                "min_size": min(env_int("DB_POOL_MIN_SIZE", 1), _pool_max()),
+                "max_size": _pool_max(),
+                "timeout": env_int("DB_POOL_TIMEOUT", 10),
+                "max_idle": env_int("DB_POOL_MAX_IDLE", 300),
+            }
         return config
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     return {
@@ -147,6 +158,12 @@ def _database(url: str) -> dict:
         # A file, not memory, so threads and the live server share one database with WAL.
         "TEST": {"NAME": VAR_DIR / f"test-{os.getpid()}.sqlite3"},
     }
+
+
+def _pool_max() -> int:
+    """Connections each process may hold to PostgreSQL (0: no pool, DB_CONN_MAX_AGE applies). A
+    gunicorn worker serves one request at a time, so a few cover it and the task worker's threads."""
+    return env_int("DB_POOL_MAX_SIZE", 4)
 
 
 #: SQLite as a server database: WAL so readers never block the writer, a busy timeout instead of
@@ -167,6 +184,41 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+def _caches() -> dict:
+    """One cache shared by every process and machine that serves the site: the throttles count in
+    it (interdep.lib.throttle) and rendered reports are kept in it.
+
+    - REDIS_URL set: Redis through Django's own backend (atomic, shared by every app server).
+    - Otherwise: a table in the application's database (shared by every worker process and
+      every app server on that database; created by `migrate`, see interdep.lib.throttle).
+    - Under pytest: memory of the test process, unless TEST_REDIS_URL names a Redis database
+      (never REDIS_URL: the tests clear the cache, which empties the whole Redis database).
+    """
+    redis_url = env_str("TEST_REDIS_URL") if TESTING else env_str("REDIS_URL")
+    if redis_url:
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": redis_url,
+                "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "interdep"),
+            }
+        }
+    if TESTING:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "interdep_cache",
+            # Culling deletes keys in key order once the table holds this many: keep it far
+            # above what the reports and the throttles' slots need.
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 100_000)},
+        }
+    }
+
+
+CACHES = _caches()
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -205,6 +257,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 #: JSON {detail, code} on the API, the page above elsewhere.
 AXES_LOCKOUT_CALLABLE = "interdep.clinic.middleware.lockout_response"
+#: Reverse proxies in front of the app servers (BEHIND_PROXY alone means one): the throttle then
+#: counts the client's address from X-Forwarded-For, not the proxy's (interdep.lib.http.client_ip).
+PROXY_COUNT = env_int("PROXY_COUNT", 1 if env_bool("BEHIND_PROXY") else 0)
+AXES_CLIENT_IP_CALLABLE = "interdep.lib.http.client_ip"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -185,3 +185,57 @@ def test_production_with_the_documented_variables_serves_pages_on_a_fresh_start(
     )
     assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
     assert (tmp_path / "static" / "staticfiles.json").exists()
+
+
+def test_the_login_throttle_counts_the_client_behind_the_proxies_not_the_proxy(settings, rf):
+    from interdep.lib.http import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9", REMOTE_ADDR="10.0.0.2")
+    settings.PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.2"
+    settings.PROXY_COUNT = 1  # the TLS proxy appended the client's address; 6.6.6.6 is forged
+    assert client_ip(request) == "203.0.113.9"
+    behind_two = rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.9, 10.0.0.1", REMOTE_ADDR="10.0.0.2")
+    settings.PROXY_COUNT = 2  # a load balancer, then the TLS proxy
+    assert client_ip(behind_two) == "203.0.113.9"
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.2")) == "10.0.0.2"  # no header: the peer
+
+
+def test_the_reference_deployments_environment_passes_check_deploy(tmp_path):
+    """deploy/interdep.env.example, its placeholders filled in, is a deployment Django and our
+    own rules accept (and it names every variable the units and the proxy rely on)."""
+    import re
+    import secrets
+    from pathlib import Path
+
+    from cryptography.fernet import Fernet
+
+    example = Path(__file__).resolve().parents[2] / "deploy" / "interdep.env.example"
+    fills = {
+        "<random-64-characters>": secrets.token_urlsafe(64),
+        "<fernet-key>": Fernet.generate_key().decode(),
+        "<interdep.example.org>": "interdep.example.org",
+    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DEBUG"))}
+    for name in ("DATABASE_URL", "TEST_DATABASE_URL", "REDIS_URL"):
+        env.pop(name, None)
+    read = {}
+    for line in example.read_text().splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        name, value = line.split("=", 1)
+        for placeholder, real in fills.items():
+            value = value.replace(placeholder, real)
+        read[name] = re.sub(r"<[^<>]*>", "placeholder", value)
+    assert {"PRODUCTION", "DATABASE_URL", "REDIS_URL", "BEHIND_PROXY", "GUNICORN_BIND"} <= set(read)
+    env.update(read)
+    env.update(DJANGO_SETTINGS_MODULE="interdep.settings", INTERDEP_VAR_DIR=str(tmp_path))
+    done = subprocess.run(
+        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "no issues" in done.stdout

@@ -1,5 +1,6 @@
-"""`interdep serve`'s task worker and reminder scheduler die with it, even after `kill -9`, and a
-second serve on the same data folder refuses to start a second scheduler.
+"""`interdep serve` serves through gunicorn; gunicorn (master and workers), the task worker and
+the reminder scheduler die with it, even after `kill -9`, and a second serve on the same data
+folder refuses to start a second scheduler.
 
 Real processes on a fresh data folder (Linux: the parent-death signal is a Linux feature).
 """
@@ -9,33 +10,23 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
+import urllib.request
 
 import pytest
+
+from .servers import alive, descendants, free_port, gone, server_env, wait_for
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _env(var_dir) -> dict:
-    env = {**os.environ, "INTERDEP_VAR_DIR": str(var_dir)}
-    for name in ("DATABASE_URL", "TEST_DATABASE_URL", "PRODUCTION", "DJANGO_SETTINGS_MODULE"):
-        env.pop(name, None)
-    return env
-
-
 class Serve:
-    def __init__(self, var_dir):
+    def __init__(self, var_dir, *extra: str):
         self.lines: list[str] = []
+        self.port = free_port()
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -43,9 +34,10 @@ class Serve:
                 "interdep.cli.main",
                 "serve",
                 "--addrport",
-                f"127.0.0.1:{_free_port()}",
+                f"127.0.0.1:{self.port}",
+                *extra,
             ],
-            env=_env(var_dir),
+            env=server_env(var_dir),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
@@ -58,18 +50,25 @@ class Serve:
 
     def children(self, timeout: float = 180) -> dict[str, int]:
         deadline = time.monotonic() + timeout
+        names = ("task worker", "reminder scheduler")
         while time.monotonic() < deadline:
             found = {
                 m.group(1): int(m.group(2))
                 for line in list(self.lines)
                 if (m := re.search(r"(task worker|reminder scheduler) started \(pid (\d+)\)", line))
             }
-            if len(found) == 2:
+            if set(found) == set(names):
                 return found
             if self.process.poll() is not None:
                 break
             time.sleep(0.2)
         raise AssertionError("serve did not start its children:\n" + "".join(self.lines)[-2000:])
+
+    def get(self, path: str = "/") -> tuple[int, bytes]:
+        url = f"http://127.0.0.1:{self.port}{path}"
+        wait_for(url, self.process)
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return response.status, response.read()
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -77,28 +76,18 @@ class Serve:
         self.process.wait(timeout=30)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().split(") ", 1)[1][0] != "Z"  # a zombie has exited
-    except FileNotFoundError:
-        return False
-
-
-def _gone(pids, timeout: float = 20) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if not any(_alive(p) for p in pids):
-            return True
-        time.sleep(0.2)
-    return False
-
-
-def test_serves_children_die_with_it_after_kill_9_and_a_second_serve_refuses(tmp_path):
-    first = Serve(tmp_path)
+def test_serves_through_gunicorn_whose_processes_die_with_it_after_kill_9(tmp_path):
+    first = Serve(tmp_path, "--workers", "2")
+    tree: dict[int, str] = {}
     try:
         children = first.children()
-        assert all(_alive(p) for p in children.values())
+        status, body = first.get("/")
+        assert status == 200 and b"<html" in body.lower()
+        tree = descendants(first.process.pid)
+        gunicorn = {pid for pid, cmd in tree.items() if "gunicorn" in cmd}
+        assert len(gunicorn) == 3, tree  # the master and the two workers asked for
+        assert set(children.values()) <= set(tree)
+        assert all(alive(p) for p in tree)
 
         second = Serve(tmp_path)
         try:
@@ -107,23 +96,46 @@ def test_serves_children_die_with_it_after_kill_9_and_a_second_serve_refuses(tmp
             assert "Another `interdep serve`" in text and "started (pid" not in text
         finally:
             second.stop()
-        assert all(_alive(p) for p in children.values()), "the first serve's children stay"
+        assert all(alive(p) for p in tree), "the first serve's processes stay"
 
         os.kill(first.process.pid, signal.SIGKILL)
         first.process.wait(timeout=30)
-        assert _gone(children.values()), f"children outlived serve: {children}"
+        assert gone(tree, timeout=10), f"outlived serve: {[tree[p] for p in tree if alive(p)]}"
     finally:
         first.stop()
-        for pid in locals().get("children", {}).values():
-            if _alive(pid):
+        for pid in tree:
+            if alive(pid):
                 os.kill(pid, signal.SIGKILL)
 
-    # the lock went with the killed serve: a new one starts (and stops) cleanly
-    third = Serve(tmp_path)
+    # the lock went with the killed serve: a new one starts, serves, and stops cleanly
+    third = Serve(tmp_path, "--workers", "1")
     try:
-        restarted = third.children()
+        third.children()
+        assert third.get("/")[0] == 200
+        restarted = descendants(third.process.pid)
         third.process.send_signal(signal.SIGTERM)
-        third.process.wait(timeout=60)
-        assert _gone(restarted.values())
+        assert third.process.wait(timeout=60) == 0
+        assert gone(restarted, timeout=10)
     finally:
         third.stop()
+
+
+def test_dev_serves_with_django_autoreload_and_leaves_nothing_behind(tmp_path):
+    dev = Serve(tmp_path, "--dev")
+    tree: dict[int, str] = {}
+    try:
+        dev.children()
+        assert dev.get("/")[0] == 200
+        tree = descendants(dev.process.pid)
+        assert not any("gunicorn" in cmd for cmd in tree.values()), tree
+        # the auto-reloader's serving process, beside the worker (with its own reloader) and
+        # the scheduler
+        assert sum(" serve " in cmd for cmd in tree.values()) == 1, tree
+        os.kill(dev.process.pid, signal.SIGKILL)
+        dev.process.wait(timeout=30)
+        assert gone(tree, timeout=10), f"outlived serve: {[tree[p] for p in tree if alive(p)]}"
+    finally:
+        dev.stop()
+        for pid in tree:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)

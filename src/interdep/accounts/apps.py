@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+from interdep.lib import throttle
 
 
 class AccountsConfig(AppConfig):
@@ -15,3 +18,5 @@ class AccountsConfig(AppConfig):
 
         datarights.register_holder()
         deploy.register_checks()
+        # The database cache's table (no Redis) is made by `migrate` itself.
+        post_migrate.connect(throttle.create_cache_tables, sender=self)

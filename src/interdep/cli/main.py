@@ -67,7 +67,7 @@ lazy_commands(
 lazy_commands(
     "interdep.cli.web_cmds",
     {
-        "serve": "Run the web application: apply migrations, start the task worker and the reminder scheduler, serve (Django's development server, no auto-reload: for a deployment use a WSGI server on interdep.wsgi and run the two background processes under a supervisor).",
+        "serve": "Run the web application through gunicorn, with the task worker and the reminder scheduler beside it, all stopping with this process (migrations and static files first).",
         "demo": "Create a demo couple who have linked, answered and said yes to sharing, and a verified clinician they both granted access; print the logins.",
         "manage": "Django's manage.py, e.g. `interdep manage createsuperuser`, `interdep manage check --deploy`.",
     },

@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 import typer
 
@@ -23,22 +24,15 @@ BACKGROUND_PROCESSES = (
     ("reminder scheduler", ("send_checkin_reminders", "--every", "300")),
 )
 
+#: Set by Django's auto-reloader in the process it restarts on every code change (`--dev`).
+RELOADED_CHILD = "RUN_MAIN"
+
 
 def _die_with_parent(parent: int):
-    """For a child process: on Linux, ask the kernel to send SIGTERM when the parent dies (even
-    by `kill -9`), and exit at once if it is already gone. Elsewhere the children are in the
-    parent's process group, which a terminal's Ctrl-C or a supervisor stops as one."""
+    """preexec_fn for a child: it gets SIGTERM when `interdep serve` ends, even by `kill -9`."""
+    from interdep.lib.processes import die_with_parent  # deferred: serve only
 
-    def prepare() -> None:
-        if sys.platform.startswith("linux"):
-            import ctypes  # deferred: only in the child, just before it runs
-
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
-        if os.getppid() != parent:
-            os._exit(1)
-
-    return prepare
+    return lambda: die_with_parent(parent)
 
 
 def _hold_serve_lock(var_dir):
@@ -69,6 +63,54 @@ def _django() -> None:
     django.setup()
 
 
+class _Children:
+    """The processes `interdep serve` supervises: each dies with it (PR_SET_PDEATHSIG); a
+    background process that stops is started again, and the web server stopping ends serve."""
+
+    def __init__(self) -> None:
+        self.running: dict[str, tuple[list[str], subprocess.Popen]] = {}
+        self.restarts: dict[str, list[float]] = {}
+
+    def start(self, name: str, argv: list[str]) -> subprocess.Popen:
+        child = subprocess.Popen(argv, preexec_fn=_die_with_parent(os.getpid()))
+        self.running[name] = (argv, child)
+        err_console.print(f"{name} started (pid {child.pid})")
+        return child
+
+    def watch(self, web: str | None) -> int:
+        """Wait until the web server exits (its exit code), restarting background processes
+        that stop (at most five times a minute each; more ends serve with 1)."""
+        while True:
+            for name, (argv, child) in list(self.running.items()):
+                code = child.poll()
+                if code is None:
+                    continue
+                if name == web:
+                    err_console.print(f"{name} stopped (exit code {code}).")
+                    return code if code and code > 0 else 1
+                now = time.monotonic()
+                recent = [t for t in self.restarts.get(name, []) if now - t < 60]
+                if len(recent) >= 5:
+                    err_console.print(f"{name} keeps stopping (exit code {code}); stopping serve.")
+                    return 1
+                self.restarts[name] = [*recent, now]
+                err_console.print(f"{name} stopped (exit code {code}); starting it again.")
+                self.start(name, argv)
+            time.sleep(0.5)
+
+    def stop(self) -> None:
+        for _, child in self.running.values():
+            if child.poll() is None:
+                child.terminate()
+        deadline = time.monotonic() + 30
+        for _, child in self.running.values():
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+
+
 @app.command()
 def serve(
     addrport: str = typer.Option("127.0.0.1:8000", help="Address and port to listen on."),
@@ -76,10 +118,32 @@ def serve(
         True,
         help="Start the background task worker (db_worker) and the check-in reminder scheduler too.",
     ),
+    workers: int = typer.Option(
+        0,
+        min=0,
+        help="gunicorn worker processes (0: WEB_CONCURRENCY, or two per core plus one).",
+    ),
+    dev: bool = typer.Option(
+        False,
+        "--dev",
+        help="Django's development server, restarted on every code change (for changing the code).",
+    ),
 ) -> None:
-    """Run the web application: apply migrations, start the task worker and the reminder
-    scheduler, serve (Django's development server, no auto-reload: for a deployment use a WSGI
-    server on interdep.wsgi and run the two background processes under a supervisor)."""
+    """Run the web application through gunicorn, with the task worker and the reminder scheduler
+    beside it, all stopping with this process (migrations and static files first).
+
+    One serve per data folder. `--dev`: Django's development server with auto-reload instead."""
+    if dev and os.environ.get(RELOADED_CHILD) == "true":
+        # The development server's reloaded process: it only serves (the first process holds the
+        # lock and runs the background processes), and it ends with that first process.
+        from interdep.lib.processes import die_with_parent  # deferred: serve only
+
+        die_with_parent(os.getppid())
+        _django()
+        from django.core.management import call_command  # deferred: web commands only
+
+        call_command("runserver", addrport, use_reloader=True)
+        return
     _django()
     from django.conf import settings  # deferred: web commands only
     from django.core.management import call_command  # deferred: web commands only
@@ -95,30 +159,34 @@ def serve(
     from interdep.deploy import collect_static_if_needed  # deferred: Django loads only here
 
     collect_static_if_needed()
-    children = []
-    if worker:
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]}
-        for name, args in BACKGROUND_PROCESSES:
-            child = subprocess.Popen(
-                [sys.executable, "-m", "django", *args],
-                env=env,
-                preexec_fn=_die_with_parent(os.getpid()),
-            )
-            err_console.print(f"{name} started (pid {child.pid})")
-            children.append(child)
+    children = _Children()
     # A plain `kill` should stop the children too: turn SIGTERM into a normal exit (finally runs).
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     try:
-        call_command("runserver", addrport, use_reloader=False)
+        if worker:
+            for name, args in BACKGROUND_PROCESSES:
+                reload = ["--reload"] if dev and args[0] == "db_worker" else []
+                children.start(name, [sys.executable, "-m", "django", *args, *reload])
+        if dev:
+            err_console.print(f"development server on http://{addrport} (reloads on changes)")
+            call_command("runserver", addrport, use_reloader=True)
+            return
+        argv = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--config",
+            "python:interdep.gunicorn_conf",
+            "--bind",
+            addrport,
+            *(["--workers", str(workers)] if workers else []),
+            "interdep.wsgi:application",
+        ]
+        children.start("web server", argv)
+        err_console.print(f"serving on http://{addrport}")
+        raise typer.Exit(children.watch(web="web server"))
     finally:
-        for child in children:
-            if child.poll() is None:
-                child.terminate()
-        for child in children:
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        children.stop()
 
 
 DEMO_PASSWORD = "demo-couple-2024"

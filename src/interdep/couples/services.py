@@ -8,7 +8,6 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -16,6 +15,7 @@ from interdep.access.core import active_membership, couple_report_access
 from interdep.couples.models import Couple, Invite, Membership
 from interdep.couples.signals import sharing_changed
 from interdep.couples.tasks import notify_couple_report_ready
+from interdep.lib import throttle
 from interdep.lib.errors import ServiceError
 
 #: No 0/O, 1/I/L: codes are read aloud and typed on phones.
@@ -69,19 +69,26 @@ def _join_failures_key(person) -> str:
 
 
 def couple_join(*, person, code: str) -> Couple:
-    """Accept an invite: both become an active couple. Single use; expires after 7 days."""
-    key = _join_failures_key(person)
-    if cache.get(key, 0) >= JOIN_FAILURES_PER_HOUR:
+    """Accept an invite: both become an active couple. Single use; expires after 7 days.
+
+    Each try counts against JOIN_FAILURES_PER_HOUR until it proves right (then its count is given
+    back), so the limit holds across every worker and app server, even for tries sent at once."""
+    slot = throttle.claim(_join_failures_key(person), limit=JOIN_FAILURES_PER_HOUR, window=60 * 60)
+    if slot is None:
         raise ServiceError(
             "too_many_attempts", "Too many wrong codes. Try again in an hour.", status=429
         )
     try:
-        return _couple_join(person=person, code=code)
+        couple = _couple_join(person=person, code=code)
     except ServiceError as exc:
-        if exc.code == "invalid_code":
-            cache.add(key, 0, timeout=60 * 60)
-            cache.incr(key)
+        if exc.code != "invalid_code":
+            throttle.release(slot)
         raise
+    except BaseException:
+        throttle.release(slot)
+        raise
+    throttle.release(slot)
+    return couple
 
 
 @transaction.atomic

@@ -90,3 +90,19 @@ def refusal_renders(template: str):
             request, template, {"error": exc.message}, status=exc.status
         )
     )
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The address a request came from, for the login throttle (django-axes).
+
+    Behind PROXY_COUNT reverse proxies (a TLS proxy, perhaps a load balancer before it) every
+    request reaches the app from the nearest proxy's address: the client's is the one the
+    outermost proxy appended to X-Forwarded-For, PROXY_COUNT entries from the end (entries before
+    it are whatever the client sent, so never trusted). Without proxies: REMOTE_ADDR."""
+    proxies = getattr(settings, "PROXY_COUNT", 0)
+    if proxies:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [hop for hop in hops if hop]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    return request.META.get("REMOTE_ADDR")

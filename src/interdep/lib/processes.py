@@ -1,0 +1,30 @@
+"""Children that die with their parent (Linux): used by `interdep serve` for the task worker, the
+scheduler and gunicorn, and by gunicorn's configuration for its own workers, so that no process
+outlives the one supervising it, even after `kill -9`."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+
+def die_with_parent(parent: int, sig: int = signal.SIGTERM) -> None:
+    """In a child process: ask the kernel to send ``sig`` when the parent ends (PR_SET_PDEATHSIG,
+    Linux only), and exit at once if ``parent`` is already gone. Elsewhere the children stay in
+    the parent's process group, which a terminal's Ctrl-C or a supervisor stops as one."""
+    if sys.platform.startswith("linux"):
+        import ctypes  # deferred: only in a child, just before it runs
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, sig, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def cores() -> int:
+    """Processor cores this process may run on (its CPU affinity, not the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
