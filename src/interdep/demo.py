@@ -7,15 +7,18 @@ answered on its worrying side (the demo shows the ordinary journey).
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from interdep.access.core import couple_report_access
 from interdep.assessments import services as assessment_services
 from interdep.checkins.demo import demo_checkins
 from interdep.clinic import services as clinic_services
 from interdep.couples import services as couple_services
+from interdep.couples.models import Couple, Membership
 from interdep.plans.demo import demo_practice
 from interdep.science.instrument import load_instrument
 
@@ -54,7 +57,25 @@ def demo_couple_create(*, people, password: str):
     assert couple_report_access(a).allowed
     demo_checkins(a, b)
     demo_practice(a, b)
+    _date_the_story(users, days=DEMO_HISTORY_DAYS)
     return users
+
+
+#: How long ago the demo couple joined and linked: before their three weeks of check-ins and
+#: four weeks of practice, so every "since" and "of the days since you joined" agrees.
+DEMO_HISTORY_DAYS = 35
+
+
+def _date_the_story(users, *, days: int) -> None:
+    """Move the demo couple's joining and linking back ``days`` days (the rows are created now,
+    their check-ins and practice weeks lie in the past)."""
+    began = timezone.now() - timedelta(days=days)
+    get_user_model().objects.filter(pk__in=[u.pk for u in users]).update(date_joined=began)
+    for user in users:
+        user.date_joined = began
+    memberships = Membership.objects.filter(person__in=users, left_at__isnull=True)
+    Couple.objects.filter(pk__in=memberships.values("couple_id")).update(created_at=began)
+    memberships.update(joined_at=began)
 
 
 def demo_clinician_create(*, couple_people, name: str, email: str, password: str):

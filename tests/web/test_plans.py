@@ -10,6 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from interdep.assessments import selectors as assessment_selectors
+from interdep.checkins.models import CheckIn
 from interdep.couples import services as couple_services
 from interdep.lib.errors import ServiceError
 from interdep.plans import selectors, services
@@ -286,3 +287,30 @@ def test_the_demo_couple_has_plans_and_a_finished_vacation_exercise(client):
     client.force_login(b)
     page = client.get(f"/exercises/{exercise.pk}/").content.decode()
     assert "You both said yes" in page and "kayaking in the bay" in page
+
+
+def test_the_demo_couple_joined_before_their_history_so_every_since_agrees(client):
+    from interdep.demo import DEMO_HISTORY_DAYS, demo_couple_create
+
+    a, _ = demo_couple_create(
+        people=(("Ada", "ada-demo@example.org"), ("Ben", "ben-demo@example.org")),
+        password="demo password here",
+    )
+    client.force_login(a)
+    first = CheckIn.objects.filter(person=a).order_by("occurred_at").first().occurred_at
+    assert a.date_joined < first
+    progress = client.get("/progress/").content.decode()
+    # joined DEMO_HISTORY_DAYS days ago: that day and today both count
+    assert f"of the {DEMO_HISTORY_DAYS + 1} days since you joined" in progress
+    assert "No check-ins" not in progress
+    began = timezone.localdate(a.date_joined)
+    assert f"Since {began.day} {began:%B %Y}" in client.get("/couple/").content.decode()
+
+
+def test_progress_says_no_check_ins_since_joining_for_a_newcomer(client, alice):
+    alice.date_joined = timezone.now() - timedelta(days=3)
+    alice.save(update_fields=["date_joined"])
+    client.force_login(alice)
+    page = client.get("/progress/").content.decode()
+    assert "No check-ins yet since you joined." in page
+    assert "six weeks" not in page

@@ -30,7 +30,9 @@ RELOADED_CHILD = "RUN_MAIN"
 
 def _die_with_parent(parent: int):
     """preexec_fn for a child: it gets SIGTERM when `interdep serve` ends, even by `kill -9`."""
-    from interdep.lib.processes import die_with_parent  # deferred: only serve starts child processes
+    from interdep.lib.processes import (
+        die_with_parent,
+    )  # deferred: only serve starts child processes
 
     return lambda: die_with_parent(parent)
 
@@ -136,7 +138,9 @@ def serve(
     if dev and os.environ.get(RELOADED_CHILD) == "true":
         # The development server's reloaded process: it only serves (the first process holds the
         # lock and runs the background processes), and it ends with that first process.
-        from interdep.lib.processes import die_with_parent  # deferred: only serve starts child processes
+        from interdep.lib.processes import (
+            die_with_parent,
+        )  # deferred: only serve starts child processes
 
         die_with_parent(os.getppid())
         _django()
