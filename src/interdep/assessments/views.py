@@ -13,13 +13,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from interdep.access.assessments import latest_submitted, own_assessment_or_404
 from interdep.access.core import active_membership, couple_report_access, partner_membership
-from interdep.assessments import presenters, selectors, services
+from interdep.assessments import report_cache, selectors, services
 from interdep.assessments.forms import PageAnswersForm
 from interdep.assessments.support import support_resources
 from interdep.lib.errors import ServiceError
 from interdep.lib.http import refusal_redirects_to
 from interdep.science.instrument import load_instrument
-from interdep.science.safety import support_decision
 
 
 def home(request):
@@ -216,13 +215,7 @@ def report_detail(request, assessment_id: int):
     assessment = own_assessment_or_404(request.user, assessment_id)
     if not assessment.submitted:
         return redirect("assessment_start")
-    mine = active_membership(request.user)
-    report = presenters.personal_report(assessment, couple_id=str(mine.couple_id) if mine else None)
-    # Private to the person: a concerning answer that did not meet the support rule still gets
-    # a quiet pointer to the support page, never the page itself.
-    decision = support_decision(
-        selectors.instrument_of(assessment), selectors.answers_of(assessment)
-    )
+    report = report_cache.private_report(assessment)
     return render(
         request,
         "assessments/report.html",
@@ -230,7 +223,7 @@ def report_detail(request, assessment_id: int):
             "assessment": assessment,
             "report": report,
             "history": selectors.history(request.user),
-            "quiet_support": bool(decision.concerning) and not assessment.safety_raised,
+            "quiet_support": report["quiet_support"],
         },
     )
 
