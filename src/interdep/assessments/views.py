@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from interdep.access.assessments import latest_submitted, own_assessment_or_404
-from interdep.access.core import active_membership, couple_report_access, partner_membership
+from interdep.access.core import couple_report_access
 from interdep.assessments import report_cache, selectors, services
 from interdep.assessments.forms import PageAnswersForm
 from interdep.assessments.support import support_resources
@@ -25,11 +25,10 @@ def home(request):
     statements = len(load_instrument().items)
     if not request.user.is_authenticated:
         return render(request, "home_public.html", {"statements": statements})
-    mine = active_membership(request.user)
-    partner = partner_membership(mine)
+    access = couple_report_access(request.user)  # the partner's membership comes with it
+    partner = access.partner
     open_one = selectors.open_assessment(request.user)
     latest = latest_submitted(request.user)
-    access = couple_report_access(request.user) if partner else None
     return render(
         request,
         "home.html",
@@ -38,7 +37,7 @@ def home(request):
             "open_assessment": open_one,
             "progress": selectors.progress(open_one) if open_one else None,
             "latest": latest,
-            "access": access,
+            "access": access if partner else None,
             "statements": statements,
         },
     )
