@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import http.cookiejar
+import importlib.util
 import os
 import re
 import shutil
@@ -84,13 +85,19 @@ def prepare(env: dict) -> tuple[int, int]:
 
 
 def start_server(env: dict, port: int, workers: int) -> subprocess.Popen:
+    """gunicorn with the application's own configuration when it has one (what `interdep serve`
+    and a deployment use), the worker count and address given here."""
     if not _free(port):
         sys.exit(f"port {port} is in use")
+    config = []
+    if importlib.util.find_spec("interdep.gunicorn_conf") is not None:
+        config = ["-c", "python:interdep.gunicorn_conf"]
     server = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "gunicorn",
+            *config,
             "interdep.wsgi:application",
             "--workers",
             str(workers),
@@ -211,7 +218,7 @@ def main() -> None:
         }
         bare = "/bench/bare/"
         print(
-            f"gunicorn, {args.workers} sync workers, wrk {CONNECTIONS} connections, "
+            f"gunicorn ({'interdep.gunicorn_conf' if importlib.util.find_spec('interdep.gunicorn_conf') else 'defaults'}), {args.workers} sync workers, wrk {CONNECTIONS} connections, "
             f"{args.seconds:g} s per run, {args.rounds} rounds, {os.cpu_count()} cores, "
             f"load {os.getloadavg()[0]:.1f}"
         )
