@@ -2,6 +2,7 @@
 
     python bench/pages.py                     # 2 workers, 3 interleaved rounds of 5 s per page
     python bench/pages.py --rounds 5 --seconds 10 --workers 4
+    python bench/pages.py --src ../other-checkout/src   # the same bench on another version
     REDIS_URL=redis://127.0.0.1:6379/5 python bench/pages.py   # the shared cache, if configured
 
 A fresh data folder gets the demo couple (`interdep demo`), gunicorn serves the application with
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import http.cookiejar
-import importlib.util
 import os
 import re
 import shutil
@@ -51,8 +51,8 @@ print(latest_submitted(alex).pk, active_membership(alex).couple_id)
 """
 
 
-def _env(var_dir: Path) -> dict:
-    paths = [str(BENCH), str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]
+def _env(var_dir: Path, src: Path) -> dict:
+    paths = [str(BENCH), str(src), os.environ.get("PYTHONPATH", "")]
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "pages_settings",
@@ -84,13 +84,17 @@ def prepare(env: dict) -> tuple[int, int]:
     return int(out[0]), int(out[1])
 
 
-def start_server(env: dict, port: int, workers: int) -> subprocess.Popen:
+def _has_config(src: Path) -> bool:
+    return (src / "interdep" / "gunicorn_conf.py").exists()
+
+
+def start_server(env: dict, port: int, workers: int, src: Path) -> subprocess.Popen:
     """gunicorn with the application's own configuration when it has one (what `interdep serve`
     and a deployment use), the worker count and address given here."""
     if not _free(port):
         sys.exit(f"port {port} is in use")
     config = []
-    if importlib.util.find_spec("interdep.gunicorn_conf") is not None:
+    if _has_config(src):
         config = ["-c", "python:interdep.gunicorn_conf"]
     server = subprocess.Popen(
         [
@@ -197,16 +201,22 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=5, help="wrk duration per run")
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8200)))
+    parser.add_argument(
+        "--src",
+        type=Path,
+        default=ROOT / "src",
+        help="the source tree to serve (another checkout's src, to compare two versions)",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed (apt-get install wrk)")
 
     var_dir = Path(tempfile.mkdtemp(prefix="interdep-bench-pages-"))
-    env = _env(var_dir)
+    env = _env(var_dir, args.src.resolve())
     server = None
     try:
         assessment_id, couple_id = prepare(env)
-        server = start_server(env, args.port, args.workers)
+        server = start_server(env, args.port, args.workers, args.src)
         base = f"http://127.0.0.1:{args.port}"
         cookie = login(base)
         pages = {
@@ -218,7 +228,7 @@ def main() -> None:
         }
         bare = "/bench/bare/"
         print(
-            f"gunicorn ({'interdep.gunicorn_conf' if importlib.util.find_spec('interdep.gunicorn_conf') else 'defaults'}), {args.workers} sync workers, wrk {CONNECTIONS} connections, "
+            f"gunicorn ({'interdep.gunicorn_conf' if _has_config(args.src) else 'defaults'}), {args.workers} sync workers, wrk {CONNECTIONS} connections, "
             f"{args.seconds:g} s per run, {args.rounds} rounds, {os.cpu_count()} cores, "
             f"load {os.getloadavg()[0]:.1f}"
         )
