@@ -20,6 +20,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 # render those PDFs to PNG and check the page layout.
 PDF_DEPS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core
 
+# wrk loads the web pages in bench/pages.py (8 connections on loopback, against a bare Django view).
+BENCH_DEPS := wrk
+
 # R with lme4 regenerates tests/reference/network_lme4_values.csv and is the peer in bench/network.py.
 R_DEPS := r-base-core r-cran-lme4
 
@@ -59,6 +62,8 @@ lint: $(STAMP)
 	$(BIN)/python scripts/check_function_imports.py
 
 bench: $(STAMP)
+	@bash scripts/system-deps.sh $(BENCH_DEPS) $(PDF_DEPS)
+	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/score.py
 	$(BIN)/python bench/apim.py
 	$(BIN)/python bench/dynamics.py

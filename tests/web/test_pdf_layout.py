@@ -16,7 +16,7 @@ import pytest
 from django.test import RequestFactory
 
 from interdep.access.core import couple_report_for_member_or_404
-from interdep.assessments import presenters, selectors
+from interdep.assessments import report_cache, selectors
 from interdep.clinic.views import _couple_context
 from interdep.couples import services as couple_services
 from interdep.lib.pdf import CLINIC_FRAME, PERSONAL_FRAME, render_document
@@ -138,7 +138,11 @@ def test_private_report_pdf_is_laid_out_for_paper(leaning_couple):
     assessment = selectors.history(alex)[0]
     document = render_document(
         "assessments/report.html",
-        {"assessment": assessment, "report": presenters.personal_report(assessment), "history": []},
+        {
+            "assessment": assessment,
+            "report": report_cache.private_report(assessment),
+            "history": [],
+        },
         request=_request(alex),
         frame=PERSONAL_FRAME,
     )
@@ -150,13 +154,7 @@ def test_private_report_pdf_is_laid_out_for_paper(leaning_couple):
 def test_couple_report_pdf_is_laid_out_for_paper(leaning_couple):
     alex, _, couple = leaning_couple
     access = couple_report_for_member_or_404(alex, couple.pk)
-    report = presenters.couple_report(
-        selectors.instrument_of(access.my_assessment),
-        access.my_assessment,
-        access.partner_assessment,
-        couple_id=str(couple.pk),
-        partner_name="Sam",
-    )
+    report = report_cache.couple_report(access)
     document = render_document(
         "couples/report.html",
         {"report": report, "access": access},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import OuterRef, Subquery
+
 from interdep.access.ownership import own_or_404
 from interdep.assessments.models import Assessment
 
@@ -17,3 +19,14 @@ def latest_submitted(person) -> Assessment | None:
         .order_by("-submitted_at", "-pk")
         .first()
     )
+
+
+def latest_submitted_of(person_ids) -> dict[int, Assessment]:
+    """Each person's latest submitted assessment, in one query (person id -> assessment)."""
+    latest = (
+        Assessment.objects.filter(person=OuterRef("person"), submitted_at__isnull=False)
+        .order_by("-submitted_at", "-pk")
+        .values("pk")[:1]
+    )
+    rows = Assessment.objects.filter(person_id__in=list(person_ids), pk=Subquery(latest))
+    return {a.person_id: a for a in rows}

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
-from interdep.access.assessments import latest_submitted
+from interdep.access.assessments import latest_submitted_of
 from interdep.assessments.models import Assessment
 from interdep.couples.models import Couple, Membership
 
@@ -35,14 +35,29 @@ def partner_membership(membership: Membership | None) -> Membership | None:
     )
 
 
+def couple_members(user) -> tuple[Membership | None, Membership | None]:
+    """The user's membership in their active couple and their partner's (each with the account
+    and the couple loaded), in one query; (None, None) when not linked, (mine, None) if the
+    partner is gone."""
+    if not user.is_authenticated:
+        return None, None
+    rows = list(
+        Membership.objects.select_related("couple", "person").filter(
+            left_at__isnull=True,
+            couple__memberships__person=user,
+            couple__memberships__left_at__isnull=True,
+        )
+    )
+    mine = next((m for m in rows if m.person_id == user.pk), None)
+    theirs = next((m for m in rows if m.person_id != user.pk), None)
+    return mine, theirs
+
+
 def couple_of_member_or_404(user, couple_id: int) -> tuple[Couple, Membership, Membership]:
     """An active couple the user belongs to now: (couple, mine, partner's). Former partners,
     strangers and staff get 404."""
-    mine = active_membership(user)
-    if mine is None or mine.couple_id != couple_id:
-        raise Http404
-    theirs = partner_membership(mine)
-    if theirs is None:
+    mine, theirs = couple_members(user)
+    if mine is None or mine.couple_id != couple_id or theirs is None:
         raise Http404
     return mine.couple, mine, theirs
 
@@ -75,16 +90,17 @@ class CoupleReportAccess:
 
 
 def couple_report_access(user) -> CoupleReportAccess:
-    """The couple report exists only while both are linked, both submitted and both said yes."""
-    mine = active_membership(user)
-    theirs = partner_membership(mine)
+    """The couple report exists only while both are linked, both submitted and both said yes.
+    Two queries: the two memberships, then both latest submitted assessments."""
+    mine, theirs = couple_members(user)
     if mine is None or theirs is None:
         return CoupleReportAccess(False, "not_linked")
     couple = mine.couple
-    my_assessment = latest_submitted(user)
+    latest = latest_submitted_of((mine.person_id, theirs.person_id))
+    my_assessment = latest.get(mine.person_id)
     if my_assessment is None:
         return CoupleReportAccess(False, "you_not_submitted", couple, mine, theirs)
-    partner_assessment = latest_submitted(theirs.person)
+    partner_assessment = latest.get(theirs.person_id)
     if partner_assessment is None:
         return CoupleReportAccess(False, "partner_not_submitted", couple, mine, theirs)
     if not mine.shares:
@@ -96,8 +112,10 @@ def couple_report_access(user) -> CoupleReportAccess:
 
 def couple_report_for_member_or_404(user, couple_id: int) -> CoupleReportAccess:
     """For the couple report page: 404 unless the user is a member of this active couple now."""
-    couple_of_member_or_404(user, couple_id)
-    return couple_report_access(user)
+    access = couple_report_access(user)
+    if access.reason == "not_linked" or access.couple.pk != couple_id:
+        raise Http404
+    return access
 
 
 def staff_or_404(user) -> None:

@@ -11,8 +11,7 @@ from pydantic import StrictInt
 
 from interdep.access.assessments import latest_submitted, own_assessment_or_404
 from interdep.access.core import active_membership, couple_report_access
-from interdep.assessments import selectors, services
-from interdep.assessments.presenters import couple_result
+from interdep.assessments import report_cache, selectors, services
 from interdep.lib.api import ERRORS
 from interdep.science.instrument import load_instrument
 
@@ -108,10 +107,7 @@ def report_couple(request):
     access = couple_report_access(request.user)
     if not access.allowed:
         return Status(403, {"detail": access.message, "code": access.reason})
-    _, _, result = couple_result(
-        selectors.instrument_of(access.my_assessment),
-        access.my_assessment,
-        access.partner_assessment,
-        couple_id=str(access.couple.pk),
-    )
-    return {**result.to_dict(), "partner_display_name": access.partner.person.display_name}
+    return {
+        **report_cache.couple_result_document(access),
+        "partner_display_name": access.partner.person.display_name,
+    }

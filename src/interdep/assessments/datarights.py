@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from interdep.assessments import selectors
+from interdep.assessments import report_cache, selectors
 from interdep.assessments.models import Answer, Assessment
 from interdep.lib.personal_data import DataHolder, iso, register
 
@@ -48,7 +48,9 @@ def export_assessments(person) -> dict:
 
 
 def erase_assessments(person) -> None:
-    Assessment.objects.filter(person=person).delete()  # answers cascade
+    assessments = Assessment.objects.filter(person=person)
+    report_cache.forget_private(list(assessments))  # the kept reports go with the answers
+    assessments.delete()  # answers cascade
 
 
 def register_holder() -> None:

@@ -8,8 +8,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
 from interdep.access.assessments import own_assessment_or_404
-from interdep.access.core import active_membership
-from interdep.assessments import presenters
+from interdep.assessments import report_cache
 from interdep.lib.pdf import PERSONAL_FRAME, pdf_response, render_pdf
 
 
@@ -19,8 +18,7 @@ def report_pdf(request, assessment_id: int):
     assessment = own_assessment_or_404(request.user, assessment_id)
     if not assessment.submitted:
         return redirect("assessment_start")
-    mine = active_membership(request.user)
-    report = presenters.personal_report(assessment, couple_id=str(mine.couple_id) if mine else None)
+    report = report_cache.private_report(assessment)
     pdf = render_pdf(
         "assessments/report.html",
         {"assessment": assessment, "report": report, "history": []},

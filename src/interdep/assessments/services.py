@@ -8,8 +8,10 @@ from collections.abc import Mapping
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from interdep.assessments import selectors
+from interdep.access.core import couple_report_access
+from interdep.assessments import report_cache, selectors
 from interdep.assessments.models import Answer, Assessment
+from interdep.assessments.tasks import reports_prepare
 from interdep.couples import services as couple_services
 from interdep.lib.errors import ServiceError
 from interdep.science.instrument import CURRENT_VERSION, load_instrument
@@ -92,6 +94,7 @@ def answers_save(*, person, answers: Mapping[str, object]) -> Assessment:
 def assessment_submit(*, person) -> Assessment:
     """Freeze the open assessment with its instrument version; a retake starts a new one."""
     couple_services.lock_couple_of(person)
+    before = couple_report_access(person)  # the couple report as it was (a retake replaces it)
     assessment = (
         Assessment.objects.select_for_update()
         .filter(person=person, submitted_at__isnull=True)
@@ -112,4 +115,6 @@ def assessment_submit(*, person) -> Assessment:
     assessment.submitted_at = timezone.now()
     assessment.save(update_fields=["safety_raised", "submitted_at", "updated_at"])
     couple_services.couple_refresh_readiness(person=person)
+    transaction.on_commit(lambda: report_cache.forget_couple(before))
+    transaction.on_commit(lambda: reports_prepare.enqueue(person.pk))
     return assessment

@@ -12,25 +12,23 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from interdep.access.assessments import latest_submitted, own_assessment_or_404
-from interdep.access.core import active_membership, couple_report_access, partner_membership
-from interdep.assessments import presenters, selectors, services
+from interdep.access.core import couple_report_access
+from interdep.assessments import report_cache, selectors, services
 from interdep.assessments.forms import PageAnswersForm
 from interdep.assessments.support import support_resources
 from interdep.lib.errors import ServiceError
 from interdep.lib.http import refusal_redirects_to
 from interdep.science.instrument import load_instrument
-from interdep.science.safety import support_decision
 
 
 def home(request):
     statements = len(load_instrument().items)
     if not request.user.is_authenticated:
         return render(request, "home_public.html", {"statements": statements})
-    mine = active_membership(request.user)
-    partner = partner_membership(mine)
+    access = couple_report_access(request.user)  # the partner's membership comes with it
+    partner = access.partner
     open_one = selectors.open_assessment(request.user)
     latest = latest_submitted(request.user)
-    access = couple_report_access(request.user) if partner else None
     return render(
         request,
         "home.html",
@@ -39,7 +37,7 @@ def home(request):
             "open_assessment": open_one,
             "progress": selectors.progress(open_one) if open_one else None,
             "latest": latest,
-            "access": access,
+            "access": access if partner else None,
             "statements": statements,
         },
     )
@@ -216,13 +214,7 @@ def report_detail(request, assessment_id: int):
     assessment = own_assessment_or_404(request.user, assessment_id)
     if not assessment.submitted:
         return redirect("assessment_start")
-    mine = active_membership(request.user)
-    report = presenters.personal_report(assessment, couple_id=str(mine.couple_id) if mine else None)
-    # Private to the person: a concerning answer that did not meet the support rule still gets
-    # a quiet pointer to the support page, never the page itself.
-    decision = support_decision(
-        selectors.instrument_of(assessment), selectors.answers_of(assessment)
-    )
+    report = report_cache.private_report(assessment)
     return render(
         request,
         "assessments/report.html",
@@ -230,7 +222,7 @@ def report_detail(request, assessment_id: int):
             "assessment": assessment,
             "report": report,
             "history": selectors.history(request.user),
-            "quiet_support": bool(decision.concerning) and not assessment.safety_raised,
+            "quiet_support": report["quiet_support"],
         },
     )
 

@@ -12,6 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from interdep.access.core import active_membership, couple_report_access
+from interdep.assessments import report_cache
+from interdep.assessments.tasks import reports_prepare
 from interdep.couples.models import Couple, Invite, Membership
 from interdep.couples.signals import sharing_changed
 from interdep.couples.tasks import notify_couple_report_ready
@@ -127,6 +129,8 @@ def couple_unlink(*, person) -> None:
     if mine is None:
         raise ServiceError("not_linked", "You are not linked with a partner.", status=404)
     couple = _lock_couple(mine.couple_id)
+    before = couple_report_access(person)
+    transaction.on_commit(lambda: report_cache.forget_couple(before))
     now = timezone.now()
     couple.memberships.filter(left_at__isnull=True).update(
         left_at=now, shares=False, shares_changed_at=now
@@ -146,6 +150,8 @@ def consent_set(*, person, share: bool) -> Membership:
     _lock_couple(mine.couple_id)
     mine = Membership.objects.get(pk=mine.pk)
     if mine.shares != share:
+        before = couple_report_access(person)
+        transaction.on_commit(lambda: report_cache.forget_couple(before))
         mine.shares = share
         mine.shares_changed_at = timezone.now()
         mine.save(update_fields=["shares", "shares_changed_at"])
@@ -165,6 +171,7 @@ def couple_refresh_readiness(*, person) -> None:
         couple.save(update_fields=["report_ready_at"])
         transaction.on_commit(lambda: notify_couple_report_ready.enqueue(couple.pk))
         sharing_changed.send(sender=Couple, couple_id=couple.pk, shared=True)
+        transaction.on_commit(lambda: reports_prepare.enqueue(person.pk))
     elif not access.allowed:
         if couple.report_ready_at is not None:
             couple.report_ready_at = None

@@ -19,7 +19,7 @@ from interdep.access.core import (
     couple_report_for_member_or_404,
     partner_membership,
 )
-from interdep.assessments import presenters, selectors
+from interdep.assessments import report_cache
 from interdep.couples import invites, services
 from interdep.couples.forms import ConsentForm, JoinForm
 from interdep.lib.forms import posted
@@ -132,14 +132,7 @@ def _couple_report_or_refusal(request, couple_id: int):
             status=403,
         )
         return None, refusal
-    report = presenters.couple_report(
-        selectors.instrument_of(access.my_assessment),
-        access.my_assessment,
-        access.partner_assessment,
-        couple_id=str(access.couple.pk),
-        partner_name=partner_name,
-    )
-    return {"report": report, "access": access}, None
+    return {"report": report_cache.couple_report(access), "access": access}, None
 
 
 @login_required

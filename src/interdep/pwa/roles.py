@@ -1,5 +1,5 @@
-"""Who the signed-in person is to the page frame, in one query: how many notifications are new,
-and whether they get the clinician's home (a verified clinician who is not in a couple
+"""Who the signed-in person is to the page frame, in one query: whether they get the clinician's
+home (a verified clinician who is not in a couple
 themself; a clinician who is also a partner keeps the couple's home, the caseload a click away).
 """
 
@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
+
+from interdep.lib.prepared import PreparedValues
 
 
 @dataclass(frozen=True)
 class FrameFacts:
-    unread: int
     clinician: bool
     #: The first-run guide's steps (assessment, partner, check-in times) and whether it was
     #: skipped: read in the same query, so the home page costs nothing more.
@@ -20,12 +21,7 @@ class FrameFacts:
     guide_skipped: bool = False
 
 
-def frame_facts(user) -> FrameFacts:
-    if not user.is_authenticated:
-        return FrameFacts(0, False)
-    cached = getattr(user, "_frame_facts", None)
-    if cached is not None:
-        return cached
+def _facts_query(person_id):
     from django.contrib.auth import (
         get_user_model,
     )  # deferred: other apps' models; this module is loaded from settings
@@ -48,12 +44,10 @@ def frame_facts(user) -> FrameFacts:
     )  # deferred: other apps' models; this module is loaded from settings
 
     mine = OuterRef("pk")
-
-    row = (
+    return (
         get_user_model()
-        .objects.filter(pk=user.pk)
+        .objects.filter(pk=person_id)
         .annotate(
-            unread=Count("notifications", filter=Q(notifications__read_at__isnull=True)),
             verified=Exists(
                 ClinicianProfile.objects.filter(person=mine, verified_at__isnull=False)
             ),
@@ -65,13 +59,24 @@ def frame_facts(user) -> FrameFacts:
                 Preferences.objects.filter(person=mine, guide_dismissed_at__isnull=False)
             ),
         )
-        .values("unread", "verified", "member", "assessed", "invited", "scheduled", "skipped")
-        .first()
+        .values("verified", "member", "assessed", "invited", "scheduled", "skipped")
     )
+
+
+#: Six subqueries cost far more to compile than to run: compiled once per process.
+_FACTS = PreparedValues(_facts_query)
+
+
+def frame_facts(user) -> FrameFacts:
+    if not user.is_authenticated:
+        return FrameFacts(False)
+    cached = getattr(user, "_frame_facts", None)
+    if cached is not None:
+        return cached
+    row = _FACTS.first(user.pk)
     if row is None:
-        return FrameFacts(0, False)
+        return FrameFacts(False)
     facts = FrameFacts(
-        unread=row["unread"],
         clinician=bool(row["verified"] and not row["member"]),
         steps=(
             bool(row["assessed"]),
