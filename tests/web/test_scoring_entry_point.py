@@ -25,6 +25,7 @@ OWNER_ONLY = {
     ("interdep.assessments.selectors", "person_result"),
     # the person's own report page, own API result, own progress, own export
     ("interdep.assessments.presenters", "personal_report"),
+    ("interdep.assessments.report_cache", "_private_entry"),  # stored under the owner's key only
     ("interdep.assessments.api", "report_me"),
     ("interdep.plans.presenters", "_results"),
     ("interdep.assessments.datarights", "export_assessments"),
