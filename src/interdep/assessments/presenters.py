@@ -83,12 +83,17 @@ def _practices_by_id() -> dict[str, Practice]:
 def personal_report(assessment: Assessment, *, couple_id: str | None = None) -> dict:
     instrument = selectors.instrument_of(assessment)
     result = selectors.person_result(assessment, couple_id=couple_id)
-    return personal_report_from(instrument, result)
+    return personal_report_from(instrument, result, plan_focus=selectors.plan_focus_of(assessment))
 
 
-def personal_report_from(instrument: Instrument, result: PersonResult) -> dict:
+def personal_report_from(
+    instrument: Instrument, result: PersonResult, *, plan_focus: list[str] | None = None
+) -> dict:
+    """The private report's content. ``plan_focus`` names where the plan
+    starts (`selectors.plan_focus_of`); without it, the report's own scores are used."""
     h = result.highlights
-    said = person_sentences(instrument, h)
+    focus = plan_focus if plan_focus is not None else result.plan_focus()
+    said = person_sentences(instrument, h, plan_start=focus[0] if focus else None)
     strengths = [
         Highlight(s.facet, instrument.facet(s.facet).label, result.facets[s.facet], s.text)
         for s in said
@@ -112,7 +117,6 @@ def personal_report_from(instrument: Instrument, result: PersonResult) -> dict:
         if connection is not None and self_ is not None
         else None
     )
-    focus = result.plan_focus()
     return {
         "result": result,
         "title": dynamic_title(result.dynamic),
