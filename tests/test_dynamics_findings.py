@@ -16,6 +16,7 @@ from interdep.checkins.findings import (
     network_words,
     quiet_words,
 )
+from interdep.checkins.words import describe
 from interdep.science.dynamics import CoupleDynamics
 from interdep.science.network import (
     clear_links,
@@ -147,3 +148,12 @@ def test_a_link_counts_as_clear_only_allowing_for_every_link_looked_at():
         assert ("When Sam's energy was higher" in said) == bool(clear)
         assert ("No single link" in said) == (not clear)
         assert "18 possible links" in words["sureness"]
+
+
+def test_one_clear_direction_is_not_called_as_much_each_way():
+    one_way = _result(UNSURE, UNSURE, UNSURE, CLEAR_UP, UNSURE, 0.0)
+    said = " ".join(describe(one_way, "mood", order=("You", "Sam")))
+    assert "about as much each way" not in said
+    assert "Only one direction is clear so far" in said
+    neither = _result(UNSURE, UNSURE, UNSURE, UNSURE, UNSURE, 0.0)
+    assert "about as much each way" in " ".join(describe(neither, "mood", order=("You", "Sam")))

@@ -138,3 +138,24 @@ def test_the_report_ready_email_says_nothing_but_that(alice, bob, shared_couple)
         link = f"{settings.SITE_URL}/couple/"
         assert link in message.body
         assert not any(ch.isdigit() for ch in message.body.replace(link, ""))
+
+
+def test_the_couple_page_says_each_thing_about_sharing_once(client, alice, bob, couple):
+    submit(alice)
+    submit(bob)
+    services.consent_set(person=alice, share=True)
+    client.force_login(alice)
+    page = client.get("/couple/").content.decode()
+    assert "Waiting for Bob to say yes too." in page
+    assert "not sharing a couple report" not in page and "withdrawn" not in page
+
+
+def test_the_invite_link_is_the_address_the_page_was_opened_at(client, alice, settings):
+    client.force_login(alice)
+    client.post("/couple/invite/")
+    code = services.open_invite(alice).code
+    page = client.get("/couple/", HTTP_HOST="127.0.0.1:8601").content.decode()
+    assert f"http://127.0.0.1:8601/couple/join/?code={code}" in page
+    settings.PRODUCTION, settings.SITE_URL = True, "https://interdep.example"
+    page = client.get("/couple/", HTTP_HOST="127.0.0.1:8601").content.decode()
+    assert f"https://interdep.example/couple/join/?code={code}" in page

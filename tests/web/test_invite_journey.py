@@ -3,8 +3,6 @@ and becomes one "Join Alice" button."""
 
 from __future__ import annotations
 
-from django.conf import settings
-
 from interdep.access import core as permissions
 from interdep.couples import services
 
@@ -73,9 +71,12 @@ def test_a_used_or_unknown_code_shows_no_join_button(client, alice, bob):
         assert "Join" not in client.get(f"/couple/?code={c}").content.decode().split("<main")[1]
 
 
-def test_the_invite_card_offers_copy_and_share_with_a_link_built_from_site_url(client, alice):
+def test_the_invite_card_offers_copy_and_share_with_a_link_built_from_site_url(
+    client, alice, settings
+):
+    settings.PRODUCTION, settings.SITE_URL = True, "https://interdep.example"
     client.force_login(alice)
     client.post("/couple/invite/")
     page = client.get("/couple/").content.decode()
-    assert f'data-copy="{settings.SITE_URL}/couple/join/?code=' in page
+    assert 'data-copy="https://interdep.example/couple/join/?code=' in page
     assert "data-share-url=" in page and "Copy code" in page

@@ -314,3 +314,29 @@ def test_progress_says_no_check_ins_since_joining_for_a_newcomer(client, alice):
     page = client.get("/progress/").content.decode()
     assert "No check-ins yet since you joined." in page
     assert "six weeks" not in page
+
+
+def _answers_where_safety_items_change_the_lowest_area() -> dict[str, int]:
+    """Every area at the top, but steadiness and saying no a step lower; saying no's one safety
+    item sits at its calm end. With it (the private report), steadiness is lowest; without it
+    (what a plan uses), the two tie and saying no comes first."""
+    instrument = load_instrument()
+    answers = {}
+    for item in instrument.items:
+        healthy = 4 if item.facet in ("steadiness", "saying_no") else 5
+        if item.safety:
+            healthy = 5
+        answers[item.id] = healthy if not item.reverse_keyed else instrument.scale.reverse(healthy)
+    return answers
+
+
+def test_the_report_promises_the_area_the_plan_starts_with(client, alice):
+    assessment = submit(alice, answers=_answers_where_safety_items_change_the_lowest_area())
+    private = assessment_selectors.person_result(assessment).facets
+    assert private["steadiness"] < private["saying_no"]  # the report's own scores differ
+    client.force_login(alice)
+    page = client.get(f"/report/{assessment.pk}/").content.decode()
+    assert "starting with saying no" in page and "starting with steadiness" not in page
+    plan = services.plan_build(person=alice)
+    first = plan.items.order_by("pk").first()
+    assert first.facet == "saying_no"

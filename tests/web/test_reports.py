@@ -5,12 +5,12 @@ from __future__ import annotations
 import base64
 import re
 
-from interdep.assessments import selectors
+from interdep.assessments import presenters, selectors
 from interdep.couples import services as couple_services
 from interdep.science.instrument import load_instrument
 from interdep.science.results import score_answers
 
-from .conftest import SAFETY_RAISING, SAFETY_WORDS, submit
+from .conftest import SAFETY_RAISING, SAFETY_WORDS, link, submit
 
 
 def _svgs(html: str) -> list[str]:
@@ -126,3 +126,27 @@ def test_report_pages_use_a_bounded_number_of_queries(
     ):
         with django_assert_max_num_queries(12):
             assert client.get(url).status_code == 200
+
+
+def test_the_couple_report_never_denies_the_strengths_it_lists(alice, bob):
+    """Across many couples: with areas strong in both, the profile sentence does not say all
+    strong spots differ, and a 'sees less of this' on a shared strength says it is one."""
+    link(alice, bob)
+    checked = 0
+    for seed in range(12):
+        a = submit(alice, seed=seed, lean=0.9)
+        b = submit(bob, seed=100 + seed, lean=0.9)
+        report = presenters.couple_report(
+            selectors.instrument_of(a), a, b, couple_id="c", partner_name="Bob"
+        )
+        shared = {s["label"] for s in report["strengths"]}
+        if not shared:
+            continue
+        checked += 1
+        assert "Beyond the areas strong in both of you" in report["agreement_words"] or (
+            "fall in different places" not in report["agreement_words"]
+        )
+        for gap in report["gaps_about_me"] + report["gaps_about_partner"]:
+            if gap["label"] in shared and "less of this" in gap["words"]:
+                assert "a strength in both of your own answers" in gap["words"]
+    assert checked >= 3

@@ -68,7 +68,7 @@ REASONS = {
     "you_not_submitted": "Finish your assessment first; the couple report uses both of your results.",
     "partner_not_submitted": "Your partner has not finished their assessment yet.",
     "you_not_sharing": "You have not said yes to sharing a couple report.",
-    "partner_not_sharing": "Your partner has not said yes to sharing a couple report (or has withdrawn it).",
+    "partner_not_sharing": "Your partner is not sharing a couple report right now.",
 }
 
 

@@ -156,42 +156,72 @@ def place_label(ax, renderer, text: str, xy, taken: list[Bbox], inside: Bbox, **
     return label
 
 
-def place_captions(ax, renderer, taken: list[Bbox]) -> None:
-    """Each region's caption at the first free spot of its quadrant: outer corner first, then
-    along the quadrant's edges, then its middle."""
+def _clearance(box: Bbox, taken: list[Bbox], inside: Bbox) -> float:
+    """How far ``box`` stays from everything in ``taken`` (display units; 0 when it touches
+    something, -1 when it leaves ``inside``)."""
+    if not (
+        box.x0 >= inside.x0 and box.x1 <= inside.x1 and box.y0 >= inside.y0 and box.y1 <= inside.y1
+    ):
+        return -1.0
+    nearest = float("inf")
+    for other in taken:
+        dx = max(other.x0 - box.x1, box.x0 - other.x1, 0.0)
+        dy = max(other.y0 - box.y1, box.y0 - other.y1, 0.0)
+        nearest = min(nearest, (dx * dx + dy * dy) ** 0.5)
+    return nearest
+
+
+#: A caption this far from every marker and name is placed at once (display units, about a
+#: letter's width): a browser may draw the text a little wider than matplotlib measures it.
+CAPTION_ROOM = 14.0
+
+
+def place_captions(ax, renderer, taken: list[Bbox]) -> tuple[list, bool]:
+    """Each region's caption at the first spot of its quadrant with room around it: outer
+    corner first, then along the quadrant's edges, then inside it; where no spot has that much
+    room, the spot farthest from every marker and name. Returns the captions, and whether each
+    stays clear of everything placed before it."""
     to_display = ax.transData.transform
+    placed_all, clear = [], True
     for x0, x1, y0, y1, _, caption in REGIONS:
         region = Bbox([to_display((x0, y0)), to_display((x1, y1))])
         outer_top = y1 == 100
         outer_right = x1 == 100
         xs = [(x0 + x1) / 2, x0 + 3, x1 - 3]
-        ys = [y1 - 3, y0 + 3, (y0 + y1) / 2] if outer_top else [y0 + 3, y1 - 3, (y0 + y1) / 2]
+        inner = [(y0 + y1) / 2, y0 + (y1 - y0) / 4, y1 - (y1 - y0) / 4]
+        ys = [y1 - 3, y0 + 3, *inner] if outer_top else [y0 + 3, y1 - 3, *inner]
         aligns = {x0 + 3: "left", x1 - 3: "right", (x0 + x1) / 2: "center"}
         order = [(x, y) for y in ys for x in xs]
         if outer_right:
             order.sort(key=lambda p: (ys.index(p[1]), p[0] != (x0 + x1) / 2, p[0] != x1 - 3))
-        placed = None
+        best = None  # (clearance, x, y)
         for x, y in order:
-            if placed is not None:
-                placed.remove()
             va = "top" if y > (y0 + y1) / 2 + 1 else "bottom" if y < (y0 + y1) / 2 - 1 else "center"
-            placed = ax.text(
-                x,
-                y,
-                literal(caption),
-                ha=aligns[x],
-                va=va,
-                fontsize=10,
-                color=MUTED,
-                zorder=1,
-                linespacing=1.1,
+            trial = ax.text(
+                x, y, literal(caption), ha=aligns[x], va=va, fontsize=10, linespacing=1.1
             )
-            box = _extent(placed, renderer)
-            if _free(box, taken, region):
-                taken.append(box)
+            room = _clearance(_extent(trial, renderer), taken, region)
+            trial.remove()
+            if best is None or room > best[0]:
+                best = (room, x, y, va)
+            if room >= CAPTION_ROOM:
                 break
-        else:
-            taken.append(_extent(placed, renderer))
+        room, x, y, va = best
+        clear = clear and room > 0
+        placed = ax.text(
+            x,
+            y,
+            literal(caption),
+            ha=aligns[x],
+            va=va,
+            fontsize=10,
+            color=MUTED,
+            zorder=1,
+            linespacing=1.1,
+        )
+        taken.append(_extent(placed, renderer))
+        placed_all.append(placed)
+    return placed_all, clear
 
 
 def _sem() -> tuple[float, float]:
@@ -246,21 +276,38 @@ def _map_svg(points: tuple[MapPoint, ...], sem: tuple[float, float]) -> str:
         )
         dots.set_gid(f"marker-{k}")
         taken.append(marker_extent(ax, (point.connection, point.self), 150, 1.8))
-    for k, point in enumerate(points):
-        label = place_label(
-            ax,
-            renderer,
-            point.label,
-            (point.connection, point.self),
-            taken,
-            frame,
-            fontsize=12,
-            fontweight="bold",
-            color=POINT_COLOURS[k % 2],
-            zorder=5,
-        )
-        label.set_gid(f"label-{k}")
-    place_captions(ax, renderer, taken)
+    markers = list(taken)
+
+    def names() -> list:
+        labels = []
+        for k, point in enumerate(points):
+            label = place_label(
+                ax,
+                renderer,
+                point.label,
+                (point.connection, point.self),
+                taken,
+                frame,
+                fontsize=12,
+                fontweight="bold",
+                color=POINT_COLOURS[k % 2],
+                zorder=5,
+            )
+            label.set_gid(f"label-{k}")
+            labels.append(label)
+        return labels
+
+    # Names first, then the captions around them; where a caption finds no room (a couple close
+    # together in one quadrant), the captions go first and the names, which may sit on any side
+    # of their markers, find room around them.
+    labels = names()
+    captions, clear = place_captions(ax, renderer, taken)
+    if not clear:
+        for artist in labels + captions:
+            artist.remove()
+        taken[:] = markers
+        place_captions(ax, renderer, taken)
+        names()
     handles = [
         Line2D(
             [],

@@ -83,12 +83,17 @@ def _practices_by_id() -> dict[str, Practice]:
 def personal_report(assessment: Assessment, *, couple_id: str | None = None) -> dict:
     instrument = selectors.instrument_of(assessment)
     result = selectors.person_result(assessment, couple_id=couple_id)
-    return personal_report_from(instrument, result)
+    return personal_report_from(instrument, result, plan_focus=selectors.plan_focus_of(assessment))
 
 
-def personal_report_from(instrument: Instrument, result: PersonResult) -> dict:
+def personal_report_from(
+    instrument: Instrument, result: PersonResult, *, plan_focus: list[str] | None = None
+) -> dict:
+    """The private report's content. ``plan_focus`` names where the plan
+    starts (`selectors.plan_focus_of`); without it, the report's own scores are used."""
     h = result.highlights
-    said = person_sentences(instrument, h)
+    focus = plan_focus if plan_focus is not None else result.plan_focus()
+    said = person_sentences(instrument, h, plan_start=focus[0] if focus else None)
     strengths = [
         Highlight(s.facet, instrument.facet(s.facet).label, result.facets[s.facet], s.text)
         for s in said
@@ -112,7 +117,6 @@ def personal_report_from(instrument: Instrument, result: PersonResult) -> dict:
         if connection is not None and self_ is not None
         else None
     )
-    focus = result.plan_focus()
     return {
         "result": result,
         "title": dynamic_title(result.dynamic),
@@ -151,11 +155,18 @@ def _facets_by_capacity(instrument: Instrument):
     )
 
 
-def _gap_words(gap: float | None, seer: str, about: str, about_them: str) -> str:
-    """Words for a perception gap (seer's view minus the self-view of the person it is about)."""
+def _gap_words(
+    gap: float | None, seer: str, about: str, about_them: str, *, also_shared: bool = False
+) -> str:
+    """Words for a perception gap (seer's view minus the self-view of the person it is about).
+    ``also_shared``: the area is also listed as strong in both of them (by their own answers),
+    which a "sees less" must not seem to deny."""
     if abs(gap) < 10:
         return f"{seer} this in {about} much as {about_them}."
-    return f"{seer} {'more' if gap > 0 else 'less'} of this in {about} than {about_them}."
+    words = f"{seer} {'more' if gap > 0 else 'less'} of this in {about} than {about_them}"
+    if gap < 0 and also_shared:
+        words += ", though it is a strength in both of your own answers"
+    return words + "."
 
 
 def couple_report(
@@ -197,13 +208,17 @@ def couple_report_from(
     rows = [(f.label, me.facets.get(f.id), f.capacity) for f in facets]
     second = [partner.facets.get(f.id) for f in facets]
     gaps = []
+    shared_strong = {e["facet"] for e in result.strengths}
     for entry in result.gaps:
         if entry["gap"] is None:
             continue  # too few answers on one side: nothing to compare, nothing to say
+        also = entry["facet"] in shared_strong
         if entry["about"] == "me":
-            words = _gap_words(entry["gap"], f"{partner_name} sees", "you", "you do")
+            words = _gap_words(
+                entry["gap"], f"{partner_name} sees", "you", "you do", also_shared=also
+            )
         else:
-            words = _gap_words(entry["gap"], "You see", partner_name, "they do")
+            words = _gap_words(entry["gap"], "You see", partner_name, "they do", also_shared=also)
         gaps.append({**entry, "label": instrument.facet(entry["facet"]).label, "words": words})
     agreement = result.agreement
     mad = agreement.get("mean_absolute_difference")
@@ -225,7 +240,7 @@ def couple_report_from(
         ),
         "gaps_about_me": [g for g in gaps if g["about"] == "me"],
         "gaps_about_partner": [g for g in gaps if g["about"] == "partner"],
-        "agreement_words": _agreement_words(mad, r),
+        "agreement_words": _agreement_words(mad, r, shared_strengths=len(result.strengths)),
         **_couple_lists(instrument, result, by_id, partner_name),
         "next_step": _couple_next_step(instrument, result),
     }
@@ -278,7 +293,9 @@ def _couple_lists(instrument, result: CoupleResult, by_id, partner_name: str) ->
     }
 
 
-def _agreement_words(mad: float | None, r: float | None) -> str:
+def _agreement_words(mad: float | None, r: float | None, *, shared_strengths: int = 0) -> str:
+    """How alike the two profiles are. The shape sentence must not deny the shared strengths
+    listed on the same page: a low profile correlation with areas strong in both says so."""
     if mad is None:
         return "Not enough answers yet to compare your profiles."
     closeness = (
@@ -289,6 +306,9 @@ def _agreement_words(mad: float | None, r: float | None) -> str:
         shape = (
             " Your strong and softer spots tend to fall in the same places."
             if r >= 0.5
+            else " Beyond the areas strong in both of you, your stronger and softer spots fall in "
+            "different places, so you can lend each other strength."
+            if shared_strengths
             else " Your strong and softer spots fall in different places, so you can lend each other strength."
         )
     return f"Facet by facet, your profiles are {closeness} (an average difference of {whole(mad)} points out of 100).{shape}"

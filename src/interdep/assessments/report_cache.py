@@ -95,7 +95,9 @@ def _private_entry(assessment: Assessment) -> dict:
     result = selectors.private_scores(
         instrument, answers, person_id=str(assessment.person_id), couple_id=None
     )
-    report = presenters.personal_report_from(instrument, result)
+    report = presenters.personal_report_from(
+        instrument, result, plan_focus=selectors.plan_focus_of(assessment)
+    )
     # Private to the person: a concerning answer that did not meet the support rule still gets
     # a quiet pointer to the support page, never the page itself.
     decision = support_decision(instrument, answers)

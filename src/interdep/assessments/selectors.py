@@ -155,3 +155,10 @@ def shared_person_result(
         person_id=person_id if person_id is not None else str(assessment.person_id),
         couple_id=couple_id,
     )
+
+
+def plan_focus_of(assessment: Assessment) -> list[str]:
+    """The areas a person's practice plan starts from, in order. From the scores that may leave
+    the person (a plan's practices can be shown to the partner), and the one source for both
+    the plan and the private report's "your plan starts with …", so the two agree."""
+    return shared_person_result(assessment).plan_focus()

@@ -88,7 +88,16 @@ def describe(
             )
     asym = result.asymmetry
     if asym.get("estimate") is not None and asym.get("interval"):
-        if _clear(asym["interval"]) == 0:
+        one_way_only = sorted(
+            _clear(result.intervals[f"{x}->{y}"]) != 0 for x, y in ((a, b), (b, a))
+        ) == [False, True]
+        if _clear(asym["interval"]) == 0 and one_way_only:
+            out.append(
+                f"Only one direction is clear so far, but the difference between the two "
+                f"directions could still be chance: we can't yet say {label} travels more one way "
+                f"between {pair}."
+            )
+        elif _clear(asym["interval"]) == 0:
             out.append(
                 f"As far as we can tell, {label} travels about as much each way between {pair}."
             )

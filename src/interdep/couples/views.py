@@ -50,7 +50,11 @@ def couple_home(request):
             )
             if mine is None
             else None,
-            "invite_url": f"{settings.SITE_URL}{reverse('couple_join')}",
+            # a deployment's own address; in development, the address this page was opened at
+            # (the default SITE_URL names port 8000, which a server on another port is not)
+            "invite_url": f"{settings.SITE_URL}{reverse('couple_join')}"
+            if settings.PRODUCTION
+            else request.build_absolute_uri(reverse("couple_join")),
         },
     )
 

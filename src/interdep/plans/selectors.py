@@ -69,7 +69,7 @@ def growth_edges(person) -> Edges:
     latest = latest_submitted(person)
     if latest is None:
         return Edges([], [])
-    mine = assessment_selectors.shared_person_result(latest).plan_focus()
+    mine = assessment_selectors.plan_focus_of(latest)
     couple: list[str] = []
     access = couple_report_access(person)
     if access.allowed:

@@ -182,8 +182,15 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def person_sentences(instrument: Instrument, h: PersonHighlights) -> list[Sentence]:
-    """The private report's sentences, all about the reader, in the second person."""
+def person_sentences(
+    instrument: Instrument, h: PersonHighlights, *, plan_start: str | None = None
+) -> list[Sentence]:
+    """The private report's sentences, all about the reader, in the second person.
+
+    ``plan_start`` is the area the practice plan starts with, when it is known: the plan is
+    built from the scores that may leave the person (without safety answers), which can put a
+    different area first than these private scores do, and the report must promise what the
+    plan will do."""
     out: list[Sentence] = []
     for facet, _ in h.strengths:
         out.append(Sentence("you", "strength", facet, instrument.facet(facet).strength))
@@ -224,8 +231,9 @@ def person_sentences(instrument: Instrument, h: PersonHighlights) -> list[Senten
         )
     if not h.growth_edges and h.lowest is not None:
         label = instrument.facet(h.lowest[0]).label.lower()
+        first = instrument.facet(plan_start or h.lowest[0]).label.lower()
         room = (
-            f"choose the area that matters most to you; your plan starts with {label} unless "
+            f"choose the area that matters most to you; your plan starts with {first} unless "
             "you swap it."
             if h.lowest_tied or h.even
             else f"{label} is the one with the most room."

@@ -25,6 +25,11 @@ COUPLES += [
     ("long-names", [MapPoint("You", 96, 4), MapPoint("Alexandra-Marie", 97, 6)]),
     ("near", [MapPoint("You", 52, 49), MapPoint("Christopher", 49, 52)]),
 ]
+# Where this product's couples mostly are: both close and distinct, near that region's caption.
+COUPLES += [
+    (f"close-{a}-{b}", [MapPoint("You", *a), MapPoint("Riley", *b)])
+    for a, b in itertools.combinations(((72, 78), (80, 75), (85, 88), (90, 95), (78, 92)), 2)
+]
 
 BOXES_JS = """
 () => {
