@@ -5,7 +5,9 @@ couple's own network appears only when both move more than one feeling over enou
 
 from __future__ import annotations
 
+import base64
 import json
+import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -277,3 +279,23 @@ def test_the_network_is_gone_with_the_consent(alice, bob, shared_couple, client)
     page = client.get("/checkins/together/").content.decode()
     assert "How your feelings pass between you" not in page and "Not shared right now" in page
     assert not DynamicsSnapshot.objects.exists()
+
+
+def _name_x(figure_uri: str, name: str) -> float:
+    """Where a name's text stands in the figure (matplotlib writes each text's position)."""
+    svg = base64.b64decode(figure_uri.split(",", 1)[1]).decode()
+    for match in re.finditer(r"<text[^>]*>([^<]*)</text>", svg):
+        if match.group(1).strip() == name:
+            found = re.search(r'x="([\d.]+)"', match.group(0)) or re.search(
+                r"translate\(([\d.]+)", match.group(0)
+            )
+            return float(found.group(1))
+    raise AssertionError(f"{name} is not in the figure")
+
+
+def test_each_partner_sees_themself_on_the_left_of_the_mood_figure(alice, bob, shared_couple):
+    _days(alice, bob, date(2025, 3, 3), 21)
+    tasks.couple_dynamics_refresh.call(shared_couple.pk)
+    for reader, partner in ((alice, bob), (bob, alice)):
+        view = presenters.couple_dynamics_view(reader)
+        assert _name_x(view.figure_uri, "You") < _name_x(view.figure_uri, partner.display_name)

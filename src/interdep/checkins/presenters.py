@@ -293,13 +293,18 @@ def view_from_document(
     if figure:
         stored = _stored_figure(document, first, (first_label, second_label), "dynamics")
         view.figure_uri = stored or dynamics_figure_uri(
-            first_result, f"How {title_label} {variables[0].label} moves"
+            first_result,
+            f"How {title_label} {variables[0].label} moves",
+            order=(first_label, second_label),
         )
     return view
 
 
-def dynamics_figure_uri(result: CoupleDynamics, title: str) -> str:
-    return svg_data_uri(dynamics_svg(result, title=title, compact=True))
+def dynamics_figure_uri(
+    result: CoupleDynamics, title: str, *, order: tuple[str, str] | None = None
+) -> str:
+    """The figure for a page, its reader (``order[0]``) on the left."""
+    return svg_data_uri(dynamics_svg(result, title=title, compact=True, order=order))
 
 
 def _add_findings(view: DynamicsView, order: tuple[str, str]) -> None:

@@ -49,9 +49,17 @@ def _label(effect: float | None, interval) -> str:
 
 
 def dynamics_figure(
-    result: CoupleDynamics, *, fmt: str = "svg", title: str | None = None, compact: bool = False
+    result: CoupleDynamics,
+    *,
+    fmt: str = "svg",
+    title: str | None = None,
+    compact: bool = False,
+    order: tuple[str, str] | None = None,
 ) -> bytes:
     """Draw one couple's dynamics; returns the file contents in ``fmt`` (svg, png or pdf).
+
+    ``order`` names who stands on the left and who on the right (a page puts its reader on the
+    left, as its other figures do); by default the result's own order.
 
     ``compact`` is for a phone-width page that gives the numbers in words beside the figure:
     a narrower canvas, no numbers, and type large enough to read at least 12 pixels high when
@@ -78,7 +86,7 @@ def dynamics_figure(
         )
         ax.set_title(literal(heading), fontsize=11)
         return render(fig, fmt)
-    a, b = persons
+    a, b = order if order is not None and sorted(order) == sorted(persons) else persons
     centres = {a: (2.6, 2.4), b: (7.4, 2.4)}
     radius = 0.9
     for person, (x, y) in centres.items():
@@ -157,6 +165,14 @@ def dynamics_figure(
     return render(fig, fmt)
 
 
-def dynamics_svg(result: CoupleDynamics, *, title: str | None = None, compact: bool = False) -> str:
+def dynamics_svg(
+    result: CoupleDynamics,
+    *,
+    title: str | None = None,
+    compact: bool = False,
+    order: tuple[str, str] | None = None,
+) -> str:
     """The figure as SVG text, for embedding in a web page."""
-    return dynamics_figure(result, fmt="svg", title=title, compact=compact).decode("utf-8")
+    return dynamics_figure(result, fmt="svg", title=title, compact=compact, order=order).decode(
+        "utf-8"
+    )
