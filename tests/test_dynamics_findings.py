@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from datetime import date, timedelta
 
 from interdep.checkins.findings import (
     PRACTICE_FOR,
@@ -16,6 +17,7 @@ from interdep.checkins.findings import (
     network_words,
     quiet_words,
 )
+from interdep.checkins.presenters import OWN_TIME_DAYS, own_time_words
 from interdep.checkins.words import describe
 from interdep.science.dynamics import CoupleDynamics
 from interdep.science.network import (
@@ -157,3 +159,17 @@ def test_one_clear_direction_is_not_called_as_much_each_way():
     assert "Only one direction is clear so far" in said
     neither = _result(UNSURE, UNSURE, UNSURE, UNSURE, UNSURE, 0.0)
     assert "about as much each way" in " ".join(describe(neither, "mood", order=("You", "Sam")))
+
+
+def test_time_for_yourself_is_compared_only_over_enough_days_and_never_blamed():
+    days = [date(2025, 3, 1) + timedelta(days=k) for k in range(12)]
+    own = {d: 6.0 if k % 2 == 0 else 1.0 for k, d in enumerate(days)}
+    lower = {d: 58.0 if own[d] >= 5 else 64.0 for d in days}
+    (said,) = own_time_words(lower, own)
+    assert said.startswith("On the 6 days you made time for yourself, your mood was a little lower")
+    assert "over 6 other days" in said and "need not mean the time did harm" in said
+    higher = {d: 70.0 if own[d] >= 5 else 60.0 for d in days}
+    assert "a little higher" in own_time_words(higher, own)[0]
+    few = {d: v for d, v in own.items() if v < 5 or d < days[2 * (OWN_TIME_DAYS - 1)]}
+    assert own_time_words(lower, few) == []  # four days with time for oneself: not enough
+    assert own_time_words({d: 60.0 for d in days}, own) == []  # no difference worth a word

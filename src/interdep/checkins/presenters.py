@@ -76,16 +76,7 @@ def timeline(person, *, now: datetime | None = None, weeks: int = 6) -> Timeline
     mood = daily.get("valence", {})
     summary = []
     if len(mood) >= 3:
-        own_time = [d for d, v in daily.get("felt_self", {}).items() if v >= 5]
-        other = [d for d in mood if d not in set(own_time)]
-        if len(own_time) >= 2 and len(other) >= 2:
-            with_time = fmean(mood[d] for d in own_time)
-            without = fmean(mood[d] for d in other)
-            if abs(with_time - without) >= 5:
-                summary.append(
-                    f"On days you made time for yourself, your mood was on average {'higher' if with_time > without else 'lower'} "
-                    f"({with_time:.0f} against {without:.0f} out of 100)."
-                )
+        summary.extend(own_time_words(mood, daily.get("felt_self", {})))
     return Timeline(
         today=today,
         recent=entries[:10],
@@ -380,3 +371,29 @@ def draw_figures(document: dict, members) -> dict:
             "network": net.figure_uri if net else None,
         }
     return out
+
+
+#: Fewest days on each side (with time for oneself, without) before the timeline compares them.
+OWN_TIME_DAYS = 5
+
+
+def own_time_words(mood: dict, felt_self: dict) -> list[str]:
+    """At most one gentle sentence comparing mood on days with time for oneself and without:
+    only with enough days on both sides and a difference worth a word, saying how many days it
+    rests on, and never suggesting the time itself did harm."""
+    own_time = {d for d, v in felt_self.items() if v >= 5 and d in mood}
+    other = [d for d in mood if d not in own_time]
+    if len(own_time) < OWN_TIME_DAYS or len(other) < OWN_TIME_DAYS:
+        return []
+    with_time = fmean(mood[d] for d in own_time)
+    without = fmean(mood[d] for d in other)
+    if abs(with_time - without) < 5:
+        return []
+    days = f"On the {len(own_time)} days you made time for yourself"
+    numbers = f"({with_time:.0f} against {without:.0f} out of 100, over {len(other)} other days)"
+    if with_time > without:
+        return [f"{days}, your mood was a little higher on average {numbers}. Worth noticing."]
+    return [
+        f"{days}, your mood was a little lower on average {numbers}. That need not mean the time "
+        "did harm: people often take time for themselves on the harder days."
+    ]
