@@ -141,7 +141,12 @@ def _optimise(
             method="bounded",
             options={"xatol": 1e-11},
         )
-        return _evaluate(st, float(res.x), 1.0, reml)
+        r = float(res.x)
+        if precise and abs(r) < _RHO_BOUND - 1e-3:
+            r = float(
+                _newton_polish(lambda v: _evaluate(st, v[0], 1.0, reml).nll, np.array([r]))[0]
+            )
+        return _evaluate(st, r, 1.0, reml)
     rho0, ratio0 = start if start is not None else (0.0, 1.0)
     x0 = np.array([math.atanh(max(min(rho0, 0.99), -0.99)), math.log(ratio0)])
 
@@ -179,7 +184,9 @@ def _newton_polish(f, v: np.ndarray, h: float = 1e-4, steps: int = 6) -> np.ndar
         if not np.all(np.isfinite(step)) or np.any(np.linalg.eigvalsh(H) <= 0):
             break
         candidate = v - step
-        if f(candidate) > f0 + 1e-12:
+        # a step may not raise the likelihood by more than its rounding (a few ulps of f): a
+        # stricter test stops the polish short, where rounding alone decides the optimum
+        if f(candidate) > f0 + 1e-12 + 8 * np.finfo(float).eps * abs(f0):
             break
         v = candidate
         if np.max(np.abs(step)) < 1e-10:
