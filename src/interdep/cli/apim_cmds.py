@@ -178,7 +178,12 @@ def _print_table(result: ApimResult) -> None:
 @app.command()
 @reports_input_errors
 def apim(
-    file: Annotated[Path, typer.Argument(help="CSV or Parquet file with the dyads.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV or Parquet file with the dyads (or a folder or glob of Parquet parts)."
+        ),
+    ],
     y: Annotated[str, typer.Option("--y", help="Outcome variable.")],
     x: Annotated[
         str,
@@ -375,7 +380,9 @@ def apim(
             partitions=partitions,
         )
     else:
-        frame = read_table(file)
+        from interdep.cli.long_input import read_parts  # deferred: keeps startup fast
+
+        frame = read_parts(file)  # a file, or a folder or glob of Parquet parts
         data = dyads_from_table(
             frame,
             outcome=y,
