@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from interdep.cli import score_input
 from interdep.cli.main import app
 from interdep.cli.score_cmds import _csv, csv_chunk, score_answer_set
+from interdep.lib.csv_writer import fast_frame_csv, frame_csv
 from interdep.science.answer_table import read_answer_frame
 from interdep.science.errors import InputError
 from interdep.science.results import score_persons
@@ -120,3 +121,17 @@ def test_a_problem_in_a_later_part_names_its_row_and_writes_nothing(
         assert str(whole.value) in result.stderr
         assert not out.exists()
         assert not list(tmp_path.glob(".interdep-*"))
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        pd.DataFrame({"a": [1.0, float("nan"), 50.0, 12.34567, 1e-05, 1e20], "b": list("xyzuvw")}),
+        pd.DataFrame({"id": ["=cmd", "-2", "+x", "@y", "ok", None], "v": [0.1, 0.2] * 3}),
+        pd.DataFrame({"id": ["a,b", 'say "hi"', "c", "d"], "v": [1.0, 2.0, 3.0, 4.0]}),
+        pd.DataFrame({"id": ["a\rb", "c"], "v": [-0.0, 0.0]}),
+        pd.DataFrame({"n": [1, 2], "none": [None, None], "e": ["", "x"]}),
+    ],
+)
+def test_the_fast_csv_writer_writes_what_frame_csv_writes(frame):
+    assert fast_frame_csv(frame) == frame_csv(frame)

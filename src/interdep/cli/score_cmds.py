@@ -23,7 +23,7 @@ from interdep.cli.app import (
     reports_input_errors,
     write_table,
 )
-from interdep.lib.csv_writer import frame_csv
+from interdep.lib.csv_writer import fast_frame_csv, frame_csv
 from interdep.science.instrument import CURRENT_VERSION
 
 #: Rows per chunk when building results, so a large file shows progress as it goes.
@@ -134,7 +134,7 @@ def csv_chunk(instrument, self_answers, person_ids, couple_ids) -> str:
     for j, facet in enumerate(table.facet_ids):
         columns[f"facet_{facet}"] = facets[:, j]
     # a column of numbers and None reads as floats, as the frame of dicts in ``_csv`` does
-    return frame_csv(pd.DataFrame(columns))
+    return fast_frame_csv(pd.DataFrame(columns))
 
 
 def short_dynamic(label: str | None) -> str:
