@@ -81,7 +81,8 @@ def _read(file: Path, spec: dict) -> dd.DataFrame:
 def _key(series: pd.Series) -> pd.Series:
     """A hash of the dyad id as the text the pairing compares (so both rows of a dyad go to one
     partition); eight bytes a row travel through the shuffle instead of a second copy of the id."""
-    text = series.astype(str).str.strip().where(series.notna(), None)
+    text = series if pd.api.types.is_string_dtype(series) else series.astype(str)
+    text = text.str.strip().where(series.notna(), None)  # Arrow strings stay Arrow strings
     return pd.util.hash_pandas_object(text, index=False)
 
 
@@ -152,7 +153,9 @@ def fit_distributed(
     distinguishable = role_column is not None
     with dask_client(scheduler, workers=workers, memory_limit=memory_limit) as client:
         frame = source = _read(file, spec)
-        for column in [dyad_column] + ([role_column] if role_column else []):
+        # in the dyad layout the members' suffixes are the roles: no role column to read
+        role = [role_column] if role_column and layout != "dyad" else []
+        for column in [dyad_column, *role]:
             if column not in frame.columns:
                 raise InputError(
                     f"column not found (have: {', '.join(map(str, frame.columns))})",
