@@ -15,7 +15,7 @@ from interdep.cli.cluster import parse_memory
 from interdep.cli.main import app
 
 runner = CliRunner()
-LIMIT = "450MB"  # per worker; a worker process alone takes about 210 MB
+LIMIT = "600MB"  # per worker; a worker process alone takes about 210 MB, and pauses at 80%
 
 
 def _dyads(n: int, seed: int) -> pd.DataFrame:
@@ -88,11 +88,11 @@ def _close(want, got, path: str = "") -> None:
 @pytest.fixture(scope="module")
 def parts(tmp_path_factory):
     """A folder of Parquet parts larger in memory than one worker's limit."""
-    frame = _dyads(1_500_000, seed=7)
+    frame = _dyads(1_900_000, seed=7)
     assert frame.memory_usage(deep=True).sum() > parse_memory(LIMIT)
     folder = tmp_path_factory.mktemp("apim") / "dyads"
     folder.mkdir()
-    for i, chunk in enumerate(np.array_split(np.arange(len(frame)), 30)):
+    for i, chunk in enumerate(np.array_split(np.arange(len(frame)), 40)):
         frame.iloc[chunk].to_parquet(folder / f"part-{i:02d}.parquet", index=False)
     return folder
 
