@@ -40,6 +40,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="5,000 dyads")
     parser.add_argument("--no-peer", action="store_true", help="skip MixedLM (slow at 1e6)")
     parser.add_argument("--dask", action="store_true", help="also run with --dask")
+    parser.add_argument(
+        "--no-default-run", action="store_true", help="skip the run with the bootstrap (slow)"
+    )
     args = parser.parse_args()
     n = 5000 if args.quick else args.dyads
 
@@ -56,7 +59,7 @@ def main() -> None:
     t_ours = time.perf_counter() - t0
     if not args.no_peer:
         _peer(frame, n, ours, t_ours)
-    _command(frame, data, n, args.dask)
+    _command(frame, data, n, args.dask, not args.no_default_run)
 
 
 def _peer(frame, n: int, ours, t_ours: float) -> None:
@@ -102,7 +105,7 @@ def _floor(func) -> tuple[float, float]:
     return best
 
 
-def _command(frame, data, n: int, dask: bool) -> None:
+def _command(frame, data, n: int, dask: bool, default_run: bool) -> None:
     """`interdep apim` on a CSV of the dyads, as a user runs it, against the in-memory fit."""
     fit, fit_cpu = _floor(lambda: fit_apim(data, bootstrap=0))
     boot, boot_cpu = _floor(lambda: fit_apim(data, bootstrap=1000))
@@ -115,10 +118,9 @@ def _command(frame, data, n: int, dask: bool) -> None:
         frame.to_csv(path, index=False)
         print(f"`interdep apim` on {path.name} ({path.stat().st_size / 1e6:.0f} MB, {n:,} dyads):")
         base = [*interdep(), "apim", str(path), "--y", "y", "--x", "x", "--dyad-column", "dyad"]
-        runs = [
-            ("--bootstrap 0", [*base, "--bootstrap", "0"], fit, fit_cpu, 3),
-            ("defaults (1,000 bootstrap replicates)", base, boot, boot_cpu, None),
-        ]
+        runs = [("--bootstrap 0", [*base, "--bootstrap", "0"], fit, fit_cpu, 3)]
+        if default_run:
+            runs.append(("defaults (1,000 bootstrap replicates)", base, boot, boot_cpu, None))
         if dask:
             runs.append(("--dask (no bootstrap)", [*base, "--dask"], fit, fit_cpu, None))
         for label, cmd, floor, floor_cpu, target in runs:
