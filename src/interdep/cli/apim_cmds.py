@@ -178,7 +178,12 @@ def _print_table(result: ApimResult) -> None:
 @app.command()
 @reports_input_errors
 def apim(
-    file: Annotated[Path, typer.Argument(help="CSV or Parquet file with the dyads.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV or Parquet file with the dyads (or a folder or glob of Parquet parts)."
+        ),
+    ],
     y: Annotated[str, typer.Option("--y", help="Outcome variable.")],
     x: Annotated[
         str,
@@ -208,11 +213,14 @@ def apim(
         str, typer.Option("--parametrisation", help="Distinguishable: two-intercept | interaction")
     ] = "two-intercept",
     bootstrap: Annotated[
-        int,
+        int | None,
         typer.Option(
-            "--bootstrap", min=0, help="Bootstrap replicates (dyads resampled) for k; 0: none."
+            "--bootstrap",
+            min=0,
+            help="Bootstrap replicates (dyads resampled) for k; 0: none "
+            "(default 1000; none with --dask).",
         ),
-    ] = 1000,
+    ] = None,
     seed: Annotated[
         int | None,
         typer.Option(
@@ -273,6 +281,33 @@ def apim(
             help='Diary: a linear contrast of coefficients, e.g. "Actor x [M] - Actor x [F]".',
         ),
     ] = None,
+    use_dask: Annotated[
+        bool,
+        typer.Option(
+            "--dask",
+            help="Fit on Dask's distributed scheduler from per-partition sums (a local cluster "
+            "unless --scheduler); the same estimates as in memory.",
+        ),
+    ] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --dask)."
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Workers of the local cluster (default: one per core).")
+    ] = None,
+    memory_limit: Annotated[
+        str | None,
+        typer.Option(
+            help="Memory limit per local worker, e.g. 2GB (default: 3/4 of memory, shared)."
+        ),
+    ] = None,
+    partitions: Annotated[
+        int | None,
+        typer.Option(help="Partitions by dyad with Dask (default: one per input partition)."),
+    ] = None,
 ) -> None:
     """Fit the Actor-Partner Interdependence Model (GLS with correlated dyad residuals).
 
@@ -285,7 +320,10 @@ def apim(
         parametrisation, ("two-intercept", "interaction"), "--parametrisation"
     )
     output_format = _choice(output_format, FORMATS, "--format")
+    distributed = use_dask or scheduler is not None
     if time_column is not None:
+        if distributed:
+            raise InputError("--dask fits the cross-sectional APIM; the diary model runs in memory")
         result = diary_cmds.fit_from_file(
             file,
             model="apim",
@@ -316,18 +354,47 @@ def apim(
         figure_format(figure)
         if parametrisation == "interaction":
             raise InputError("the path diagram needs the two-intercept parametrisation")
-    frame = read_table(file)
-    data = dyads_from_table(
-        frame,
-        outcome=y,
-        predictors=x.split(","),
-        covariates=covariates.split(",") if covariates else (),
-        dyad_column=dyad_column,
-        role_column=role_column,
-        layout=layout,
-    )
     df_method = _choice(df_method, ("satterthwaite", "kenward-roger", "residual"), "--df")
-    result = _fit_with_progress(data, method, parametrisation, bootstrap, seed, df_method)
+    if distributed:
+        if bootstrap:
+            raise InputError(
+                "the bootstrap interval of k resamples dyads, which needs every dyad in one "
+                "place; with --dask leave out --bootstrap (k is reported without an interval)"
+            )
+        from interdep.cli import apim_distributed  # deferred: dask only for --dask
+
+        result = apim_distributed.fit_distributed(
+            file,
+            outcome=y,
+            predictors=x.split(","),
+            covariates=covariates.split(",") if covariates else [],
+            dyad_column=dyad_column,
+            role_column=role_column,
+            layout=layout,
+            method=method,
+            parametrisation=parametrisation,
+            df_method=df_method,
+            scheduler=scheduler,
+            workers=workers,
+            memory_limit=memory_limit,
+            partitions=partitions,
+        )
+    else:
+        from interdep.cli.long_input import read_parts  # deferred: keeps startup fast
+
+        frame = read_parts(file)  # a file, or a folder or glob of Parquet parts
+        data = dyads_from_table(
+            frame,
+            outcome=y,
+            predictors=x.split(","),
+            covariates=covariates.split(",") if covariates else (),
+            dyad_column=dyad_column,
+            role_column=role_column,
+            layout=layout,
+        )
+        del frame
+        boot = 1000 if bootstrap is None else bootstrap
+        result = _fit_with_progress(data, method, parametrisation, boot, seed, df_method)
     if figure is not None:
         from interdep.science.figures_apim import (
             render_apim_diagram,

@@ -66,7 +66,10 @@ def dask_client(
             threads_per_worker=1,
             processes=True,
             memory_limit=limit,
-            dashboard_address=":0",  # any free port: several runs may share a machine
+            # a free port unless INTERDEP_DASK_PORT names one (where only some ports may be
+            # opened); no dashboard: a command's run is watched through its progress bar
+            scheduler_port=int(os.environ.get("INTERDEP_DASK_PORT", "0")),
+            dashboard_address=None,
             silence_logs=logging.ERROR,
         ) as cluster,
         Client(cluster) as client,
@@ -83,6 +86,7 @@ def progress_bar() -> Progress:
         TimeElapsedColumn(),
         console=err_console,
         transient=True,
+        disable=not err_console.is_terminal,  # nothing (not even a blank line) in a log file
     )
 
 

@@ -23,15 +23,13 @@ from interdep.cli.app import (
     reports_input_errors,
     write_table,
 )
-from interdep.lib.csv_writer import frame_csv
+from interdep.lib.csv_writer import fast_frame_csv, frame_csv
 from interdep.science.instrument import CURRENT_VERSION
 
 #: Rows per chunk when building results, so a large file shows progress as it goes.
 CHUNK = 20_000
 #: Persons (and couples) the terminal table shows.
 TABLE_ROWS = 50
-#: Files at least this long get a progress bar.
-PROGRESS_FROM = 50_000
 
 
 class ScoreFormat(StrEnum):
@@ -103,6 +101,42 @@ def _csv(persons) -> str:
     return frame_csv(pd.DataFrame(rows))
 
 
+def _round4(values) -> list:
+    """As ``PersonResult`` holds a number: Python's round to 4 places, None for NaN."""
+    return [None if v != v else round(v, 4) for v in values.tolist()]
+
+
+def csv_chunk(instrument, self_answers, person_ids, couple_ids) -> str:
+    """Persons' CSV rows straight from the vectorised scorer: the same text as ``_csv`` of
+    their ``PersonResult`` objects (the same roundings, columns and cells), without building a
+    result object, its highlights and a dict per person."""
+    import numpy as np  # deferred: keeps startup fast
+    import pandas as pd  # deferred: keeps startup fast
+
+    from interdep.science.profile import classify  # deferred: keeps startup fast
+    from interdep.science.scoring import SCALES, score_matrix  # deferred: keeps startup fast
+
+    table = score_matrix(instrument, self_answers)
+    dyn = classify(table)
+    n = len(table)
+    columns = {
+        "person_id": [str(p) for p in person_ids],
+        "couple_id": [None if c is None else str(c) for c in couple_ids]
+        if couple_ids is not None
+        else [None] * n,
+        "instrument_version": [instrument.version] * n,
+        **{name: _round4(table.scale(name)) for name in SCALES},
+        "balance_ratio": _round4(np.asarray(dyn.balance, dtype=float)),
+        "dynamic": list(dyn.label),
+        "dynamic_confidence": _round4(np.asarray(dyn.confidence, dtype=float)),
+    }
+    facets = np.round(table.facets, 4)
+    for j, facet in enumerate(table.facet_ids):
+        columns[f"facet_{facet}"] = facets[:, j]
+    # a column of numbers and None reads as floats, as the frame of dicts in ``_csv`` does
+    return fast_frame_csv(pd.DataFrame(columns))
+
+
 def short_dynamic(label: str | None) -> str:
     """A dynamic label that fits a terminal column: "between:a:b" reads "a ~ b"."""
     if label is None:
@@ -118,36 +152,56 @@ def _fmt(value) -> str:
     return "—" if value is None else f"{value:.1f}"
 
 
-def table_preview(answers, shown: int = TABLE_ROWS) -> tuple[list, list]:
+def table_preview(parts, shown: int = TABLE_ROWS) -> tuple[list, list, int]:
     """The persons and couples the table shows: the first ``shown`` of each, scored alone.
 
-    The whole file is already checked; scoring is row by row, so these rows score the same
-    here as in a full run, and a million-row file prints its table in a moment.
+    Every part is read and checked; only the rows the table shows are kept and scored (scoring
+    is row by row, so they score the same here as in a full run), so a million-row file prints
+    its table in the time it takes to read it.
     """
+    import numpy as np  # deferred: keeps startup fast
+
+    from interdep.cli.score_input import rows_of  # deferred: keeps startup fast
+    from interdep.science.answer_table import AnswerSet  # deferred: keeps startup fast
     from interdep.science.couple import analyse_couple  # deferred: keeps startup fast
     from interdep.science.results import score_persons  # deferred: keeps startup fast
 
     members: dict[str, list[int]] = {}
-    for i, cid in enumerate(answers.couple_ids or ()):
-        if cid in members:
-            members[cid].append(i)
-        elif len(members) < shown:
-            members[cid] = [i]
-    rows = sorted(set(range(min(shown, len(answers)))).union(*members.values()))
+    kept: list[tuple[AnswerSet, list[int]]] = []  # rows kept from a part, and their places
+    total = 0
+    instrument = None
+    for start, part in parts:
+        instrument = part.instrument
+        wanted = [k for k in range(len(part)) if start + k < shown]
+        for k, cid in enumerate(part.couple_ids or ()):
+            if cid in members:
+                members[cid].append(start + k)
+                wanted.append(k)
+            elif len(members) < shown:
+                members[cid] = [start + k]
+                wanted.append(k)
+        wanted = sorted(set(wanted))
+        if wanted:
+            kept.append((rows_of(part, wanted), [start + k for k in wanted]))
+        total = start + len(part)
+    if not kept:
+        return [], [], total
+    rows = [i for _, places in kept for i in places]
+    with_couples = kept[0][0].couple_ids is not None
     scored = score_persons(
-        answers.instrument,
-        answers.self_answers[rows],
-        [answers.person_ids[i] for i in rows],
-        [answers.couple_ids[i] for i in rows] if answers.couple_ids else None,
-        answers.partner_answers[rows],
+        instrument,
+        np.concatenate([a.self_answers for a, _ in kept]),
+        [p for a, _ in kept for p in a.person_ids],
+        [c for a, _ in kept for c in a.couple_ids] if with_couples else None,
+        np.concatenate([a.partner_answers for a, _ in kept]),
     )
     by_row = dict(zip(rows, scored, strict=True))
-    persons = [by_row[i] for i in range(min(shown, len(answers)))]
+    persons = [by_row[i] for i in range(min(shown, total))]
     couples = [
-        analyse_couple(answers.instrument, by_row[a], by_row[b], couple_id=cid)
+        analyse_couple(instrument, by_row[a], by_row[b], couple_id=cid)
         for cid, (a, b) in members.items()
     ]
-    return persons, couples
+    return persons, couples, total
 
 
 def _table(persons, couples, total: int | None = None) -> None:
@@ -234,8 +288,7 @@ def score(
     ] = None,
 ) -> None:
     """Score an answer file: each person's facets, scales and dynamic; each couple's report."""
-    from interdep.cli.long_input import read_parts  # deferred: keeps startup fast
-    from interdep.science.answer_table import read_answer_frame  # deferred: keeps startup fast
+    from interdep.cli.score_input import answer_parts  # deferred: keeps startup fast
 
     if use_dask or scheduler:
         from interdep.cli.score_distributed import (  # deferred: dask loads only for a cluster run
@@ -254,19 +307,20 @@ def score(
             memory_limit=memory_limit,
         )
         return
-    answers = read_answer_frame(
-        read_parts(file),
+    # part by part: memory holds one part (and the ids, for the checks across the file)
+    parts = answer_parts(
+        file,
         person_column=person_column,
         couple_column=couple_column,
         default_version=instrument_version,
     )
     if format is ScoreFormat.table and output is None:
-        persons, couples = table_preview(answers)
-        _table(persons, couples, total=len(answers))
+        persons, couples, total = table_preview(parts)
+        _table(persons, couples, total=total)
         return
     with _Sink(output) as sink:
         n_persons, n_couples = stream_scores(
-            answers, format.value, sink, show_progress=len(answers) >= PROGRESS_FROM
+            parts, format.value, sink, show_progress=err_console.is_terminal
         )
     if output is not None:
         err_console.print(f"wrote {n_persons} persons and {n_couples} couples to {output}")
@@ -302,17 +356,18 @@ class _Sink:
                 os.unlink(self.path)
 
 
-def stream_scores(answers, fmt: str, out, *, show_progress: bool = False) -> tuple[int, int]:
-    """Score chunk by chunk and write each chunk's persons as soon as they are scored.
+def stream_scores(parts, fmt: str, out, *, show_progress: bool = False) -> tuple[int, int]:
+    """Score part by part and write each part's persons as soon as they are scored.
 
-    A couple is read together as soon as its second partner is scored; couples go to a side
-    file and are copied after the persons in the order they first appear, as in one pass.
-    Memory holds a chunk and the partners still waiting, not every person's result.
+    ``parts`` yields (index of the part's first person in the file, its AnswerSet). A couple is
+    read together as soon as its second partner is scored; couples go to a side file and are
+    copied after the persons in the order they first appear, as in one pass. Memory holds a
+    part and the partners still waiting, not every person's result.
     """
     from interdep.science.couple import analyse_couple  # deferred: keeps startup fast
     from interdep.science.results import score_persons  # deferred: keeps startup fast
 
-    n = len(answers)
+    n = 0
     waiting: dict[str, tuple[int, object]] = {}
     couple_order: dict[str, int] = {}
     spans: list[tuple[int, int, int]] = []  # (first appearance, offset, length) in the side file
@@ -321,22 +376,26 @@ def stream_scores(answers, fmt: str, out, *, show_progress: bool = False) -> tup
         if fmt == "json":
             out.write('{"persons":[')
         with _progress() as progress:
-            task = progress.add_task("scoring", total=n, visible=show_progress)
-            for start in range(0, n, CHUNK):
-                stop = min(start + CHUNK, n)
-                persons = score_persons(
-                    answers.instrument,
-                    answers.self_answers[start:stop],
-                    answers.person_ids[start:stop],
-                    answers.couple_ids[start:stop] if answers.couple_ids else None,
-                    answers.partner_answers[start:stop],
-                )
+            task = progress.add_task("scoring", total=None, visible=show_progress)
+            for start, part in parts:
+                n = start + len(part)
                 if fmt == "csv":
-                    out.write(_csv(persons) if start == 0 else _csv(persons).split("\n", 1)[1])
-                else:
-                    text = json.dumps([p.to_dict() for p in persons], separators=(",", ":"))
-                    out.write(("," if start else "") + text[1:-1])
-                if answers.couple_ids and fmt == "json":
+                    text = csv_chunk(
+                        part.instrument, part.self_answers, part.person_ids, part.couple_ids
+                    )
+                    out.write(text if start == 0 else text.split("\n", 1)[1])
+                    progress.update(task, completed=n)
+                    continue
+                persons = score_persons(
+                    part.instrument,
+                    part.self_answers,
+                    part.person_ids,
+                    part.couple_ids,
+                    part.partner_answers,
+                )
+                text = json.dumps([p.to_dict() for p in persons], separators=(",", ":"))
+                out.write(("," if start and text != "[]" else "") + text[1:-1])
+                if part.couple_ids:
                     for k, person in enumerate(persons):
                         cid = person.couple_id
                         if cid not in waiting:
@@ -344,12 +403,12 @@ def stream_scores(answers, fmt: str, out, *, show_progress: bool = False) -> tup
                             waiting[cid] = (start + k, person)
                             continue
                         _, first = waiting.pop(cid)
-                        couple = analyse_couple(answers.instrument, first, person, couple_id=cid)
+                        couple = analyse_couple(part.instrument, first, person, couple_id=cid)
                         data = json.dumps(couple.to_dict(), separators=(",", ":")).encode()
                         spans.append((couple_order.pop(cid), side.tell(), len(data)))
                         side.write(data)
                         n_couples += 1
-                progress.update(task, completed=stop)
+                progress.update(task, completed=n)
         if fmt == "json":
             out.write('],"couples":[')
             for i, (_, offset, length) in enumerate(sorted(spans)):

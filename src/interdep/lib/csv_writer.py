@@ -82,3 +82,59 @@ def frame_csv(frame, buffer=None, **kwargs) -> str | None:
         return text.getvalue()
     safe.to_csv(buffer, **kwargs)
     return None
+
+
+def _float_cells(values) -> list[str] | None:
+    """A float column's cells as pandas writes them (``repr``, NaN empty), formatting each
+    distinct value once: scores take few distinct values, so a million rows cost a few hundred
+    ``repr`` calls and a gather. None for a column with -0.0 (equal to 0.0 for ``unique``)."""
+    import numpy as np  # deferred: lib loads numpy only for tables
+
+    if np.any((values == 0) & np.signbit(values)):
+        return None
+    distinct, index = np.unique(values, return_inverse=True)
+    text = np.array(["" if v != v else repr(v) for v in distinct.tolist()], dtype=object)
+    return text[index.reshape(-1)].tolist()
+
+
+def _text_cells(values) -> list[str] | None:
+    """A text column's cells as ``frame_csv`` writes them, or None when a cell needs quoting
+    (the general writer handles those)."""
+    out = []
+    for v in values:
+        if v is None or (isinstance(v, float) and v != v):
+            out.append("")
+            continue
+        if not isinstance(v, str):
+            return None
+        cell = safe_cell(v)
+        if any(ch in cell for ch in ',"\n\r') or cell == "":
+            return None
+        out.append(cell)
+    return out
+
+
+def fast_frame_csv(frame) -> str:
+    """``frame_csv(frame)`` for a frame of float and text columns, the same text several times
+    faster; any other frame (other column types, a cell that needs quoting) goes through
+    ``frame_csv`` itself."""
+    columns = []
+    for name in frame.columns:
+        series = frame[name]
+        if series.dtype == "float64":
+            cells = _float_cells(series.to_numpy())
+            if cells is None:
+                return frame_csv(frame)
+            columns.append(cells)
+        elif series.dtype == object:
+            cells = _text_cells(series.tolist())
+            if cells is None:
+                return frame_csv(frame)
+            columns.append(cells)
+        else:
+            return frame_csv(frame)
+    header = _text_cells([str(c) for c in frame.columns])
+    if header is None:
+        return frame_csv(frame)
+    lines = [",".join(header), *(",".join(row) for row in zip(*columns, strict=True))]
+    return "\n".join(lines) + "\n"

@@ -189,7 +189,9 @@ def _newton_polish(f, v: np.ndarray, h: float = 1e-4, steps: int = 6) -> np.ndar
         if not np.all(np.isfinite(step)) or np.any(np.linalg.eigvalsh(H) <= 0):
             break
         candidate = v - step
-        if f(candidate) > f0 + 1e-12:
+        # a step may not raise the likelihood by more than its rounding (a few ulps of f): a
+        # stricter test stops the polish short, where rounding alone decides the optimum
+        if f(candidate) > f0 + 1e-12 + 8 * np.finfo(float).eps * abs(f0):
             break
         v = candidate
         if np.max(np.abs(step)) < 1e-10:

@@ -200,10 +200,11 @@ def _bootstrap_k(
     jackknife for the BCa acceleration; the same seed gives the same draws."""
     rng = np.random.default_rng(DEFAULT_SEED if seed is None else seed)
     n = prep.blocks.n_used
-    draws = rng.integers(0, n, (replicates, n))
     boot = np.empty((replicates, len(data.predictors) * (2 if distinguishable else 1)))
     for part in _chunks(replicates, n):
-        rows = draws[part]
+        # drawn batch by batch: the same numbers as one (replicates, n) draw, without holding
+        # all of them (1,000 replicates of a million dyads would be 8 GB)
+        rows = rng.integers(0, n, (part.stop - part.start, n))
         weights = np.zeros((len(rows), n))
         np.add.at(weights, (np.arange(len(rows))[:, None], rows), 1.0)
         boot[part] = _resampled_k(prep, data, distinguishable, reml, start, weights)
