@@ -59,7 +59,7 @@ def _frames(file: Path, chunk: int) -> Iterator[pd.DataFrame]:
         ) as exc:
             raise InputError(f"cannot read {file.name}: {exc}") from exc
         return
-    import pyarrow.parquet as pq  # deferred: Parquet only
+    import pyarrow.parquet as pq  # deferred: Arrow loads only for a Parquet file
 
     for path in paths:
         try:

@@ -300,15 +300,10 @@ def _block(s: DesignSums) -> mixed.BlockData:
     """The sums as the block engine's data: one block (no random effects), raw outcome."""
     r = s.raw
     q = len(s.offset)
+    parts = [r["C00"], r["C01"] + r["C01"].T, r["C11"], r["S0"], r["S1"]]
     return mixed.BlockData(
-        C00=r["C00"][None],
-        C01=r["C01"][None],
-        C11=r["C11"][None],
-        S0=r["S0"][None],
-        S1=r["S1"][None],
-        n_c=s.n_c,
-        n_s0=s.n_s0,
-        n_s1=s.n_s1,
+        stack=np.stack(parts)[..., None],
+        counts=np.array([[s.n_c], [s.n_s0], [s.n_s1]]),
         q=0,
         p=q,
     )
