@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 
 from interdep.cli import score_input
 from interdep.cli.main import app
-from interdep.cli.score_cmds import _csv, csv_chunk, score_answer_set
+from interdep.cli.score_cmds import csv_chunk, score_answer_set
+from interdep.cli.score_output import persons_csv
 from interdep.lib.csv_writer import fast_frame_csv, frame_csv
 from interdep.science.answer_table import read_answer_frame
 from interdep.science.errors import InputError
@@ -61,9 +62,9 @@ def test_csv_part_by_part_equals_the_whole_table(answers, small_parts, tmp_path)
     out = tmp_path / "out.csv"
     got = runner.invoke(app, ["score", str(answers), "-f", "csv", "-o", str(out)])
     assert got.exit_code == 0, got.output
-    assert out.read_text() == _csv(persons)
+    assert out.read_text() == persons_csv(persons)
     # and the vectorised rows are the result objects' rows, cell for cell
-    assert csv_chunk(whole.instrument, whole.self_answers, whole.person_ids, None) == _csv(
+    assert csv_chunk(whole.instrument, whole.self_answers, whole.person_ids, None) == persons_csv(
         score_persons(whole.instrument, whole.self_answers, whole.person_ids)
     )
 

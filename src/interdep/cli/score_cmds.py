@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import sys
 import tempfile
 from enum import StrEnum
 from pathlib import Path
@@ -23,6 +20,7 @@ from interdep.cli.app import (
     reports_input_errors,
     write_table,
 )
+from interdep.cli.score_output import AtomicOutput
 from interdep.lib.csv_writer import fast_frame_csv, frame_csv
 from interdep.science.instrument import CURRENT_VERSION
 
@@ -80,34 +78,13 @@ def score_answer_set(answers, *, show_progress: bool = False) -> tuple[list, lis
     return persons, couples
 
 
-def _csv(persons) -> str:
-    import pandas as pd  # deferred: keeps startup fast
-
-    rows = []
-    for p in persons:
-        d = p.to_dict()
-        rows.append(
-            {
-                "person_id": d["person_id"],
-                "couple_id": d["couple_id"],
-                "instrument_version": d["instrument_version"],
-                **d["scales"],
-                "balance_ratio": d["balance_ratio"],
-                "dynamic": d["dynamic"],
-                "dynamic_confidence": d["dynamic_confidence"],
-                **{f"facet_{k}": v for k, v in d["facets"].items()},
-            }
-        )
-    return frame_csv(pd.DataFrame(rows))
-
-
 def _round4(values) -> list:
     """As ``PersonResult`` holds a number: Python's round to 4 places, None for NaN."""
     return [None if v != v else round(v, 4) for v in values.tolist()]
 
 
 def csv_chunk(instrument, self_answers, person_ids, couple_ids) -> str:
-    """Persons' CSV rows straight from the vectorised scorer: the same text as ``_csv`` of
+    """Persons' CSV rows straight from the vectorised scorer: the same text as ``score_output.persons_csv`` of
     their ``PersonResult`` objects (the same roundings, columns and cells), without building a
     result object, its highlights and a dict per person."""
     import numpy as np  # deferred: keeps startup fast
@@ -133,7 +110,7 @@ def csv_chunk(instrument, self_answers, person_ids, couple_ids) -> str:
     facets = np.round(table.facets, 4)
     for j, facet in enumerate(table.facet_ids):
         columns[f"facet_{facet}"] = facets[:, j]
-    # a column of numbers and None reads as floats, as the frame of dicts in ``_csv`` does
+    # a column of numbers and None reads as floats, as the frame of dicts in ``score_output.persons_csv`` does
     return fast_frame_csv(pd.DataFrame(columns))
 
 
@@ -318,42 +295,12 @@ def score(
         persons, couples, total = table_preview(parts)
         _table(persons, couples, total=total)
         return
-    with _Sink(output) as sink:
+    with AtomicOutput(output) as sink:
         n_persons, n_couples = stream_scores(
             parts, format.value, sink, show_progress=err_console.is_terminal
         )
     if output is not None:
         err_console.print(f"wrote {n_persons} persons and {n_couples} couples to {output}")
-
-
-class _Sink:
-    """Output written as it is made, to a file beside the target renamed over it at the end (or,
-    for standard output, copied there at the end): an error half-way leaves nothing written."""
-
-    def __init__(self, output: Path | None):
-        self.output = output
-
-    def __enter__(self):
-        directory = os.path.dirname(os.path.abspath(self.output)) if self.output else None
-        fd, self.path = tempfile.mkstemp(dir=directory, prefix=".interdep-", suffix=".tmp")
-        self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
-        return self.handle
-
-    def __exit__(self, kind, exc, tb):
-        self.handle.close()
-        try:
-            if kind is None:
-                if self.output is not None:
-                    os.replace(self.path, self.output)
-                else:
-                    with open(self.path, encoding="utf-8") as result:
-                        shutil.copyfileobj(result, sys.stdout)
-                        result.seek(max(result.tell() - 1, 0))
-                        if result.read(1) != "\n":
-                            sys.stdout.write("\n")  # as echo() ends what it prints
-        finally:
-            if os.path.exists(self.path):
-                os.unlink(self.path)
 
 
 def stream_scores(parts, fmt: str, out, *, show_progress: bool = False) -> tuple[int, int]:

@@ -20,7 +20,7 @@ import pandas as pd
 from interdep.cli.app import err_console
 from interdep.cli.cluster import dask_client, gather_in_order
 from interdep.cli.long_input import parquet_paths
-from interdep.cli.score_cmds import _csv, _Sink
+from interdep.cli.score_output import AtomicOutput, persons_csv
 from interdep.science.answer_table import DEFAULT_COUPLE_COLUMN, read_answer_frame
 from interdep.science.couple import analyse_couple
 from interdep.science.errors import InputError
@@ -79,7 +79,7 @@ def _persons_part(frame: pd.DataFrame, options: dict, fmt: str, first_part: bool
         answers.partner_answers,
     )
     if fmt == "csv":
-        text = _csv(persons)
+        text = persons_csv(persons)
         return text if first_part else text.split("\n", 1)[1]
     return json.dumps([p.to_dict() for p in persons], separators=(",", ":"))[1:-1]
 
@@ -161,7 +161,7 @@ def score_distributed(
             dask.delayed(_persons_part)(part, options, fmt, i == 0) for i, part in enumerate(parts)
         ]
         n_couples = 0
-        with _Sink(output) as out, tempfile.TemporaryFile() as side:
+        with AtomicOutput(output) as out, tempfile.TemporaryFile() as side:
             out.write('{"persons":[' if fmt == "json" else "")
             written = [False]
 

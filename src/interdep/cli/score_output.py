@@ -1,0 +1,64 @@
+"""How `interdep score` writes what it scores: the persons as CSV, and output that appears whole
+or not at all. Shared by the in-memory and the cluster runs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from interdep.lib.csv_writer import frame_csv
+
+
+def persons_csv(persons) -> str:
+    """Scored persons as CSV rows: ids, scales, dynamic and every facet."""
+    import pandas as pd  # deferred: keeps startup fast
+
+    rows = []
+    for p in persons:
+        d = p.to_dict()
+        rows.append(
+            {
+                "person_id": d["person_id"],
+                "couple_id": d["couple_id"],
+                "instrument_version": d["instrument_version"],
+                **d["scales"],
+                "balance_ratio": d["balance_ratio"],
+                "dynamic": d["dynamic"],
+                "dynamic_confidence": d["dynamic_confidence"],
+                **{f"facet_{k}": v for k, v in d["facets"].items()},
+            }
+        )
+    return frame_csv(pd.DataFrame(rows))
+
+
+class AtomicOutput:
+    """Output written as it is made, to a file beside the target renamed over it at the end (or,
+    for standard output, copied there at the end): an error half-way leaves nothing written."""
+
+    def __init__(self, output: Path | None):
+        self.output = output
+
+    def __enter__(self):
+        directory = os.path.dirname(os.path.abspath(self.output)) if self.output else None
+        fd, self.path = tempfile.mkstemp(dir=directory, prefix=".interdep-", suffix=".tmp")
+        self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        return self.handle
+
+    def __exit__(self, kind, exc, tb):
+        self.handle.close()
+        try:
+            if kind is None:
+                if self.output is not None:
+                    os.replace(self.path, self.output)
+                else:
+                    with open(self.path, encoding="utf-8") as result:
+                        shutil.copyfileobj(result, sys.stdout)
+                        result.seek(max(result.tell() - 1, 0))
+                        if result.read(1) != "\n":
+                            sys.stdout.write("\n")  # as echo() ends what it prints
+        finally:
+            if os.path.exists(self.path):
+                os.unlink(self.path)
