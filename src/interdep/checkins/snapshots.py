@@ -38,7 +38,7 @@ from interdep.science.network import couple_network, surrogate_baseline
 #: and the stored document no longer grow with the couple's history.
 WINDOW_DAYS = 90
 #: Stored documents of another version are recomputed on their next read.
-DOCUMENT_VERSION = 1
+DOCUMENT_VERSION = 2  # 2: the first check-in day, the family-wise network rule, reader on the left
 #: In the app prompts are hours apart (one to a few a day), not minutes as in a research diary:
 #: the previous check-in of the same day counts as "previous" up to this long before, and the
 #: last one of the evening before counts for the first of the day (overnight pairs).
