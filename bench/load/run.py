@@ -270,7 +270,9 @@ def main() -> int:
         and total == len(client_ids)
         and not recorded["problems"]
         and throttle == [400] * 10 + [429] * 4
-        and counts_by_type["couple report"] == args.couples
+        # every couple's day reached its couple report; locust may start a user or two more in
+        # the half second between the last day's end and its stop (their requests count too)
+        and counts_by_type["couple report"] >= args.couples
     )
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
