@@ -21,6 +21,7 @@ from interdep.cli.app import (
     write_atomically,
     write_table,
 )
+from interdep.cli.cluster import MemoryLimitOption, SchedulerOption, WorkersOption
 from interdep.science import dyadic
 from interdep.science.apim import ApimResult, dyads_from_table, fit_apim, simulate_apim
 from interdep.science.errors import InputError
@@ -289,21 +290,9 @@ def apim(
             "unless --scheduler); the same estimates as in memory.",
         ),
     ] = False,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --dask)."
-        ),
-    ] = None,
-    workers: Annotated[
-        int | None, typer.Option(help="Workers of the local cluster (default: one per core).")
-    ] = None,
-    memory_limit: Annotated[
-        str | None,
-        typer.Option(
-            help="Memory limit per local worker, e.g. 2GB (default: 3/4 of memory, shared)."
-        ),
-    ] = None,
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
+    memory_limit: MemoryLimitOption = None,
     partitions: Annotated[
         int | None,
         typer.Option(help="Partitions by dyad with Dask (default: one per input partition)."),

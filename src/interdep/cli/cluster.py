@@ -14,11 +14,28 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Annotated
 
+import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from interdep.cli.app import err_console
 from interdep.science.errors import InputError
+
+#: The options every command that can run on a cluster takes, written once.
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --dask)."
+    ),
+]
+WorkersOption = Annotated[
+    int | None, typer.Option(help="Workers of the local cluster (default: one per core).")
+]
+MemoryLimitOption = Annotated[
+    str | None,
+    typer.Option(help="Memory limit per local worker, e.g. 2GB (default: 3/4 of memory, shared)."),
+]
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?i?b?)?\s*$", re.I)
 _UNITS = {"": 1, "b": 1, "k": 1e3, "m": 1e6, "g": 1e9, "t": 1e12}

@@ -21,7 +21,14 @@ from interdep.cli.app import (
     write_atomically,
     write_table,
 )
-from interdep.cli.cluster import dask_client, gather_in_order, progress_bar
+from interdep.cli.cluster import (
+    MemoryLimitOption,
+    SchedulerOption,
+    WorkersOption,
+    dask_client,
+    gather_in_order,
+    progress_bar,
+)
 from interdep.cli.long_input import LongData, long_from_frame, parquet_paths, read_long
 from interdep.lib.csv_writer import frame_csv
 from interdep.science import dynamics as dyn
@@ -381,21 +388,9 @@ def dynamics(
             help="Run on Dask's distributed scheduler, partitioned by couple (a local cluster unless --scheduler).",
         ),
     ] = False,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --dask)."
-        ),
-    ] = None,
-    workers: Annotated[
-        int | None, typer.Option(help="Workers of the local cluster (default: one per core).")
-    ] = None,
-    memory_limit: Annotated[
-        str | None,
-        typer.Option(
-            help="Memory limit per local worker, e.g. 2GB (default: 3/4 of memory, shared)."
-        ),
-    ] = None,
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
+    memory_limit: MemoryLimitOption = None,
     partitions: Annotated[
         int | None,
         typer.Option(help="Partitions by couple with Dask (default: one per input partition)."),

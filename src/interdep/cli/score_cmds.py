@@ -20,6 +20,7 @@ from interdep.cli.app import (
     reports_input_errors,
     write_table,
 )
+from interdep.cli.cluster import MemoryLimitOption, SchedulerOption, WorkersOption
 from interdep.cli.score_output import AtomicOutput
 from interdep.lib.csv_writer import fast_frame_csv, frame_csv
 from interdep.science.instrument import CURRENT_VERSION
@@ -250,19 +251,9 @@ def score(
             help="Run on Dask's distributed scheduler, partitioned by person (a local cluster unless --scheduler).",
         ),
     ] = False,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(help="Address of a running Dask scheduler (implies --dask)."),
-    ] = None,
-    workers: Annotated[
-        int | None, typer.Option(help="Workers of the local cluster (default: one per core).")
-    ] = None,
-    memory_limit: Annotated[
-        str | None,
-        typer.Option(
-            help="Memory limit per local worker, e.g. 2GB (default: 3/4 of memory, shared)."
-        ),
-    ] = None,
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
+    memory_limit: MemoryLimitOption = None,
 ) -> None:
     """Score an answer file: each person's facets, scales and dynamic; each couple's report."""
     from interdep.cli.score_input import answer_parts  # deferred: keeps startup fast
