@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +16,8 @@ from interdep.cli.app import (
     echo,
     err_console,
     fail,
+    number_cell,
+    p_cell,
     reports_input_errors,
     write_atomically,
     write_table,
@@ -37,18 +38,6 @@ def _choice(value: str, allowed, option: str) -> str:
     return v
 
 
-def _num(v: float | None, digits: int = 3) -> str:
-    if v is None or (isinstance(v, float) and not math.isfinite(v)):
-        return "–"
-    return f"{v:.{digits}f}"
-
-
-def _p(p: float) -> str:
-    if p != p:
-        return "–"
-    return "< .001" if p < 0.001 else f"{p:.3f}".lstrip("0")
-
-
 def _stars(p: float) -> str:
     from interdep.science.figures_apim import stars  # deferred: keeps startup fast
 
@@ -65,13 +54,13 @@ def _rows(result: ApimResult) -> list[list[str]]:
             [
                 name,
                 c.term.role or "",
-                _num(c.estimate) + _stars(c.p),
-                _num(c.se),
-                _num(c.t, 2),
+                number_cell(c.estimate) + _stars(c.p),
+                number_cell(c.se),
+                number_cell(c.t, 2),
                 f"{c.df:.1f}" if c.df != round(c.df) else f"{c.df:.0f}",
-                _p(c.p),
-                f"[{_num(c.ci_low)}, {_num(c.ci_high)}]",
-                _num(c.standardized),
+                p_cell(c.p),
+                f"[{number_cell(c.ci_low)}, {number_cell(c.ci_high)}]",
+                number_cell(c.standardized),
             ]
         )
     return rows
@@ -81,13 +70,15 @@ def _summary_lines(result: ApimResult) -> list[str]:
     c = result.counts
     sd = result.residual_sd
     sd_text = (
-        ", ".join(f"{k} {_num(v)}" for k, v in sd.items()) if isinstance(sd, dict) else _num(sd)
+        ", ".join(f"{k} {number_cell(v)}" for k, v in sd.items())
+        if isinstance(sd, dict)
+        else number_cell(sd)
     )
     lines = [
         f"Dyads used: {result.n_dyads} ({c['dyads_complete']} with both members, "
         f"{c['dyads_one_member']} with one); persons (rows) used: {result.n_obs} of {c['rows_in_file']}"
         f" ({c['rows_missing_outcome']} missing the outcome, {c['rows_missing_predictor']} a predictor)",
-        f"Partial intraclass correlation (residual rho): {_num(result.rho)}; residual SD: {sd_text}",
+        f"Partial intraclass correlation (residual rho): {number_cell(result.rho)}; residual SD: {sd_text}",
         f"Log-likelihood ({result.method}): {result.loglik:.4f}; t tests' df: {result.df_method}",
     ]
     if result.parametrisation == "interaction" and result.roles:
@@ -99,7 +90,7 @@ def _summary_lines(result: ApimResult) -> list[str]:
         )
         lines.append(
             f"Distinguishability (ML likelihood-ratio test against indistinguishable dyads): "
-            f"chi2({d.df}) = {d.lr:.3f}, p {_p(d.p) if d.p < 0.001 else '= ' + _p(d.p)} ({verdict})"
+            f"chi2({d.df}) = {d.lr:.3f}, p {p_cell(d.p) if d.p < 0.001 else '= ' + p_cell(d.p)} ({verdict})"
         )
     return lines
 
@@ -115,12 +106,12 @@ def _pattern_text(k) -> str:
 def _k_rows(result: ApimResult) -> list[list[str]]:
     rows = [["Predictor", "Role", "k = partner/actor", "Interval", "CI", "Pattern"]]
     for k in result.k:
-        ci = f"[{_num(k.ci_low)}, {_num(k.ci_high)}]" if k.ci_low is not None else "–"
+        ci = f"[{number_cell(k.ci_low)}, {number_cell(k.ci_high)}]" if k.ci_low is not None else "–"
         rows.append(
             [
                 k.predictor,
                 k.role or "",
-                _num(k.estimate),
+                number_cell(k.estimate),
                 k.interval or "none",
                 ci,
                 _pattern_text(k),

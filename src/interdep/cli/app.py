@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import importlib
 import io
+import math
 import os
 import sys
 import tempfile
@@ -157,3 +158,17 @@ def write_table(frame, output: Path | None) -> None:
 def echo(text: str) -> None:
     """Plain output to stdout (machine-readable formats must not be re-wrapped by rich)."""
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def number_cell(v: float | None, digits: int = 3) -> str:
+    """A number for a printed table: fixed digits, a dash where there is none."""
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return "–"
+    return f"{v:.{digits}f}"
+
+
+def p_cell(p: float) -> str:
+    """A p value as journals print it: "< .001", else three digits without the leading zero."""
+    if p != p:
+        return "–"
+    return "< .001" if p < 0.001 else f"{p:.3f}".lstrip("0")

@@ -4,7 +4,6 @@ and `interdep growth` (dyadic growth curves), with an nlme-like summary."""
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +16,8 @@ from interdep.cli.app import (
     echo,
     err_console,
     fail,
+    number_cell,
+    p_cell,
     reports_input_errors,
     write_table,
 )
@@ -29,18 +30,6 @@ from interdep.science.tabular import read_table
 FORMATS = ("table", "json", "markdown")
 
 
-def _num(v: float | None, digits: int) -> str:
-    if v is None or (isinstance(v, float) and not math.isfinite(v)):
-        return "–"
-    return f"{v:.{digits}f}"
-
-
-def _p(p: float) -> str:
-    if p != p:
-        return "–"
-    return "< .001" if p < 0.001 else f"{p:.3f}".lstrip("0")
-
-
 def _fixed_rows(result: DiaryResult, digits: int) -> list[list[str]]:
     level = round(100 * (1 - result.alpha))
     rows = [["Effect", "Role", "b", "SE", "df", "t", "p", f"{level}% CI"]]
@@ -51,12 +40,12 @@ def _fixed_rows(result: DiaryResult, digits: int) -> list[list[str]]:
             [
                 name,
                 c.term.role or "",
-                _num(c.estimate, digits),
-                _num(c.se, digits),
-                _num(c.df, 1),
-                _num(c.t, 2),
-                _p(c.p),
-                f"[{_num(c.ci_low, digits)}, {_num(c.ci_high, digits)}]",
+                number_cell(c.estimate, digits),
+                number_cell(c.se, digits),
+                number_cell(c.df, 1),
+                number_cell(c.t, 2),
+                p_cell(c.p),
+                f"[{number_cell(c.ci_low, digits)}, {number_cell(c.ci_high, digits)}]",
             ]
         )
     return rows
@@ -66,8 +55,8 @@ def _random_rows(result: DiaryResult, digits: int) -> list[list[str]]:
     names = result.random_names
     rows = [["Random effect (per dyad)", "SD", *[f"r({i + 1})" for i in range(len(names) - 1)]]]
     for i, name in enumerate(names):
-        corr = [_num(result.random_corr[i, j], 3) for j in range(i)]
-        rows.append([f"({i + 1}) {name}", _num(result.random_sd[i], digits), *corr])
+        corr = [number_cell(result.random_corr[i, j], 3) for j in range(i)]
+        rows.append([f"({i + 1}) {name}", number_cell(result.random_sd[i], digits), *corr])
         rows[-1] += [""] * (len(rows[0]) - len(rows[-1]))
     return rows
 
@@ -78,11 +67,11 @@ def _contrast_rows(result: DiaryResult, digits: int) -> list[list[str]]:
         rows.append(
             [
                 c.name,
-                _num(c.estimate, digits),
-                _num(c.se, digits),
-                _num(c.df, 1),
-                _num(c.t, 2),
-                _p(c.p),
+                number_cell(c.estimate, digits),
+                number_cell(c.se, digits),
+                number_cell(c.df, 1),
+                number_cell(c.t, 2),
+                p_cell(c.p),
             ]
         )
     return rows
@@ -90,10 +79,10 @@ def _contrast_rows(result: DiaryResult, digits: int) -> list[list[str]]:
 
 def _correlation_line(result: DiaryResult, rho: str, digits: int) -> str:
     if result.residual == "ar1":
-        phi = _num(result.phi, digits)
+        phi = number_cell(result.phi, digits)
         if result.phi_ci:
             level = round(100 * (1 - result.alpha))
-            phi += f" ({level}% CI {_num(result.phi_ci[0], 3)} to {_num(result.phi_ci[1], 3)})"
+            phi += f" ({level}% CI {number_cell(result.phi_ci[0], 3)} to {number_cell(result.phi_ci[1], 3)})"
         return (
             "Autocorrelation of each person's residuals one time unit apart "
             f"(AR(1) phi; d apart: phi^d): {phi}"
@@ -105,11 +94,11 @@ def _correlation_line(result: DiaryResult, rho: str, digits: int) -> str:
 
 def _summary_lines(result: DiaryResult, digits: int) -> list[str]:
     c = result.counts
-    sd = ", ".join(f"{k} {_num(v, digits)}" for k, v in result.residual_sd.items())
-    rho = f"{_num(result.rho, digits)}"
+    sd = ", ".join(f"{k} {number_cell(v, digits)}" for k, v in result.residual_sd.items())
+    rho = f"{number_cell(result.rho, digits)}"
     if result.rho_ci:
         level = round(100 * (1 - result.alpha))
-        rho += f" ({level}% CI {_num(result.rho_ci[0], 3)} to {_num(result.rho_ci[1], 3)})"
+        rho += f" ({level}% CI {number_cell(result.rho_ci[0], 3)} to {number_cell(result.rho_ci[1], 3)})"
     dropped = (
         f"{c['rows_missing_outcome']} missing the outcome, {c['rows_missing_predictor']} a "
         f"predictor"
@@ -123,7 +112,7 @@ def _summary_lines(result: DiaryResult, digits: int) -> list[str]:
         f"Observations used: {result.n_obs} of {c['rows_in_file']} rows ({dropped}); "
         f"persons: {result.n_persons}; dyads: {result.n_dyads}",
         f"Residual SD: {sd}; variance ratio (SD {list(result.residual_sd)[-1]} / "
-        f"{next(iter(result.residual_sd))}): {_num(result.ratio, digits)}",
+        f"{next(iter(result.residual_sd))}): {number_cell(result.ratio, digits)}",
         _correlation_line(result, rho, digits),
         f"logLik ({result.method}) {result.loglik:.{max(digits, 3)}f}; AIC {result.aic:.2f}; "
         f"BIC {result.bic:.2f}; df: {result.df_method}",
@@ -138,14 +127,14 @@ def _summary_lines(result: DiaryResult, digits: int) -> list[str]:
     if result.pseudo_r2 is not None:
         lines.append(
             f"Pseudo R² (residual variance explained against the intercepts-only model): "
-            f"{_num(result.pseudo_r2, 3)}"
+            f"{number_cell(result.pseudo_r2, 3)}"
         )
     for k in result.k:
         role = f" [{k['role']}]" if k["role"] else ""
         lines.append(
-            f"k = partner/actor {k['predictor']}{role}: {_num(k['estimate'], 3)} "
-            f"(CI {_num(k['ci_low'], 3)} to {_num(k['ci_high'], 3)}, delta method); "
-            f"test of k = 0: p {_p(k['p_k_equals_0'])}; of k = 1: p {_p(k['p_k_equals_1'])}"
+            f"k = partner/actor {k['predictor']}{role}: {number_cell(k['estimate'], 3)} "
+            f"(CI {number_cell(k['ci_low'], 3)} to {number_cell(k['ci_high'], 3)}, delta method); "
+            f"test of k = 0: p {p_cell(k['p_k_equals_0'])}; of k = 1: p {p_cell(k['p_k_equals_1'])}"
         )
     return lines
 
