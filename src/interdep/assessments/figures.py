@@ -106,12 +106,14 @@ def marker_extent(ax, xy, size: float, edge: float) -> Bbox:
     return Bbox.from_extents(x - radius, y - radius, x + radius, y + radius)
 
 
-def _free(box: Bbox, taken: list[Bbox], inside: Bbox) -> bool:
-    if not (
+def _within(box: Bbox, inside: Bbox) -> bool:
+    return (
         box.x0 >= inside.x0 and box.x1 <= inside.x1 and box.y0 >= inside.y0 and box.y1 <= inside.y1
-    ):
-        return False
-    return not any(box.overlaps(other) for other in taken)
+    )
+
+
+def _free(box: Bbox, taken: list[Bbox], inside: Bbox) -> bool:
+    return _within(box, inside) and not any(box.overlaps(other) for other in taken)
 
 
 #: Where a name may go around its marker, in points (first free one wins): above, below, right,
@@ -159,9 +161,7 @@ def place_label(ax, renderer, text: str, xy, taken: list[Bbox], inside: Bbox, **
 def _clearance(box: Bbox, taken: list[Bbox], inside: Bbox) -> float:
     """How far ``box`` stays from everything in ``taken`` (display units; 0 when it touches
     something, -1 when it leaves ``inside``)."""
-    if not (
-        box.x0 >= inside.x0 and box.x1 <= inside.x1 and box.y0 >= inside.y0 and box.y1 <= inside.y1
-    ):
+    if not _within(box, inside):
         return -1.0
     nearest = float("inf")
     for other in taken:
