@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
+from playwright.sync_api import expect
 
 from interdep.couples import services as couple_services
 
@@ -43,7 +44,7 @@ def test_a_verified_clinician_granted_by_both_partners_views_and_exports(
     clinician.page.get_by_label("Your professional name").fill("Dr Quoll")
     clinician.page.get_by_label("Registration body and number").fill("HCPC PYL04321")
     clinician.page.get_by_role("button", name="Apply as a clinician").click()
-    assert clinician.page.get_by_text("Waiting for verification").is_visible()
+    expect(clinician.page.get_by_text("Waiting for verification")).to_be_visible()
     clinician.check("clinic-apply")
 
     staff = Person(chromium, base, "Staff", artifacts, axe)
@@ -64,7 +65,7 @@ def test_a_verified_clinician_granted_by_both_partners_views_and_exports(
     first.go("/clinic/access/")
     first.page.get_by_label("Your clinician's code").fill(code)
     first.page.get_by_role("button", name="Ask Bob to agree").click()
-    assert first.page.get_by_text("Waiting for Bob to agree").is_visible()
+    expect(first.page.get_by_text("Waiting for Bob to agree")).to_be_visible()
     clinician.go(f"/clinic/couples/{alice.memberships.get().couple_id}/")
     assert "Alice and Bob" not in clinician.page.content()  # one yes is not enough
 
@@ -72,13 +73,13 @@ def test_a_verified_clinician_granted_by_both_partners_views_and_exports(
     _login(second, bob.email)
     second.go("/clinic/access/")
     second.page.get_by_role("button", name="I agree").click()
-    assert second.page.get_by_text("Active").first.is_visible()
+    expect(second.page.get_by_text("Active").first).to_be_visible()
 
     clinician.go("/clinic/")
     clinician.check("clinic-caseload")
     clinician.page.get_by_role("link", name="Alice and Bob").click()
     clinician.page.wait_for_load_state("networkidle")
-    assert clinician.page.get_by_role("heading", name="Change since intake").is_visible()
+    expect(clinician.page.get_by_role("heading", name="Change since intake")).to_be_visible()
     clinician.check("clinic-couple")
     with clinician.page.expect_download() as info:
         clinician.page.get_by_role("link", name="Export report (PDF)").click()
@@ -95,6 +96,7 @@ def test_a_verified_clinician_granted_by_both_partners_views_and_exports(
     )
     second.check("clinic-access")
     second.page.get_by_role("button", name="Revoke access").click()
+    expect(second.page.get_by_text("Access is revoked.")).to_be_visible()
     clinician.go("/clinic/")
     assert "Alice and Bob" not in clinician.page.content()
     first.go("/accounts/data/")

@@ -104,7 +104,7 @@ def test_the_invite_link_takes_a_partner_without_an_account_to_a_linked_couple(
     a.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site)
     a.log_in(alice.email)
     a.shoot("home-first-run")
-    assert a.page.get_by_text("Getting started: 0 of 3 done").is_visible()
+    expect(a.page.get_by_text("Getting started: 0 of 3 done")).to_be_visible()
     a.go("/couple/")
     a.page.get_by_role("button", name="Create an invite code").click()
     a.page.wait_for_load_state("networkidle")
@@ -118,7 +118,7 @@ def test_the_invite_link_takes_a_partner_without_an_account_to_a_linked_couple(
     sam = Browser(chromium, site, artifacts, axe)
     sam.page.goto(invite_link)
     sam.page.wait_for_url("**/accounts/signup/**")
-    assert sam.page.get_by_text("Alice invited you.").is_visible()
+    expect(sam.page.get_by_text("Alice invited you.")).to_be_visible()
     sam.shoot("signup-invited")
     sam.page.get_by_label("What should your partner call you?").fill("Sam")
     sam.page.get_by_label("Email").fill("sam@example.org")
@@ -128,7 +128,7 @@ def test_the_invite_link_takes_a_partner_without_an_account_to_a_linked_couple(
     sam.shoot("couple-join-invited")
     sam.page.get_by_role("button", name="Join Alice").click()
     sam.page.wait_for_load_state("networkidle")
-    assert sam.page.get_by_role("heading", name="Linked with Alice").is_visible()
+    expect(sam.page.get_by_role("heading", name="Linked with Alice")).to_be_visible()
     assert partner_membership(active_membership(alice)).person.display_name == "Sam"
     # Alice hears about it without reloading: the menu count and the home list.
     a.go("/")
@@ -258,7 +258,7 @@ def test_settings_change_in_the_browser_with_the_zone_from_the_device(site, chro
     a.shoot("settings")
     a.page.get_by_role("button", name="Save time zone").click()
     a.page.wait_for_load_state("networkidle")
-    assert a.page.get_by_text("Your time zone is saved").is_visible()
+    expect(a.page.get_by_text("Your time zone is saved")).to_be_visible()
     a.page.get_by_label("Your name (what your partner sees)").fill("Ali")
     a.page.get_by_role("button", name="Save name").click()
     a.page.wait_for_load_state("networkidle")
@@ -324,17 +324,17 @@ def test_the_phone_menu_folds_into_a_button(site, chromium, artifacts):
     a = Browser(chromium, site, artifacts, Axe())
     a.log_in(alice.email)
     menu = a.page.get_by_role("button", name="Menu")
-    assert menu.is_visible()
-    assert not a.page.get_by_role("link", name="Exercises together").is_visible()
+    expect(menu).to_be_visible()
+    expect(a.page.get_by_role("link", name="Exercises together")).not_to_be_visible()
     header_height = a.page.locator("header").bounding_box()["height"]
     assert header_height < 80  # one line on a phone
     menu.click()
-    assert a.page.get_by_role("link", name="Exercises together").is_visible()
+    expect(a.page.get_by_role("link", name="Exercises together")).to_be_visible()
     assert menu.get_attribute("aria-expanded") == "true"
     a.page.screenshot(path=str(artifacts / "comeback-menu-open-light-390.png"), full_page=True)
     a.page.set_viewport_size({"width": 1280, "height": 900})
-    assert not menu.is_visible()
-    assert a.page.get_by_role("link", name="Us over time").is_visible()
+    expect(menu).not_to_be_visible()
+    expect(a.page.get_by_role("link", name="Us over time")).to_be_visible()
     assert a.page.locator("header").bounding_box()["height"] < 80  # one line on a desktop
     a.close()
 

@@ -17,6 +17,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from interdep.assessments.models import Assessment
 from interdep.checkins.demo import couple_checkins
@@ -193,7 +194,7 @@ def test_reports_tell_the_truth_for_three_kinds_of_answers(
     assert not strengths and not edges
     assert "Your areas sit close together" in evan.page.content()
     assert "blurry" not in evan.page.content()
-    assert evan.page.get_by_role("button", name="Make my plan").is_visible()
+    expect(evan.page.get_by_role("button", name="Make my plan")).to_be_visible()
     evan.shoot("even-report")
 
     # The couple report, from each side.
@@ -215,7 +216,7 @@ def test_reports_tell_the_truth_for_three_kinds_of_answers(
         assert differences, "a codependent and an independent partner differ somewhere widely"
         text = person.page.locator("main").inner_text()
         assert not [w for w in own_words if w in text], "no one's own second-person words"
-        assert person.page.get_by_role("button", name="Make my plan").is_visible()
+        expect(person.page.get_by_role("button", name="Make my plan")).to_be_visible()
         person.shoot(label)
 
     # "Us over time" after three weeks of check-ins: words first, numbers behind details, and a
