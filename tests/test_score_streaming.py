@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from interdep.cli import score_input
 from interdep.cli.main import app
-from interdep.cli.score_cmds import csv_chunk, score_answer_set
-from interdep.cli.score_output import persons_csv
+from interdep.cli.score_cmds import score_answer_set
+from interdep.cli.score_output import csv_chunk, persons_csv
 from interdep.lib.csv_writer import fast_frame_csv, frame_csv
 from interdep.science.answer_table import read_answer_frame
 from interdep.science.errors import InputError

@@ -21,8 +21,8 @@ from interdep.cli.app import (
     write_table,
 )
 from interdep.cli.cluster import MemoryLimitOption, SchedulerOption, WorkersOption
-from interdep.cli.score_output import AtomicOutput
-from interdep.lib.csv_writer import fast_frame_csv, frame_csv
+from interdep.cli.score_output import AtomicOutput, csv_chunk
+from interdep.lib.csv_writer import frame_csv
 from interdep.science.instrument import CURRENT_VERSION
 
 #: Rows per chunk when building results, so a large file shows progress as it goes.
@@ -77,42 +77,6 @@ def score_answer_set(answers, *, show_progress: bool = False) -> tuple[list, lis
             for cid, (a, b) in members.items()
         ]
     return persons, couples
-
-
-def _round4(values) -> list:
-    """As ``PersonResult`` holds a number: Python's round to 4 places, None for NaN."""
-    return [None if v != v else round(v, 4) for v in values.tolist()]
-
-
-def csv_chunk(instrument, self_answers, person_ids, couple_ids) -> str:
-    """Persons' CSV rows straight from the vectorised scorer: the same text as ``score_output.persons_csv`` of
-    their ``PersonResult`` objects (the same roundings, columns and cells), without building a
-    result object, its highlights and a dict per person."""
-    import numpy as np  # deferred: keeps startup fast
-    import pandas as pd  # deferred: keeps startup fast
-
-    from interdep.science.profile import classify  # deferred: keeps startup fast
-    from interdep.science.scoring import SCALES, score_matrix  # deferred: keeps startup fast
-
-    table = score_matrix(instrument, self_answers)
-    dyn = classify(table)
-    n = len(table)
-    columns = {
-        "person_id": [str(p) for p in person_ids],
-        "couple_id": [None if c is None else str(c) for c in couple_ids]
-        if couple_ids is not None
-        else [None] * n,
-        "instrument_version": [instrument.version] * n,
-        **{name: _round4(table.scale(name)) for name in SCALES},
-        "balance_ratio": _round4(np.asarray(dyn.balance, dtype=float)),
-        "dynamic": list(dyn.label),
-        "dynamic_confidence": _round4(np.asarray(dyn.confidence, dtype=float)),
-    }
-    facets = np.round(table.facets, 4)
-    for j, facet in enumerate(table.facet_ids):
-        columns[f"facet_{facet}"] = facets[:, j]
-    # a column of numbers and None reads as floats, as the frame of dicts in ``score_output.persons_csv`` does
-    return fast_frame_csv(pd.DataFrame(columns))
 
 
 def short_dynamic(label: str | None) -> str:

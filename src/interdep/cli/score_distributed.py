@@ -20,13 +20,15 @@ import pandas as pd
 from interdep.cli.app import err_console
 from interdep.cli.cluster import dask_client, gather_in_order
 from interdep.cli.long_input import parquet_paths
-from interdep.cli.score_output import AtomicOutput, persons_csv
+from interdep.cli.score_input import rows_of
+from interdep.cli.score_output import AtomicOutput, csv_chunk
 from interdep.science.answer_table import DEFAULT_COUPLE_COLUMN, read_answer_frame
 from interdep.science.couple import analyse_couple
 from interdep.science.errors import InputError
 from interdep.science.results import score_persons
 
 ROW = "__interdep_row__"
+SLICE = 2_000  # persons scored into result objects at a time on a worker
 
 
 def _read(file: Path, person_column: str, couple_column: str | None) -> dd.DataFrame:
@@ -67,21 +69,31 @@ def _answers(frame: pd.DataFrame, options: dict, whole_file: bool):
 
 
 def _persons_part(frame: pd.DataFrame, options: dict, fmt: str, first_part: bool) -> str:
-    """One partition's persons as CSV lines (a header in the first) or JSON items."""
+    """One partition's persons as CSV lines (a header in the first) or JSON items.
+
+    CSV comes from the same vectorised writer as the in-memory run; JSON is built a slice of
+    persons at a time, because a person's result object weighs about 13 KB and a whole
+    partition's would not fit a small worker."""
     if len(frame) == 0:
         return ""
     answers = _answers(frame, options, whole_file=False)
-    persons = score_persons(
-        answers.instrument,
-        answers.self_answers,
-        answers.person_ids,
-        answers.couple_ids,
-        answers.partner_answers,
-    )
     if fmt == "csv":
-        text = persons_csv(persons)
+        text = csv_chunk(
+            answers.instrument, answers.self_answers, answers.person_ids, answers.couple_ids
+        )
         return text if first_part else text.split("\n", 1)[1]
-    return json.dumps([p.to_dict() for p in persons], separators=(",", ":"))[1:-1]
+    items = []
+    for start in range(0, len(answers.person_ids), SLICE):
+        part = rows_of(answers, range(start, min(start + SLICE, len(answers.person_ids))))
+        persons = score_persons(
+            part.instrument,
+            part.self_answers,
+            part.person_ids,
+            part.couple_ids,
+            part.partner_answers,
+        )
+        items.append(json.dumps([p.to_dict() for p in persons], separators=(",", ":"))[1:-1])
+    return ",".join(items)
 
 
 def _couples_part(frame: pd.DataFrame, options: dict) -> list[tuple[int, str]]:
@@ -111,13 +123,17 @@ def _couples_part(frame: pd.DataFrame, options: dict) -> list[tuple[int, str]]:
 
 
 def _check_ids(frame: dd.DataFrame, person_column: str, couple_column: str | None) -> None:
-    """A repeated person id, or a couple without exactly two members, anywhere in the file."""
-    counts = frame[person_column].astype(str).str.strip().value_counts()
+    """A repeated person id, or a couple without exactly two members, anywhere in the file.
+
+    The counts stay split across the partitions (``split_out``): all of a million ids counted
+    in one place would not fit a small worker."""
+    split = frame.npartitions
+    counts = frame[person_column].astype(str).str.strip().value_counts(split_out=split)
     repeated = counts[counts > 1].compute()
     if len(repeated):
         raise InputError(f"duplicate person id {repeated.index[0]!r}", column=person_column)
     if couple_column:
-        sizes = frame[couple_column].astype(str).str.strip().value_counts()
+        sizes = frame[couple_column].astype(str).str.strip().value_counts(split_out=split)
         wrong = sizes[sizes != 2].compute()
         if len(wrong):
             raise InputError(

@@ -9,7 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from interdep.lib.csv_writer import frame_csv
+from interdep.lib.csv_writer import fast_frame_csv, frame_csv
 
 
 def persons_csv(persons) -> str:
@@ -32,6 +32,42 @@ def persons_csv(persons) -> str:
             }
         )
     return frame_csv(pd.DataFrame(rows))
+
+
+def _round4(values) -> list:
+    """As ``PersonResult`` holds a number: Python's round to 4 places, None for NaN."""
+    return [None if v != v else round(v, 4) for v in values.tolist()]
+
+
+def csv_chunk(instrument, self_answers, person_ids, couple_ids) -> str:
+    """Persons' CSV rows straight from the vectorised scorer: the same text as ``score_output.persons_csv`` of
+    their ``PersonResult`` objects (the same roundings, columns and cells), without building a
+    result object, its highlights and a dict per person."""
+    import numpy as np  # deferred: keeps startup fast
+    import pandas as pd  # deferred: keeps startup fast
+
+    from interdep.science.profile import classify  # deferred: keeps startup fast
+    from interdep.science.scoring import SCALES, score_matrix  # deferred: keeps startup fast
+
+    table = score_matrix(instrument, self_answers)
+    dyn = classify(table)
+    n = len(table)
+    columns = {
+        "person_id": [str(p) for p in person_ids],
+        "couple_id": [None if c is None else str(c) for c in couple_ids]
+        if couple_ids is not None
+        else [None] * n,
+        "instrument_version": [instrument.version] * n,
+        **{name: _round4(table.scale(name)) for name in SCALES},
+        "balance_ratio": _round4(np.asarray(dyn.balance, dtype=float)),
+        "dynamic": list(dyn.label),
+        "dynamic_confidence": _round4(np.asarray(dyn.confidence, dtype=float)),
+    }
+    facets = np.round(table.facets, 4)
+    for j, facet in enumerate(table.facet_ids):
+        columns[f"facet_{facet}"] = facets[:, j]
+    # a column of numbers and None reads as floats, as the frame of dicts in ``score_output.persons_csv`` does
+    return fast_frame_csv(pd.DataFrame(columns))
 
 
 class AtomicOutput:
