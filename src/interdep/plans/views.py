@@ -47,6 +47,7 @@ def practice_home(request):
             "plan": plan,
             "active": [v for v in views if v.item.status == PlanItem.ACTIVE],
             "paused": [v for v in views if v.item.status == PlanItem.PAUSED],
+            "resting": any(v.held for v in views),
             "has_results": latest is not None,
             "partner": partner,
             "partner_practices": [by_id[p] for p in partner_ids if p in by_id]
