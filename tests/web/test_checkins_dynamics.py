@@ -188,3 +188,38 @@ def test_the_demo_couple_has_three_weeks_of_check_ins_and_a_dynamics_view(db):
         view = presenters.couple_dynamics_view(person)
         assert view.state == "ok" and view.days_together >= 20
         assert view.figure_uri and view.variables[0].sentences
+
+
+JARGON = ("95%", "likely between", "estimate", "chance", "interval", "significan", "inertia")
+
+
+def test_the_page_leads_with_the_figure_and_a_few_plain_sentences_and_keeps_every_detail(
+    alice, bob, shared_couple, client
+):
+    """On a phone the page is read top down: the figure and at most three plain sentences come
+    first; each feeling, the network and how to read the page follow behind disclosures, and
+    nothing the page said before is gone."""
+    _two_weeks(alice, bob, days=21)
+    view = presenters.couple_dynamics_view(alice)
+    assert view.state == "ok" and view.network is not None
+    client.force_login(alice)
+    page = client.get("/checkins/together/").content.decode().replace("&#x27;", "'")
+    main = page.split("<main", 1)[1].split("</main>", 1)[0]
+    lead, rest = main.split("<details", 1)
+    assert 'class="figure figure-dynamics"' in lead
+    assert 1 <= len(view.headline) <= presenters.HEADLINE_SENTENCES
+    assert all(sentence in lead for sentence in view.headline)
+    assert not [word for word in JARGON if word in lead.lower()]
+    assert re.search(r"[+-]?\d\.\d\d", lead) is None and "Try:" not in lead
+    # Every finding, suggestion, practice, number and caveat is still on the page, below.
+    for v in view.variables:
+        for finding, practice in v.findings:
+            assert finding.meaning in rest
+            assert not finding.suggestion or finding.suggestion in rest
+            assert practice is None or practice.title in rest
+        assert v.quiet in rest and all(n in rest for n in v.numbers)
+        assert not v.chance or v.chance in rest
+    net = view.network
+    assert 'class="figure figure-network"' in rest
+    assert all(s in rest for s in [*net.sentences, net.chance, net.sureness, *net.numbers])
+    assert "More linkage is not better" in rest and "This looks at" in rest

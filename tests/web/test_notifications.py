@@ -50,6 +50,27 @@ def test_a_finished_assessment_and_encouragement_reach_the_partner(alice, bob, c
     assert "Bob sent you encouragement." in texts(alice)
 
 
+def test_a_retake_reaches_the_partner_only_while_the_couple_report_is_shared(alice, bob, couple):
+    submit(alice, seed=1)
+    assert texts(bob) == ["Alice finished an assessment."]
+    # Alice does not share: taking it again is hers alone, whatever her answers were.
+    submit(alice, seed=5, lean=0.2)
+    submit(alice, seed=6, lean=0.9)
+    assert texts(bob) == ["Alice finished an assessment."]
+    # Both share: a retake changes the report Bob reads, so he hears of it (and nothing more).
+    submit(bob, seed=2)
+    couple_services.consent_set(person=alice, share=True)
+    couple_services.consent_set(person=bob, share=True)
+    submit(alice, seed=7)
+    retake = "Alice took the assessment again, so your couple report now uses their new answers."
+    assert retake in texts(bob)
+    assert not any(ch.isdigit() for ch in retake)
+    # Bob stops sharing: Alice's next retake stays hers again.
+    couple_services.consent_set(person=bob, share=False)
+    submit(alice, seed=8)
+    assert texts(bob).count(retake) == 1
+
+
 def test_sending_a_part_of_an_exercise_tells_the_other_partner(alice, bob, couple):
     from interdep.exercises.models import ExerciseEntry
 

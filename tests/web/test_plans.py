@@ -340,3 +340,70 @@ def test_the_report_promises_the_area_the_plan_starts_with(client, alice):
     plan = services.plan_build(person=alice)
     first = plan.items.order_by("pk").first()
     assert first.facet == "saying_no"
+
+
+def _together(person) -> list[PlanItem]:
+    """The person's practices chosen from the couple report or done together."""
+    kinds = {p.id: p.kind for p in load_practices()}
+    return [
+        i
+        for i in PlanItem.objects.filter(plan__person=person)
+        if i.source == "couple" or kinds[i.practice_id] == "couple"
+    ]
+
+
+def test_when_the_partner_stops_sharing_practices_from_the_couple_report_rest_calmly(
+    client, alice, bob, shared_couple
+):
+    services.plan_build(person=alice)
+    from_report = [i for i in _active(alice) if i.source == "couple"]
+    assert from_report, "a shared couple report brings a practice for the two of them"
+    item = from_report[0]
+    services.reflection_save(person=alice, item_id=item.pk, text=REFLECTION)
+    label = selectors.facet_labels()[item.facet]
+
+    couple_services.consent_set(person=bob, share=False)
+
+    item.refresh_from_db()
+    assert item.status == PlanItem.PAUSED and item.reflection == REFLECTION
+    assert all(i.source == "personal" for i in _active(alice))
+    client.force_login(alice)
+    page = client.get("/practice/").content.decode()
+    assert selectors.HELD_WORDS["not_shared"] in page
+    # it says why without saying who, and no longer names the couple report's area
+    assert "Bob stopped" not in page and "Bob withdrew" not in page
+    assert f"for {label} (from your couple report)" not in page
+    assert f'action="/practice/{item.pk}/resume/"' not in page
+    with pytest.raises(ServiceError) as refused:
+        services.item_resume(person=alice, item_id=item.pk)
+    assert refused.value.code == "resting"
+    # The API says the same.
+    held = {i["id"]: i["held"] for i in client.get("/api/v1/plan").json()["items"]}
+    assert held[item.pk] == selectors.HELD_WORDS["not_shared"]
+
+    # Both say yes again: the practice can be picked up where it was left.
+    couple_services.consent_set(person=bob, share=True)
+    page = client.get("/practice/").content.decode()
+    assert selectors.HELD_WORDS["not_shared"] not in page
+    assert f'action="/practice/{item.pk}/resume/"' in page
+    services.item_resume(person=alice, item_id=item.pk)
+    item.refresh_from_db()
+    assert item.status == PlanItem.ACTIVE
+
+
+def test_after_unlinking_no_practice_for_two_stays_in_either_plan(
+    client, alice, bob, shared_couple
+):
+    services.plan_build(person=alice)
+    services.plan_build(person=bob)
+    assert [i for i in _active(alice) if i.source == "couple"]
+
+    couple_services.couple_unlink(person=bob)
+
+    for person in (alice, bob):
+        together = _together(person)
+        assert together and all(i.status == PlanItem.PAUSED for i in together)
+        client.force_login(person)
+        page = client.get("/practice/").content.decode()
+        assert selectors.HELD_WORDS["not_linked"] in page
+        assert "Bob" not in page and "Alice" not in page.split("<main", 1)[1]

@@ -144,6 +144,9 @@ class DynamicsView:
     #: The day of their first check-in ever (on or after ``window_start`` while all of it fits).
     window_first: date | None = None
     network: NetworkView | None = None
+    #: For the top of the couple's own page: a few plain sentences, each a different kind of
+    #: finding (every one of them is said again, with the rest, further down).
+    headline: list[str] = field(default_factory=list)
 
     @property
     def whole_history(self) -> bool:
@@ -318,6 +321,31 @@ def _add_findings(view: DynamicsView, order: tuple[str, str]) -> None:
         v.numbers = plain_words.all_numbers(v.result, v.label, order=order)
         v.chance = plain_words.chance_sentence(v.chance_summary, v.label, order[1])
         v.numbers += plain_words.chance_numbers(v.chance_summary)
+    view.headline = headline_sentences(view.variables)
+
+
+#: At most this many sentences lead the couple's page, above the details.
+HEADLINE_SENTENCES = 3
+
+
+def headline_sentences(variables: list[VariableDynamics]) -> list[str]:
+    """A few of the clearest findings in plain words: taken in turn from each feeling (its
+    first finding, then its second...), a kind of finding once only, so two feelings that
+    show the same thing are not told twice at the top. With no clear finding: the first
+    feeling's calm sentence."""
+    said: set[str] = set()
+    out: list[str] = []
+    depth = max((len(v.findings) for v in variables), default=0)
+    for k in range(depth):
+        for v in variables:
+            if k < len(v.findings) and len(out) < HEADLINE_SENTENCES:
+                finding = v.findings[k][0]
+                if finding.kind not in said:
+                    said.add(finding.kind)
+                    out.append(finding.meaning)
+    if not out:
+        out = [v.quiet for v in variables if v.quiet][:1]
+    return out
 
 
 def network_view(

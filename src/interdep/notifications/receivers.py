@@ -13,6 +13,7 @@ from django.db.models.signals import post_save, pre_save
 from django.urls import reverse
 from django_tasks import task
 
+from interdep.access.core import couple_report_access
 from interdep.assessments.models import Assessment
 from interdep.clinic.models import AuditEvent
 from interdep.clinic.signals import audited
@@ -124,17 +125,35 @@ def on_exercise_entry(sender, instance, created, **kwargs):
 
 
 def on_assessment(sender, instance, created, **kwargs):
+    """A first assessment is told to the partner (their couple page shows it anyway, and a
+    couple report can now be made). A retake is the person's own business: the partner hears
+    of it only while the couple report is shared, because the report then changes for them."""
     if instance.submitted_at is None or getattr(instance, "_stored_submitted_at", None):
         return
     partner, couple_id = _partner_of(instance.person)
-    if partner is not None:
-        notify(
-            person=partner,
-            kind=K.ASSESSMENT_DONE,
-            text=f"{instance.person.display_name} finished an assessment.",
-            link=reverse("couple"),
-            couple_id=couple_id,
+    if partner is None:
+        return
+    retake = (
+        Assessment.objects.filter(person_id=instance.person_id, submitted_at__isnull=False)
+        .exclude(pk=instance.pk)
+        .exists()
+    )
+    name = instance.person.display_name
+    if not retake:
+        text = f"{name} finished an assessment."
+    elif couple_report_access(instance.person).allowed:
+        text = (
+            f"{name} took the assessment again, so your couple report now uses their new answers."
         )
+    else:
+        return
+    notify(
+        person=partner,
+        kind=K.ASSESSMENT_DONE,
+        text=text,
+        link=reverse("couple"),
+        couple_id=couple_id,
+    )
 
 
 def on_audit(sender, instance, created, **kwargs):

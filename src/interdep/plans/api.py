@@ -43,6 +43,8 @@ class PlanItemOut(Schema):
     weeks_done: int
     reflection: str
     reflection_updated_at: datetime | None
+    #: Why a practice for the two of you rests for now ("" when it can be picked up).
+    held: str = ""
 
 
 class PlanOut(Schema):
@@ -106,7 +108,7 @@ def _plan(person) -> dict:
     if plan is None:
         raise HttpError(404, "No plan yet: build one with POST /api/v1/plan.")
     items = []
-    for v in selectors.item_views(plan):
+    for v in selectors.item_views(plan, person=person):
         p = v.practice
         items.append(
             {
@@ -129,6 +131,7 @@ def _plan(person) -> dict:
                 "weeks_done": v.weeks_done,
                 "reflection": v.item.reflection,
                 "reflection_updated_at": v.item.reflection_updated_at,
+                "held": v.held,
             }
         )
     return {

@@ -201,7 +201,10 @@ def progress_view(person, *, draw: bool = True) -> dict:
     context["plan"] = plan
     context["items"] = (
         selectors.item_views(
-            plan, statuses=(PlanItem.ACTIVE, PlanItem.PAUSED, PlanItem.SWAPPED, PlanItem.RETIRED)
+            plan,
+            statuses=(PlanItem.ACTIVE, PlanItem.PAUSED, PlanItem.SWAPPED, PlanItem.RETIRED),
+            person=person,
+            access=access,
         )
         if plan
         else []

@@ -88,6 +88,42 @@ def weeks_since(started: datetime, *, today: date | None = None) -> int:
     return (week_start(today) - week_start(timezone.localdate(started))).days // 7 + 1
 
 
+#: Why a practice for the two of them rests for now, in words for its reader. Nothing in them
+#: says which partner stopped sharing, or anything of the partner's answers.
+HELD_WORDS = {
+    "not_shared": (
+        "Resting for now. This practice came from your couple report, and the report is not "
+        "shared at the moment, so it has stepped out of your plan. If you both say yes to the "
+        "report again, you can pick it up here where you left off."
+    ),
+    "not_linked": (
+        "Resting for now. This practice is for two, and you are not linked with a partner at "
+        "the moment, so it has stepped out of your plan. Your reflection on it stays here, "
+        "for you alone."
+    ),
+}
+
+
+def couple_state(person, access=None) -> str:
+    """Where the person stands with a partner: "shared" (the couple report's consent holds),
+    "linked" (linked, but it does not) or "alone" (no partner linked). ``access``: the person's
+    couple report access, when the caller has it."""
+    access = access or couple_report_access(person)
+    if access.allowed:
+        return "shared"
+    return "alone" if access.reason == "not_linked" else "linked"
+
+
+def held_reason(source: str, kind: str, state: str) -> str | None:
+    """Why a practice cannot be done now (a key of HELD_WORDS), or None when it can: one chosen
+    from the couple report needs the report shared; one done together needs a partner."""
+    if state == "alone" and (source == "couple" or kind == "couple"):
+        return "not_linked"
+    if state == "linked" and source == "couple":
+        return "not_shared"
+    return None
+
+
 @dataclass(frozen=True)
 class ItemView:
     item: PlanItem
@@ -97,14 +133,25 @@ class ItemView:
     weeks_done: int
     share: float | None
     facet_label: str
+    #: Why this practice rests for now (HELD_WORDS), "" when it can be picked up.
+    held: str = ""
 
 
-def item_views(plan: Plan, *, statuses=(PlanItem.ACTIVE, PlanItem.PAUSED)) -> list[ItemView]:
-    """The plan's items with their practice and check-offs (two queries)."""
+def item_views(
+    plan: Plan, *, statuses=(PlanItem.ACTIVE, PlanItem.PAUSED), person=None, access=None
+) -> list[ItemView]:
+    """The plan's items with their practice and check-offs (two queries; two more for whether
+    a practice for the two of them can be done now, when the plan holds one). ``person``: the
+    plan's owner and ``access`` their couple report access, when the caller has them at hand."""
     by_id = practices_by_id()
     labels = facet_labels()
     this_week = week_start()
     items = PlanItem.objects.filter(plan=plan, status__in=statuses).prefetch_related("checkoffs")
+    for_two = any(
+        i.source == "couple" or getattr(by_id.get(i.practice_id), "kind", "") == "couple"
+        for i in items
+    )
+    state = couple_state(person or plan.person, access) if for_two else "shared"
     out = []
     for item in items:
         practice = by_id.get(item.practice_id)
@@ -112,6 +159,9 @@ def item_views(plan: Plan, *, statuses=(PlanItem.ACTIVE, PlanItem.PAUSED)) -> li
             continue
         weeks = {c.week for c in item.checkoffs.all()}
         total = weeks_since(item.started_at)
+        reason = held_reason(item.source, practice.kind, state)
+        # a couple report's area is not named once the report is gone: it came from both
+        hide_area = reason is not None and item.source == "couple"
         out.append(
             ItemView(
                 item,
@@ -120,7 +170,8 @@ def item_views(plan: Plan, *, statuses=(PlanItem.ACTIVE, PlanItem.PAUSED)) -> li
                 total,
                 len(weeks),
                 completion(len(weeks), total),
-                labels.get(item.facet, item.facet.replace("_", " ")),
+                "" if hide_area else labels.get(item.facet, item.facet.replace("_", " ")),
+                HELD_WORDS[reason] if reason else "",
             )
         )
     return out

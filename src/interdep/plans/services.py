@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from interdep.access.core import active_membership, partner_membership
 from interdep.access.plans import own_plan_item_or_404
+from interdep.couples.models import Membership
 from interdep.lib.errors import ServiceError
 from interdep.plans import selectors
 from interdep.plans.models import CheckOff, Encouragement, Plan, PlanItem
@@ -110,6 +111,12 @@ def item_resume(*, person, item_id: int) -> PlanItem:
     plan, item = _own_item_locked(person, item_id)
     if item.status != PlanItem.PAUSED:
         raise ServiceError("not_paused", "This practice is not paused.", status=409)
+    practice = selectors.practices_by_id().get(item.practice_id)
+    reason = selectors.held_reason(
+        item.source, practice.kind if practice else "", selectors.couple_state(person)
+    )
+    if reason is not None:
+        raise ServiceError("resting", selectors.HELD_WORDS[reason], status=409)
     if PlanItem.objects.filter(plan=plan, status=PlanItem.ACTIVE).count() >= science.MAX_PLAN_SIZE:
         raise ServiceError(
             "plan_full",
@@ -119,6 +126,37 @@ def item_resume(*, person, item_id: int) -> PlanItem:
     item.status, item.ended_at = PlanItem.ACTIVE, None
     item.save(update_fields=["status", "ended_at"])
     return item
+
+
+@transaction.atomic
+def together_items_rest(*, person) -> int:
+    """Pause the active practices that cannot be done now: those chosen from a couple report
+    that is no longer shared, and those done together once no partner is linked. Their
+    check-offs and reflections stay; how many were paused."""
+    plan = Plan.objects.filter(person=person).first()
+    if plan is None:
+        return 0
+    plan = _locked_plan(person)
+    state = selectors.couple_state(person)
+    kinds = {p.id: p.kind for p in selectors.practices_by_id().values()}
+    rest = [
+        item.pk
+        for item in PlanItem.objects.filter(plan=plan, status=PlanItem.ACTIVE)
+        if selectors.held_reason(item.source, kinds.get(item.practice_id, ""), state)
+    ]
+    return PlanItem.objects.filter(pk__in=rest).update(
+        status=PlanItem.PAUSED, ended_at=timezone.now()
+    )
+
+
+def on_sharing_changed(sender, couple_id: int, shared: bool, **kwargs) -> None:
+    """The couple report's consent no longer holds (a withdrawn yes, an unlinked couple, a
+    deleted account): in the same transaction, each member's practices for the two of them
+    rest. Idempotent; a new yes changes nothing here (the person picks them up again)."""
+    if shared:
+        return
+    for membership in Membership.objects.filter(couple_id=couple_id).select_related("person"):
+        together_items_rest(person=membership.person)
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from interdep.access.assessments import latest_submitted
-from interdep.access.core import active_membership, partner_membership
+from interdep.access.core import couple_report_access
 from interdep.access.plans import own_plan_item_or_404, partner_practice_ids
 from interdep.lib.forms import posted
 from interdep.lib.http import refusal_redirects_to
@@ -34,9 +34,9 @@ def _settings_back(request) -> str:
 @require_GET
 def practice_home(request):
     plan = selectors.plan_of(request.user)
-    views = selectors.item_views(plan) if plan else []
-    mine = active_membership(request.user)
-    partner = partner_membership(mine)
+    access = couple_report_access(request.user)  # the partner, and what a plan may hold now
+    partner = access.partner
+    views = selectors.item_views(plan, person=request.user, access=access) if plan else []
     by_id = selectors.practices_by_id()
     partner_ids = partner_practice_ids(request.user, partner.person) if partner else None
     latest = latest_submitted(request.user)
@@ -47,6 +47,7 @@ def practice_home(request):
             "plan": plan,
             "active": [v for v in views if v.item.status == PlanItem.ACTIVE],
             "paused": [v for v in views if v.item.status == PlanItem.PAUSED],
+            "resting": any(v.held for v in views),
             "has_results": latest is not None,
             "partner": partner,
             "partner_practices": [by_id[p] for p in partner_ids if p in by_id]
