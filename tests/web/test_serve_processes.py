@@ -1,6 +1,7 @@
 """`interdep serve` serves through gunicorn; gunicorn (master and workers), the task worker and
 the reminder scheduler die with it, even after `kill -9`, and a second serve on the same data
-folder refuses to start a second scheduler.
+folder refuses to start a second scheduler. They are forked from serve with the app loaded, so
+most of their memory is shared with it rather than a copy of their own.
 
 Real processes on a fresh data folder (Linux: the parent-death signal is a Linux feature).
 """
@@ -18,7 +19,16 @@ import urllib.request
 
 import pytest
 
-from .servers import alive, descendants, free_port, gone, server_env, wait_for
+from .servers import (
+    alive,
+    descendants,
+    free_port,
+    gone,
+    private_and_resident_kb,
+    process_name,
+    server_env,
+    wait_for,
+)
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")
 
@@ -84,10 +94,18 @@ def test_serves_through_gunicorn_whose_processes_die_with_it_after_kill_9(tmp_pa
         status, body = first.get("/")
         assert status == 200 and b"<html" in body.lower()
         tree = descendants(first.process.pid)
-        gunicorn = {pid for pid, cmd in tree.items() if "gunicorn" in cmd}
-        assert len(gunicorn) == 3, tree  # the master and the two workers asked for
+        names = {pid: process_name(pid) for pid in tree}
+        gunicorn = {pid for pid, name in names.items() if name == "interdep-web"}
+        assert len(gunicorn) == 3, names  # the master and the two workers asked for
         assert set(children.values()) <= set(tree)
+        assert names[children["task worker"]] == "interdep-tasks"
+        assert names[children["reminder scheduler"]] == "interdep-remind"
         assert all(alive(p) for p in tree)
+        # forked with the app loaded: each shares most of its pages (a process that imported
+        # the app itself has more than half of them to itself)
+        for pid in [*children.values(), *gunicorn]:
+            private, resident = private_and_resident_kb(pid)
+            assert private < resident / 3, (names[pid], private, resident)
 
         second = Serve(tmp_path)
         try:
