@@ -135,4 +135,6 @@ class Couple(HttpUser):
                     response.failure(f"{response.status_code}")
         if next(_done) == int(os.environ.get("LOAD_USERS", "0") or -1):
             gevent.spawn_later(0.5, self.environment.runner.quit)
-        raise StopUser()
+        # One day per couple: a user that stopped would be started again (another day of the
+        # same couple, beyond the couples asked for), so it waits here until the run ends.
+        gevent.sleep(24 * 3600)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -138,6 +139,7 @@ def main() -> int:
             [python, "-m", "interdep.cli.main", "manage", "db_worker"],
             env=env,
             stdout=subprocess.DEVNULL,
+            stderr=(work / "task-worker.log").open("w"),  # a line for every task
         )
         if args.task_worker
         else None
@@ -163,6 +165,31 @@ def tasks_waiting(database: str) -> tuple[int, int, int]:
         rows.get("SUCCESSFUL", 0),
         rows.get("FAILED", 0),
     )
+
+
+#: The request types of the access log, by method and path (the two kinds of check-in share one).
+SERVER_TYPES = (
+    ("csrf", re.compile(r"GET /api/v1/auth/csrf$")),
+    ("log in", re.compile(r"POST /api/v1/auth/login$")),
+    ("check in (either)", re.compile(r"POST /api/v1/checkins$")),
+    ("private report", re.compile(r"GET /report/\d+/$")),
+    ("couple report", re.compile(r"GET /couple/\d+/report/$")),
+)
+
+
+def server_times(logs: list[Path]) -> dict[str, list[float]]:
+    """Milliseconds each request spent inside a gunicorn worker (from the access logs), by type:
+    what a request costs once a worker has it, without the wait for a free worker."""
+    times: dict[str, list[float]] = {name: [] for name, _ in SERVER_TYPES}
+    for log in logs:
+        for line in log.read_text().splitlines():
+            fields = line.split()  # method, path, status, milliseconds
+            if len(fields) != 4:
+                continue
+            for name, pattern in SERVER_TYPES:
+                if pattern.match(f"{fields[0]} {fields[1]}"):
+                    times[name].append(float(fields[3]))
+    return times
 
 
 def run(args, env: dict, work: Path, worker: subprocess.Popen | None) -> int:
@@ -199,7 +226,8 @@ def run(args, env: dict, work: Path, worker: subprocess.Popen | None) -> int:
             time.sleep(2)
         print(
             f"task worker: {waiting[1]} tasks done ({waiting[2]} failed, {waiting[0]} waiting) "
-            f"{time.perf_counter() - started:.0f} s after the first couple was made"
+            f"{time.perf_counter() - started:.0f} s after the first couple was made "
+            f"(its log: {work / 'task-worker.log'})"
         )
 
     hosts = [f"http://127.0.0.1:{port}" for port in args.ports.split(",")]
@@ -215,11 +243,16 @@ def run(args, env: dict, work: Path, worker: subprocess.Popen | None) -> int:
                 host.removeprefix("http://"),
                 "--workers",
                 str(args.workers),
+                # what each request took inside a worker, for the time without the queue
+                "--access-logfile",
+                str(work / f"access-{k}.log"),
+                "--access-logformat",
+                "%(m)s %(U)s %(s)s %(M)s",
                 "interdep.wsgi:application",
             ],
             env=env,
         )
-        for host in hosts
+        for k, host in enumerate(hosts)
     ]
     try:
         for host, server in zip(hosts, servers, strict=True):
@@ -286,6 +319,16 @@ def run(args, env: dict, work: Path, worker: subprocess.Popen | None) -> int:
         print(
             f"{name:<24}{len(rows):>7}{sum(1 for t in rows if t[2]):>8}"
             f"{np.percentile(times, 50):>10.0f}{np.percentile(times, 99):>10.0f}"
+        )
+    print(
+        "inside the servers (gunicorn's request time, the wait for a free worker left out):\n"
+        f"{'request':<24}{'count':>7}{'':>8}{'p50 ms':>10}{'p99 ms':>10}"
+    )
+    for name, times in server_times(sorted(work.glob("access-*.log"))).items():
+        values = np.array(times or [np.nan])
+        print(
+            f"{name:<24}{len(times):>7}{'':>8}"
+            f"{np.percentile(values, 50):>10.0f}{np.percentile(values, 99):>10.0f}"
         )
     failures = [t for t in timings if t[2]]
     errors = len(failures)
