@@ -58,7 +58,9 @@ class Serve:
         for line in self.process.stderr:
             self.lines.append(line)
 
-    def children(self, timeout: float = 180) -> dict[str, int]:
+    def children(self, timeout: float = 180, after: int = 0) -> dict[str, int]:
+        """The pids of the background processes, the last started of each (once a task worker
+        other than ``after`` has started)."""
         deadline = time.monotonic() + timeout
         names = ("task worker", "reminder scheduler")
         while time.monotonic() < deadline:
@@ -67,7 +69,7 @@ class Serve:
                 for line in list(self.lines)
                 if (m := re.search(r"(task worker|reminder scheduler) started \(pid (\d+)\)", line))
             }
-            if set(found) == set(names):
+            if set(found) == set(names) and found["task worker"] != after:
                 return found
             if self.process.poll() is not None:
                 break
@@ -128,8 +130,12 @@ def test_serves_through_gunicorn_whose_processes_die_with_it_after_kill_9(tmp_pa
     # the lock went with the killed serve: a new one starts, serves, and stops cleanly
     third = Serve(tmp_path, "--workers", "1")
     try:
-        third.children()
+        worker = third.children()["task worker"]
         assert third.get("/")[0] == 200
+        # a background process that stops is forked again
+        os.kill(worker, signal.SIGKILL)
+        again = third.children(after=worker)["task worker"]
+        assert again != worker and process_name(again) == "interdep-tasks"
         restarted = descendants(third.process.pid)
         third.process.send_signal(signal.SIGTERM)
         assert third.process.wait(timeout=60) == 0
