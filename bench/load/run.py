@@ -382,8 +382,8 @@ def run(args, env: dict, work: Path, worker: subprocess.Popen | None) -> int:
         and total == len(client_ids)
         and not recorded["problems"]
         and throttle == [400] * 10 + [429] * 4
-        # every couple's day reached its couple report; locust may start a user or two more in
-        # the half second between the last day's end and its stop (their requests count too)
+        # every couple's day reached its couple report (a finished user waits for the end, so
+        # there is one day per couple: 200 of 200 in both runs since)
         and counts_by_type["couple report"] >= args.couples
         and (worker is None or failed == 0)
     )
