@@ -3,10 +3,12 @@ LOAD_HOSTS, LOAD_COUPLES and LOAD_ACKED set, `locust -f bench/load/locustfile.py
 
 Each simulated user is one couple (its partner a or b by turn): log in, check in three times,
 send the third check-in again to the other server (what a phone does when the answer was lost),
-open the private report and the couple report, and stop. Its requests alternate between the app
-servers in LOAD_HOSTS, so every step may land on a server other than the one before. Every
-acknowledged check-in (its client id and the stored id) is written to LOAD_ACKED for the check
-that each is stored exactly once.
+open the private report and the couple report, and stop. Between two steps the person thinks, as
+people do: a pause drawn between the two seconds in LOAD_THINK ("3,15" unless set; "0,0" fires at
+once, which measures the queue of a burst rather than the latency of a request). Its requests
+alternate between the app servers in LOAD_HOSTS, so every step may land on a server other than
+the one before. Every acknowledged check-in (its client id and the stored id) is written to
+LOAD_ACKED for the check that each is stored exactly once.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import gevent
-from locust import HttpUser, events, task
+from locust import HttpUser, between, events, task
 from locust.exception import StopUser
 
 HOSTS = os.environ.get("LOAD_HOSTS", "http://127.0.0.1:8000").split(",")
@@ -30,6 +32,7 @@ SETUP = (
     else None
 )
 ACKED_FILE = os.environ.get("LOAD_ACKED", "")
+THINK = tuple(float(s) for s in os.environ.get("LOAD_THINK", "3,15").split(","))
 _next_couple = itertools.count()
 _done = itertools.count(1)
 acked: list[dict] = []
@@ -54,6 +57,7 @@ def _write_acked(environment, **kwargs) -> None:
 
 class Couple(HttpUser):
     host = HOSTS[0]
+    wait_time = between(*THINK)
 
     def on_start(self) -> None:
         self.index = next(_next_couple)
@@ -98,6 +102,7 @@ class Couple(HttpUser):
     @task
     def day(self) -> None:
         self.client.get(self._url("/api/v1/auth/csrf"), name="csrf")
+        self.wait()  # the login form: typing the email and the password
         with self.client.post(
             self._url("/api/v1/auth/login"),
             json={"email": self.person["email"], "password": SETUP["password"]},
@@ -112,9 +117,11 @@ class Couple(HttpUser):
         now = datetime.now(UTC).replace(second=0, microsecond=0)
         moments = [(now - timedelta(hours=h)).isoformat() for h in (13, 8, 2)]
         client_ids = [str(uuid.uuid4()) for _ in moments]
-        stored = [
-            self._check_in(cid, "check in", at) for cid, at in zip(client_ids, moments, strict=True)
-        ]
+        stored = []
+        for cid, at in zip(client_ids, moments, strict=True):
+            self.wait()  # answering the check-in's questions
+            stored.append(self._check_in(cid, "check in", at))
+        self.wait()  # the phone's retry after an answer it did not get
         again = self._check_in(client_ids[-1], "check in (sent again)", moments[-1])
         if stored[-1] is not None and again is not None and again != stored[-1]:
             problems.append(f"{client_ids[-1]} stored as {stored[-1]} and again as {again}")
@@ -122,9 +129,12 @@ class Couple(HttpUser):
             (f"/report/{self.person['assessment']}/", "private report"),
             (f"/couple/{self.couple}/report/", "couple report"),
         ):
+            self.wait()  # reading the page before
             with self.client.get(self._url(path), name=name, catch_response=True) as response:
                 if response.status_code != 200 or b"<html" not in response.content[:500].lower():
                     response.failure(f"{response.status_code}")
         if next(_done) == int(os.environ.get("LOAD_USERS", "0") or -1):
             gevent.spawn_later(0.5, self.environment.runner.quit)
-        raise StopUser()
+        # One day per couple: a user that stopped would be started again (another day of the
+        # same couple, beyond the couples asked for), so it waits here until the run ends.
+        gevent.sleep(24 * 3600)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 
-from interdep.lib.processes import cores, die_with_parent
+from interdep.lib.processes import cores, database_connections_close, die_with_parent
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 #: gunicorn's rule of thumb for CPU-bound work: two per core plus one (WEB_CONCURRENCY overrides).
@@ -47,9 +47,4 @@ def post_fork(server, worker) -> None:
 
 def pre_fork(server, worker) -> None:
     """No database connection (or pool) is ever inherited by a worker."""
-    from django.db import connections  # deferred: the app is loaded by now (preload_app)
-
-    for connection in connections.all(initialized_only=True):
-        connection.close()
-        if hasattr(connection, "close_pool"):  # PostgreSQL with psycopg's pool
-            connection.close_pool()
+    database_connections_close()

@@ -93,6 +93,24 @@ def descendants(pid: int) -> dict[int, str]:
     return found
 
 
+def process_name(pid: int) -> str:
+    """/proc/<pid>/comm: the name a process gave itself (forked children keep their parent's
+    command line)."""
+    with open(f"/proc/{pid}/comm") as comm:
+        return comm.read().strip()
+
+
+def private_and_resident_kb(pid: int) -> tuple[int, int]:
+    """(pages only this process maps, every page it maps), in kB, from /proc/<pid>/smaps_rollup."""
+    fields: dict[str, int] = {}
+    with open(f"/proc/{pid}/smaps_rollup") as rollup:
+        for line in rollup:
+            name, _, rest = line.partition(":")
+            if rest.strip().endswith(" kB"):
+                fields[name] = int(rest.split()[0])
+    return fields["Private_Clean"] + fields["Private_Dirty"], fields["Rss"]
+
+
 def alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as stat:

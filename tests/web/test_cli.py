@@ -44,6 +44,9 @@ def test_serve_starts_only_background_processes_that_exist():
     from interdep.cli.web_cmds import BACKGROUND_PROCESSES
 
     commands = get_commands()
-    for _, args in BACKGROUND_PROCESSES:
+    for _, args, _ in BACKGROUND_PROCESSES:
         assert args[0] in commands
-    assert {args[0] for _, args in BACKGROUND_PROCESSES} == {"db_worker", "send_checkin_reminders"}
+    assert {args[0] for _, args, _ in BACKGROUND_PROCESSES} == {
+        "db_worker",
+        "send_checkin_reminders",
+    }

@@ -1,6 +1,7 @@
 """`interdep serve` serves through gunicorn; gunicorn (master and workers), the task worker and
 the reminder scheduler die with it, even after `kill -9`, and a second serve on the same data
-folder refuses to start a second scheduler.
+folder refuses to start a second scheduler. They are forked from serve with the app loaded, so
+most of their memory is shared with it rather than a copy of their own.
 
 Real processes on a fresh data folder (Linux: the parent-death signal is a Linux feature).
 """
@@ -18,7 +19,16 @@ import urllib.request
 
 import pytest
 
-from .servers import alive, descendants, free_port, gone, server_env, wait_for
+from .servers import (
+    alive,
+    descendants,
+    free_port,
+    gone,
+    private_and_resident_kb,
+    process_name,
+    server_env,
+    wait_for,
+)
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")
 
@@ -48,7 +58,9 @@ class Serve:
         for line in self.process.stderr:
             self.lines.append(line)
 
-    def children(self, timeout: float = 180) -> dict[str, int]:
+    def children(self, timeout: float = 180, after: int = 0) -> dict[str, int]:
+        """The pids of the background processes, the last started of each (once a task worker
+        other than ``after`` has started)."""
         deadline = time.monotonic() + timeout
         names = ("task worker", "reminder scheduler")
         while time.monotonic() < deadline:
@@ -57,7 +69,7 @@ class Serve:
                 for line in list(self.lines)
                 if (m := re.search(r"(task worker|reminder scheduler) started \(pid (\d+)\)", line))
             }
-            if set(found) == set(names):
+            if set(found) == set(names) and found["task worker"] != after:
                 return found
             if self.process.poll() is not None:
                 break
@@ -84,10 +96,18 @@ def test_serves_through_gunicorn_whose_processes_die_with_it_after_kill_9(tmp_pa
         status, body = first.get("/")
         assert status == 200 and b"<html" in body.lower()
         tree = descendants(first.process.pid)
-        gunicorn = {pid for pid, cmd in tree.items() if "gunicorn" in cmd}
-        assert len(gunicorn) == 3, tree  # the master and the two workers asked for
+        names = {pid: process_name(pid) for pid in tree}
+        gunicorn = {pid for pid, name in names.items() if name == "interdep-web"}
+        assert len(gunicorn) == 3, names  # the master and the two workers asked for
         assert set(children.values()) <= set(tree)
+        assert names[children["task worker"]] == "interdep-tasks"
+        assert names[children["reminder scheduler"]] == "interdep-remind"
         assert all(alive(p) for p in tree)
+        # forked with the app loaded: each shares most of its pages (a process that imported
+        # the app itself has more than half of them to itself)
+        for pid in [*children.values(), *gunicorn]:
+            private, resident = private_and_resident_kb(pid)
+            assert private < resident / 3, (names[pid], private, resident)
 
         second = Serve(tmp_path)
         try:
@@ -110,8 +130,12 @@ def test_serves_through_gunicorn_whose_processes_die_with_it_after_kill_9(tmp_pa
     # the lock went with the killed serve: a new one starts, serves, and stops cleanly
     third = Serve(tmp_path, "--workers", "1")
     try:
-        third.children()
+        worker = third.children()["task worker"]
         assert third.get("/")[0] == 200
+        # a background process that stops is forked again
+        os.kill(worker, signal.SIGKILL)
+        again = third.children(after=worker)["task worker"]
+        assert again != worker and process_name(again) == "interdep-tasks"
         restarted = descendants(third.process.pid)
         third.process.send_signal(signal.SIGTERM)
         assert third.process.wait(timeout=60) == 0

@@ -1,6 +1,7 @@
 """Children that die with their parent (Linux): used by `interdep serve` for the task worker, the
 scheduler and gunicorn, and by gunicorn's configuration for its own workers, so that no process
-outlives the one supervising it, even after `kill -9`."""
+outlives the one supervising it, even after `kill -9`. And what a process that forks with the app
+loaded does first: close its database connections, so no child inherits one."""
 
 from __future__ import annotations
 
@@ -28,3 +29,25 @@ def cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         return os.cpu_count() or 1
+
+
+def process_name_set(name: str) -> None:
+    """The name `ps`, `top` and /proc/<pid>/comm show for this process (Linux; at most 15
+    characters are kept). Forked children keep their parent's command line, so this is what tells
+    them apart."""
+    if sys.platform.startswith("linux"):
+        import ctypes  # deferred: only in a child, just before it runs
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(15, name.encode()[:15], 0, 0, 0)  # PR_SET_NAME
+
+
+def database_connections_close() -> None:
+    """Close this process's database connections (and psycopg's pool with its threads), before
+    it forks: a connection shared by two processes would interleave their queries."""
+    from django.db import connections  # deferred: only where the app is loaded
+
+    for connection in connections.all(initialized_only=True):
+        connection.close()
+        if hasattr(connection, "close_pool"):  # PostgreSQL with psycopg's pool
+            connection.close_pool()
