@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from interdep.cli.long_input import parquet_paths
+from interdep.cli.parts import parquet_paths
 from interdep.science.answer_table import DEFAULT_COUPLE_COLUMN, AnswerSet, read_answer_frame
 from interdep.science.errors import InputError
 from interdep.science.tabular import file_row
