@@ -85,9 +85,15 @@ def read_long(file: Path, couple: str, person: str, time: str, variables: list[s
     columns = [couple, person, time, *variables]
     try:
         table, from_csv = _arrow_table(file, columns)
-        return _from_arrow(table, couple, person, time, variables, from_csv)
+        data = _from_arrow(table, couple, person, time, variables, from_csv)
     except _Unsupported:
         return long_from_frame(read_parts(file), couple, person, time, variables)
+    finally:
+        table = None
+        # Arrow's allocator keeps what the table and the text it parsed freed (about 1 GB for
+        # 10 million rows); hand it back before the estimator needs its own memory
+        pa.default_memory_pool().release_unused()
+    return data
 
 
 def _arrow_table(file: Path, columns: list[str]) -> tuple[pa.Table, bool]:
