@@ -11,7 +11,7 @@ import pytest
 from interdep.cli.app import LAZY_COMMANDS
 from interdep.cli.main import app
 
-HEAVY = ("numpy", "pandas", "scipy", "django", "pyarrow", "dask")
+HEAVY = ("numpy", "pandas", "scipy", "django", "pyarrow", "dask", "pydantic")
 
 
 def _loaded_after(args: list[str]) -> list[str]:

@@ -178,3 +178,22 @@ def test_repeated_dyad_ids_in_the_dyad_layout_are_named():
     )
     with pytest.raises(InputError, match="repeated dyad id\\(s\\): 1"):
         dyads_from_table(wide, outcome="sat", predictors=["x"], dyad_column="couple", layout="dyad")
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        [1, 1, 2, 2, 3, 3],  # sorted: the runs are the ids
+        [-4, -4, 7, 7, 9, 9],
+        [3, 3, 1, 1, 2, 2],  # each couple's rows together, ids unsorted
+        [2, 1, 2, 1, 3, 3],  # partners apart
+    ],
+)
+def test_dyad_ids_and_pairs_are_those_of_a_factorize_and_a_stable_sort(ids):
+    frame = pd.DataFrame({"couple": np.array(ids, dtype=np.int64)})
+    codes, uniques = dyadic.key_codes(frame, "couple")
+    want_codes, want_uniques = pd.factorize(frame["couple"].to_numpy(), sort=False)
+    assert codes.dtype == want_codes.dtype and np.array_equal(codes, want_codes)
+    assert uniques.dtype == want_uniques.dtype and np.array_equal(uniques, want_uniques)
+    pairing = dyadic.pair_rows(frame, "couple")
+    assert np.array_equal(pairing.rows, np.argsort(want_codes, kind="stable").reshape(-1, 2))

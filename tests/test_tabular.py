@@ -90,3 +90,26 @@ def test_both_readers_parse_every_number_to_the_nearest_double(tmp_path):
     pd.DataFrame({"x": values}).to_csv(path, index=False)
     assert np.array_equal(tabular._read_csv_pandas(path)["x"].to_numpy(), values)
     assert np.array_equal(read_table(path)["x"].to_numpy(), values)
+
+
+def test_reading_only_the_used_columns_gives_those_columns_of_the_whole_table(tmp_path):
+    path = write(tmp_path, "dyad,person,x,y,note\n1,1,0.5,2,a\n1,2,.,3,b\n2,1,1e-3,NA,c\n")
+    some = read_table(path, columns=["y", "dyad", "x"])
+    assert list(some.columns) == ["dyad", "x", "y"]  # in the file's order
+    pd.testing.assert_frame_equal(some, read_table(path)[["dyad", "x", "y"]], check_exact=True)
+
+
+def test_reading_by_column_refuses_what_the_whole_table_refuses(tmp_path):
+    # a column the file lacks: read whole, so the message lists every column the file has
+    path = write(tmp_path, "dyad,x,y\n1,2,3\n")
+    with pytest.raises(InputError, match=r"have: dyad, x, y"):
+        require_columns(read_table(path, columns=["dyad", "z"]), ["dyad", "z"])
+    # "x" next to "x.1" reads as a repeated "x" either way
+    path = write(tmp_path, "dyad,x,x.1,y\n1,2,3,4\n")
+    assert read_table(path, columns=["dyad", "x"]).attrs["duplicate_columns"] == {"x"}
+    with pytest.raises(InputError, match="more than once"):
+        require_columns(read_table(path, columns=["dyad", "x"]), ["x"])
+    # a bad cell in a used column still names its row and column
+    path = write(tmp_path, "dyad,x,y\n1,2,3\n1,two,4\n")
+    with pytest.raises(InputError, match=r"row 3, column 'x': not a number: 'two'"):
+        numeric_column(read_table(path, columns=["dyad", "x"]), "x")

@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from interdep.cli import diary_cmds
 from interdep.cli.app import (
     app,
     console,
@@ -23,6 +22,7 @@ from interdep.cli.app import (
     write_table,
 )
 from interdep.cli.cluster import MemoryLimitOption, SchedulerOption, WorkersOption
+from interdep.lib.numbers import stars
 from interdep.science import dyadic
 from interdep.science.apim import ApimResult, dyads_from_table, fit_apim, simulate_apim
 from interdep.science.errors import InputError
@@ -38,12 +38,6 @@ def _choice(value: str, allowed, option: str) -> str:
     return v
 
 
-def _stars(p: float) -> str:
-    from interdep.science.figures_apim import stars  # deferred: keeps startup fast
-
-    return stars(p)
-
-
 def _rows(result: ApimResult) -> list[list[str]]:
     level = round(100 * (1 - result.alpha))
     rows = [["Effect", "Role", "b", "SE", "t", "df", "p", f"{level}% CI", "β"]]
@@ -54,7 +48,7 @@ def _rows(result: ApimResult) -> list[list[str]]:
             [
                 name,
                 c.term.role or "",
-                number_cell(c.estimate) + _stars(c.p),
+                number_cell(c.estimate) + stars(c.p),
                 number_cell(c.se),
                 number_cell(c.t, 2),
                 f"{c.df:.1f}" if c.df != round(c.df) else f"{c.df:.0f}",
@@ -304,6 +298,8 @@ def apim(
     if time_column is not None:
         if distributed:
             raise InputError("--dask fits the cross-sectional APIM; the diary model runs in memory")
+        from interdep.cli import diary_cmds  # deferred: the diary model's science only for diaries
+
         result = diary_cmds.fit_from_file(
             file,
             model="apim",
@@ -360,14 +356,21 @@ def apim(
             partitions=partitions,
         )
     else:
-        from interdep.cli.long_input import read_parts  # deferred: keeps startup fast
+        from interdep.cli.parts import read_parts  # deferred: keeps startup fast
 
-        frame = read_parts(file)  # a file, or a folder or glob of Parquet parts
+        predictors = x.split(",")
+        covariate_list = covariates.split(",") if covariates else []
+        # the individual layout names its columns (variables as dyads_from_table strips them);
+        # the other layouts find theirs in the header
+        named = [v.strip() for v in (*predictors, *covariate_list) if v.strip()]
+        used = [y, *named, dyad_column, *([role_column] if role_column else [])]
+        # a file, or a folder or glob of Parquet parts
+        frame = read_parts(file, columns=used if layout == "individual" else None)
         data = dyads_from_table(
             frame,
             outcome=y,
-            predictors=x.split(","),
-            covariates=covariates.split(",") if covariates else (),
+            predictors=predictors,
+            covariates=covariate_list,
             dyad_column=dyad_column,
             role_column=role_column,
             layout=layout,

@@ -17,7 +17,7 @@ import dask.dataframe as dd
 import pandas as pd
 
 from interdep.cli.cluster import dask_client, gather_in_order
-from interdep.cli.long_input import parquet_paths
+from interdep.cli.parts import parquet_paths
 from interdep.science import dyadic
 from interdep.science.apim import ApimResult, dyads_from_table
 from interdep.science.apim.moments import combine, fit_from_moments, part_moments

@@ -31,13 +31,29 @@ def lazy_commands(module: str, summaries: dict[str, str]) -> None:
         LAZY_COMMANDS[name] = (module, summary)
 
 
-#: Commands without parameters, built directly (typer's signature reading loads pydantic).
+def _help_flag_off(option):
+    """The --help flag reads False when not given, not None: typer coerces a flag's value through
+    a pydantic adapter unless it is already a bool, and importing pydantic for that was half of
+    `interdep version`'s start-up."""
+    if option is not None and option.default is None:
+        option.default = False
+    return option
+
+
+class PlainCommand(TyperCommand):
+    """A command without options, built directly (typer's signature reading loads pydantic)."""
+
+    def get_help_option(self, ctx: typer.Context):
+        return _help_flag_off(super().get_help_option(ctx))
+
+
+#: Commands without parameters, built directly.
 PLAIN_COMMANDS: dict[str, TyperCommand] = {}
 
 
 def plain_command(name: str, callback: Callable[[], None]) -> None:
     """Register a command that takes no options; its docstring is its help."""
-    PLAIN_COMMANDS[name] = TyperCommand(name, callback=callback, help=callback.__doc__)
+    PLAIN_COMMANDS[name] = PlainCommand(name, callback=callback, help=callback.__doc__)
 
 
 class LazyGroup(TyperGroup):
@@ -48,6 +64,9 @@ class LazyGroup(TyperGroup):
     """
 
     listing = False
+
+    def get_help_option(self, ctx: typer.Context):
+        return _help_flag_off(super().get_help_option(ctx))
 
     def list_commands(self, ctx: typer.Context) -> list[str]:
         return sorted(set(self.commands) | set(LAZY_COMMANDS) | set(PLAIN_COMMANDS))

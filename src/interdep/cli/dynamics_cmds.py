@@ -29,7 +29,8 @@ from interdep.cli.cluster import (
     gather_in_order,
     progress_bar,
 )
-from interdep.cli.long_input import LongData, long_from_frame, parquet_paths, read_long
+from interdep.cli.long_input import LongData, long_from_frame, read_long
+from interdep.cli.parts import parquet_paths
 from interdep.lib.csv_writer import frame_csv
 from interdep.science import dynamics as dyn
 from interdep.science.errors import InputError

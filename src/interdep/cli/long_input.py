@@ -12,7 +12,6 @@ refuse exactly the same files.
 from __future__ import annotations
 
 import csv
-import glob
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,12 +22,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as pads
 
+from interdep.cli.parts import parquet_paths, read_parts
 from interdep.science.errors import InputError
 from interdep.science.tabular import (
     file_row,
     key_column,
     numeric_column,
-    read_table,
     require_columns,
 )
 
@@ -81,41 +80,20 @@ class _Unsupported(Exception):
     """The fast path cannot read this file exactly as pandas would; use the pandas path."""
 
 
-def parquet_paths(text: str | Path) -> list[str] | None:
-    """The Parquet files a path names: a file, a folder of parts, or a glob; None if not Parquet."""
-    text = str(text)
-    if any(ch in text for ch in "*?["):
-        found = sorted(glob.glob(text, recursive=True))
-        if not found:
-            raise InputError(f"no files match {text}")
-        return found
-    path = Path(text)
-    if path.is_dir():
-        found = sorted(str(p) for p in path.rglob("*") if p.suffix.lower() in {".parquet", ".pq"})
-        if not found:
-            raise InputError(f"no Parquet files in folder {text}")
-        return found
-    if path.suffix.lower() in {".parquet", ".pq"}:
-        return [text]
-    return None
-
-
 def read_long(file: Path, couple: str, person: str, time: str, variables: list[str]) -> LongData:
     """The dynamics columns of a CSV or Parquet file (or a folder or glob of Parquet parts)."""
     columns = [couple, person, time, *variables]
     try:
         table, from_csv = _arrow_table(file, columns)
-        return _from_arrow(table, couple, person, time, variables, from_csv)
+        data = _from_arrow(table, couple, person, time, variables, from_csv)
     except _Unsupported:
         return long_from_frame(read_parts(file), couple, person, time, variables)
-
-
-def read_parts(file: Path) -> pd.DataFrame:
-    """A CSV or Parquet file, or every part of a Parquet folder or glob, as one frame."""
-    paths = parquet_paths(file)
-    if paths is not None and len(paths) > 1:
-        return pd.concat([read_table(Path(p)) for p in paths], ignore_index=True)
-    return read_table(Path(paths[0]) if paths else file)
+    finally:
+        table = None
+        # Arrow's allocator keeps what the table and the text it parsed freed (about 1 GB for
+        # 10 million rows); hand it back before the estimator needs its own memory
+        pa.default_memory_pool().release_unused()
+    return data
 
 
 def _arrow_table(file: Path, columns: list[str]) -> tuple[pa.Table, bool]:

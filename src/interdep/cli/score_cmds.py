@@ -109,19 +109,25 @@ def table_preview(parts, shown: int = TABLE_ROWS) -> tuple[list, list, int]:
     from interdep.science.results import score_persons  # deferred: keeps startup fast
 
     members: dict[str, list[int]] = {}
+    waiting: set[str] = set()  # couples shown whose second partner is still to come
     kept: list[tuple[AnswerSet, list[int]]] = []  # rows kept from a part, and their places
     total = 0
     instrument = None
     for start, part in parts:
         instrument = part.instrument
-        wanted = [k for k in range(len(part)) if start + k < shown]
-        for k, cid in enumerate(part.couple_ids or ()):
-            if cid in members:
-                members[cid].append(start + k)
-                wanted.append(k)
-            elif len(members) < shown:
-                members[cid] = [start + k]
-                wanted.append(k)
+        wanted = list(range(min(len(part), max(shown - start, 0))))
+        # once the couples shown are complete, the rest of the file is only read and checked
+        # (a third member of a couple is refused by the check after the last part)
+        if len(members) < shown or waiting:
+            for k, cid in enumerate(part.couple_ids or ()):
+                if cid in members:
+                    members[cid].append(start + k)
+                    waiting.discard(cid)
+                    wanted.append(k)
+                elif len(members) < shown:
+                    members[cid] = [start + k]
+                    waiting.add(cid)
+                    wanted.append(k)
         wanted = sorted(set(wanted))
         if wanted:
             kept.append((rows_of(part, wanted), [start + k for k in wanted]))

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from interdep.cli.long_input import parquet_paths
+from interdep.cli.parts import parquet_paths
 from interdep.science.answer_table import DEFAULT_COUPLE_COLUMN, AnswerSet, read_answer_frame
 from interdep.science.errors import InputError
 from interdep.science.tabular import file_row
@@ -81,7 +81,7 @@ def answer_parts(
     """(index of the part's first person in the file, the part's answers), part after part; the
     whole-file checks raise as soon as they can (couples' sizes after the last part)."""
     seen: dict[str, int] = {}
-    couples: dict[str, list[int]] = {}
+    couple_ids: list[list[str]] = []  # each part's, checked together after the last part
     version = None
     start = 0
     for frame in _frames(file, chunk or CHUNK):
@@ -110,31 +110,43 @@ def answer_parts(
                 row=file_row(start),
                 column="instrument_version",
             )
-        for k, pid in enumerate(part.person_ids):
-            first = seen.setdefault(pid, start + k)
-            if first != start + k:
-                raise InputError(
-                    f"duplicate person id {pid!r} (first seen in row {file_row(first)})",
-                    row=file_row(start + k),
-                    column=person_column,
-                )
+        _check_new_persons(seen, part.person_ids, start, person_column)
         if part.couple_ids is not None:
-            for k, cid in enumerate(part.couple_ids):
-                couples.setdefault(cid, []).append(start + k)
+            couple_ids.append(part.couple_ids)
         yield start, part
         start += len(part)
     if start == 0:
         raise InputError(f"{Path(file).name} has no data rows (only a header, or nothing)")
-    wrong = [rows for rows in couples.values() if len(rows) != 2]
-    if wrong:
-        rows = min(wrong, key=lambda r: r[0])
-        cid = next(c for c, r in couples.items() if r is rows)
+    if not couple_ids:
+        return
+    # codes in the order couples first appear: the first wrong one is the earliest in the file
+    codes, uniques = pd.factorize(np.array([c for ids in couple_ids for c in ids], dtype=object))
+    wrong = np.flatnonzero(np.bincount(codes, minlength=len(uniques)) != 2)
+    if len(wrong):
+        cid = uniques[wrong[0]]
+        rows = np.flatnonzero(codes == wrong[0])
         named = ", ".join(str(file_row(j)) for j in rows)
         raise InputError(
             f"couple {cid!r} has {len(rows)} member(s) (rows {named}); a couple has exactly two",
             row=file_row(rows[0]),
             column=couple_column,
         )
+
+
+def _check_new_persons(seen: dict[str, int], ids: list[str], start: int, column: str) -> None:
+    """Add a part's person ids to ``seen`` (id -> first row), refusing one seen before."""
+    fresh = dict(zip(ids, range(start, start + len(ids)), strict=True))
+    if len(fresh) == len(ids) and seen.keys().isdisjoint(fresh):
+        seen.update(fresh)  # the usual part: every id new, checked in C
+        return
+    for k, pid in enumerate(ids):  # a repeat: name the first, as read in order
+        first = seen.setdefault(pid, start + k)
+        if first != start + k:
+            raise InputError(
+                f"duplicate person id {pid!r} (first seen in row {file_row(first)})",
+                row=file_row(start + k),
+                column=column,
+            )
 
 
 def rows_of(part: AnswerSet, rows: np.ndarray | list[int]) -> AnswerSet:

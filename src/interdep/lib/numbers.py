@@ -24,3 +24,10 @@ def rounded(value, digits: int) -> float | None:
     """``value`` rounded to ``digits`` decimals; None when it is not a finite number."""
     number = finite_or_none(value)
     return None if number is None else round(number, digits)
+
+
+def stars(p: float) -> str:
+    """Conventional significance stars (p < .001, .01, .05)."""
+    if p != p:  # NaN
+        return ""
+    return "***" if p < 0.001 else "**" if p < 0.01 else "*" if p < 0.05 else ""

@@ -116,8 +116,12 @@ def read_answer_frame(
     couples = None
     if couple_column:
         couple_series = key_column(frame, couple_column)
-        sizes = couple_series.map(couple_series.value_counts())
-        wrong = (sizes != 2).to_numpy() & whole_file
+        # a part of a file: its couples' sizes are checked across the parts by the caller
+        wrong = (
+            (couple_series.map(couple_series.value_counts()) != 2).to_numpy()
+            if whole_file
+            else np.zeros(0, dtype=bool)
+        )
         if wrong.any():
             i = int(np.flatnonzero(wrong)[0])
             cid = couple_series.iloc[i]

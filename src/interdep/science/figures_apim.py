@@ -12,17 +12,11 @@ from pathlib import Path
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from interdep.lib.figures import Figure, literal, new_figure, render
+from interdep.lib.numbers import stars
 from interdep.science.apim import ApimResult
 from interdep.science.errors import InputError
 
 FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf"}
-
-
-def stars(p: float) -> str:
-    """Conventional significance stars (p < .001, .01, .05)."""
-    if p != p:  # NaN
-        return ""
-    return "***" if p < 0.001 else "**" if p < 0.01 else "*" if p < 0.05 else ""
 
 
 def figure_format(path: str | Path) -> str:

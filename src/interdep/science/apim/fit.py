@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats
 
 from interdep.science.apim import mixed
 from interdep.science.apim.data import DyadData
@@ -37,6 +36,7 @@ from interdep.science.apim.result import (
     KRatio,
     _coefficients,
 )
+from interdep.science.distributions import chi2_sf
 from interdep.science.errors import InputError
 
 PARAMETRISATIONS = ("two-intercept", "interaction")
@@ -336,7 +336,7 @@ def distinguishability(data: DyadData, prep_dist: _Prepared | None = None) -> Di
     ev_i = _optimise(_stats(prep_i.blocks), False, False, None)
     lr = max(2 * (ev_i.nll - ev_d.nll), 0.0)
     df = prep_d.X.shape[2] - prep_i.X.shape[2] + 1
-    return Distinguishability(lr, df, float(stats.chi2.sf(lr, df)), -ev_i.nll, -ev_d.nll)
+    return Distinguishability(lr, df, float(chi2_sf(lr, df)), -ev_i.nll, -ev_d.nll)
 
 
 def _structure(n_c: float, ev, distinguishable: bool):

@@ -5,12 +5,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats
 
 from interdep.science.apim.data import DyadData
 from interdep.science.apim.design import Term
 from interdep.science.apim.gls import _RHO_BOUND, _Blocks
 from interdep.science.apim.result import Coefficient
+from interdep.science.distributions import norm_cdf, norm_ppf
 
 # The bootstrap's seed when none is given, recorded in the result: the same data give the same
 # interval and pattern on every run.
@@ -54,14 +54,14 @@ def _bca(boot: np.ndarray, estimate: float, jack: np.ndarray, alpha: float) -> t
     below = (np.sum(boot < estimate) + 0.5 * np.sum(boot == estimate)) / len(boot)
     if below <= 0 or below >= 1:
         return (math.nan, math.nan)
-    z0 = stats.norm.ppf(below)
+    z0 = norm_ppf(below)
     d = jack.mean() - jack
     denom = 6.0 * (np.sum(d**2) ** 1.5)
     a = float(np.sum(d**3) / denom) if denom > 0 else 0.0
     out = []
     for q in (alpha / 2, 1 - alpha / 2):
-        zq = stats.norm.ppf(q)
-        adj = stats.norm.cdf(z0 + (z0 + zq) / (1 - a * (z0 + zq)))
+        zq = norm_ppf(q)
+        adj = norm_cdf(z0 + (z0 + zq) / (1 - a * (z0 + zq)))
         out.append(float(np.quantile(boot, adj)))
     return (out[0], out[1])
 

@@ -26,7 +26,6 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import stats
 from threadpoolctl import threadpool_limits
 
 from interdep.science.apim import mixed
@@ -48,6 +47,7 @@ from interdep.science.apim.result import (
     KRatio,
     _coefficients,
 )
+from interdep.science.distributions import chi2_sf
 from interdep.science.errors import InputError
 
 _BLOCKS = ("C00", "C01", "C11", "S0", "S1")
@@ -378,7 +378,7 @@ def _distinguishability(m: PartMoments) -> Distinguishability:
     ev_i = _optimise(_stats(s_i), False, False, None)
     lr = max(2 * (ev_i.nll - ev_d.nll), 0.0)
     df = len(s_d.offset) - len(s_i.offset) + 1
-    return Distinguishability(lr, df, float(stats.chi2.sf(lr, df)), -ev_i.nll, -ev_d.nll)
+    return Distinguishability(lr, df, float(chi2_sf(lr, df)), -ev_i.nll, -ev_d.nll)
 
 
 def fit_from_moments(

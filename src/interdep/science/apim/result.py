@@ -6,10 +6,10 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import stats
 
 from interdep.lib.numbers import finite_or_none
 from interdep.science.apim.design import Term
+from interdep.science.distributions import t_ppf, t_sf
 
 DF_METHOD = "residual: n_obs - p (as nlme summary.gls)"
 DF_SATTERTHWAITE = "Satterthwaite (as SAS PROC MIXED ddfm=satterthwaite and lmerTest)"
@@ -167,7 +167,7 @@ def _coefficients(beta, cov, terms, df, alpha, std) -> list[Coefficient]:
     out = []
     for i, term in enumerate(terms):
         df = dfs[i]
-        tq = stats.t.ppf(1 - alpha / 2, df)
+        tq = t_ppf(1 - alpha / 2, df)
         t = beta[i] / se[i] if se[i] > 0 else math.nan
         out.append(
             Coefficient(
@@ -176,7 +176,7 @@ def _coefficients(beta, cov, terms, df, alpha, std) -> list[Coefficient]:
                 se=float(se[i]),
                 df=float(df),
                 t=float(t),
-                p=float(2 * stats.t.sf(abs(t), df)),
+                p=float(2 * t_sf(abs(t), df)),
                 ci_low=float(beta[i] - tq * se[i]),
                 ci_high=float(beta[i] + tq * se[i]),
                 standardized=None if std[i] is None else float(beta[i] * std[i]),
