@@ -127,14 +127,14 @@ def test_score_couples_on_a_cluster_are_read_together_as_in_memory(tmp_path):
 
 
 def test_score_on_two_small_workers_equals_the_in_memory_run(tmp_path):
-    """800,000 persons in 24 Parquet parts, larger in memory than one worker's limit: the
+    """800,000 persons in 96 Parquet parts, larger in memory than one worker's limit: the
     cluster's CSV is the in-memory run's, byte for byte (ids counted split across partitions,
     persons scored part by part)."""
     frame = _answers(persons=800_000, seed=7)
     assert frame.memory_usage(deep=True).sum() > parse_memory(LIMIT)
     folder = tmp_path / "answers"
     folder.mkdir()
-    for i, chunk in enumerate(np.array_split(np.arange(len(frame)), 24)):
+    for i, chunk in enumerate(np.array_split(np.arange(len(frame)), 96)):
         frame.iloc[chunk].to_parquet(folder / f"part-{i:02d}.parquet", index=False)
     del frame
     memory, cluster = tmp_path / "memory.csv", tmp_path / "cluster.csv"
