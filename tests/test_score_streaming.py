@@ -5,6 +5,8 @@ sits in a later part or needs the whole file to be seen."""
 from __future__ import annotations
 
 import json
+import os
+import stat
 
 import pandas as pd
 import pytest
@@ -136,3 +138,21 @@ def test_a_problem_in_a_later_part_names_its_row_and_writes_nothing(
 )
 def test_the_fast_csv_writer_writes_what_frame_csv_writes(frame):
     assert fast_frame_csv(frame) == frame_csv(frame)
+
+
+def test_output_files_get_the_permissions_of_any_new_file(answers, tmp_path):
+    """Outputs are written beside the target and renamed over it; the temporary file's
+    owner-only mode must not become the output's."""
+    umask = os.umask(0o022)
+    try:
+        scored, simulated = tmp_path / "scores.csv", tmp_path / "couples.csv"
+        assert (
+            runner.invoke(app, ["score", str(answers), "-f", "csv", "-o", str(scored)]).exit_code
+            == 0
+        )
+        done = runner.invoke(app, ["simulate", "--couples", "3", "-o", str(simulated)])
+        assert done.exit_code == 0
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(scored.stat().st_mode) == 0o644
+    assert stat.S_IMODE(simulated.stat().st_mode) == 0o644

@@ -143,6 +143,16 @@ def reports_input_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def temp_beside(directory: str | None) -> tuple[int, str]:
+    """A temporary file to rename over an output, with the permissions an ordinary new file
+    gets (``mkstemp`` makes it readable by its owner only, which the renamed output kept)."""
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".interdep-", suffix=".tmp")
+    umask = os.umask(0)
+    os.umask(umask)
+    os.fchmod(fd, 0o666 & ~umask)
+    return fd, tmp
+
+
 def write_atomically(path: str, data: bytes | str) -> None:
     """Write a whole output file or nothing: write beside it, then rename over it. A missing
     folder or a folder in the way is bad input (exit 2), not a traceback."""
@@ -151,7 +161,7 @@ def write_atomically(path: str, data: bytes | str) -> None:
         raise fail(f"cannot write {path}: the folder {directory} does not exist")
     if os.path.isdir(path):
         raise fail(f"cannot write {path}: it is a folder; give a file name")
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".interdep-", suffix=".tmp")
+    fd, tmp = temp_beside(directory)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data.encode() if isinstance(data, str) else data)

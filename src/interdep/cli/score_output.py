@@ -6,9 +6,9 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
+from interdep.cli.app import temp_beside
 from interdep.lib.csv_writer import fast_frame_csv, frame_csv
 
 
@@ -79,7 +79,7 @@ class AtomicOutput:
 
     def __enter__(self):
         directory = os.path.dirname(os.path.abspath(self.output)) if self.output else None
-        fd, self.path = tempfile.mkstemp(dir=directory, prefix=".interdep-", suffix=".tmp")
+        fd, self.path = temp_beside(directory)
         self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
         return self.handle
 
