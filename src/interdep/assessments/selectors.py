@@ -10,6 +10,7 @@ import functools
 from dataclasses import dataclass
 
 from interdep.assessments.models import Answer, Assessment
+from interdep.lib.prepared import PreparedModels
 from interdep.science.instrument import Instrument, Item, load_instrument
 from interdep.science.results import PersonResult, score_answers
 
@@ -64,8 +65,18 @@ def pages(version: str) -> tuple[Page, ...]:
     return tuple(result)
 
 
+def _open_query(person_id):
+    return Assessment.objects.filter(person_id=person_id, submitted_at__isnull=True).order_by(
+        "pk"
+    )[:1]
+
+
+#: The home page asks it on every visit: compiled once per process (interdep.lib.prepared).
+_OPEN = PreparedModels(_open_query)
+
+
 def open_assessment(person) -> Assessment | None:
-    return Assessment.objects.filter(person=person, submitted_at__isnull=True).first()
+    return _OPEN.first(person.pk)
 
 
 def answers_of(assessment: Assessment) -> dict[str, int]:
