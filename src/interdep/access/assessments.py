@@ -44,9 +44,5 @@ _LATEST_OF = PreparedModels(_latest_of_query)
 def latest_submitted_of(person_ids) -> dict[int, Assessment]:
     """Each person's latest submitted assessment, in one query (person id -> assessment)."""
     person_ids = tuple(person_ids)
-    rows = (
-        _LATEST_OF.rows(*person_ids)
-        if len(person_ids) == 2
-        else _latest_of_query(*person_ids)
-    )
+    rows = _LATEST_OF.rows(*person_ids) if len(person_ids) == 2 else _latest_of_query(*person_ids)
     return {a.person_id: a for a in rows}

@@ -66,9 +66,8 @@ def pages(version: str) -> tuple[Page, ...]:
 
 
 def _open_query(person_id):
-    return Assessment.objects.filter(person_id=person_id, submitted_at__isnull=True).order_by(
-        "pk"
-    )[:1]
+    open_ones = Assessment.objects.filter(person_id=person_id, submitted_at__isnull=True)
+    return open_ones.order_by("pk")[:1]
 
 
 #: The home page asks it on every visit: compiled once per process (interdep.lib.prepared).
