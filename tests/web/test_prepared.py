@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q, Value
+from django.http import Http404
 
-from interdep.access.assessments import _latest_of_query, _latest_query, latest_submitted
+from interdep.access.assessments import (
+    _latest_of_query,
+    _latest_query,
+    latest_submitted,
+    own_assessment_or_404,
+)
 from interdep.access.core import _members_query, couple_members
 from interdep.assessments import services as assessment_services
-from interdep.assessments.selectors import _open_query, open_assessment
+from interdep.assessments.selectors import _history_query, _open_query, history, open_assessment
 from interdep.couples.models import Membership
 from interdep.lib.prepared import PreparedModels, PreparedValues
 from interdep.pwa.roles import _facts_query, frame_facts
@@ -95,3 +102,14 @@ def test_prepared_models_without_a_marker_run_through_the_orm(alice, bob, couple
         m.pk for m in Membership.objects.filter(person=alice)
     ]
     assert fixed._compiled == {}
+
+
+def test_own_assessment_and_history_compiled_once_read_the_owners_only(alice, bob):
+    first, again = submit(alice), submit(alice)
+    theirs = submit(bob)
+    assert own_assessment_or_404(alice, again.pk).pk == again.pk
+    for person, assessment_id in ((bob, again.pk), (alice, theirs.pk), (alice, 2**63), (alice, 0)):
+        with pytest.raises(Http404):
+            own_assessment_or_404(person, assessment_id)
+    assert [a.pk for a in history(alice)] == [again.pk, first.pk]
+    assert [_fields(a) for a in history(bob)] == [_fields(a) for a in _history_query(bob.pk)]

@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 from django.db.models import OuterRef, Subquery
+from django.http import Http404
 
 from interdep.access.ownership import own_or_404
 from interdep.assessments.models import Assessment
 from interdep.lib.prepared import PreparedModels
 
 
+def _own_query(assessment_id, person_id):
+    return Assessment.objects.filter(pk=assessment_id, person_id=person_id)
+
+
+#: Every report page reads it: compiled once per process (interdep.lib.prepared).
+_OWN = PreparedModels(_own_query)
+
+
 def own_assessment_or_404(user, assessment_id: int) -> Assessment:
     """The user's own assessment; anyone else's is "not found" (staff included)."""
+    if isinstance(assessment_id, int) and 0 < assessment_id < 2**63 and user.is_authenticated:
+        found = _OWN.first(assessment_id, user.pk)
+        if found is None:
+            raise Http404
+        return found
     return own_or_404(user, Assessment.objects, assessment_id)
 
 

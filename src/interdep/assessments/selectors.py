@@ -82,12 +82,17 @@ def answers_of(assessment: Assessment) -> dict[str, int]:
     return dict(Answer.objects.filter(assessment=assessment).values_list("item_id", "value"))
 
 
+def _history_query(person_id):
+    submitted = Assessment.objects.filter(person_id=person_id, submitted_at__isnull=False)
+    return submitted.order_by("-submitted_at", "-pk")
+
+
+#: Read by every report page: compiled once per process.
+_HISTORY = PreparedModels(_history_query)
+
+
 def history(person) -> list[Assessment]:
-    return list(
-        Assessment.objects.filter(person=person, submitted_at__isnull=False).order_by(
-            "-submitted_at", "-pk"
-        )
-    )
+    return _HISTORY.rows(person.pk)
 
 
 @dataclass(frozen=True)
