@@ -115,3 +115,26 @@ def collect_static_if_needed() -> None:
     from django.core.management import call_command  # deferred: settings.py imports this first
 
     call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def warm_up() -> None:
+    """Do once, at start, what each worker process would otherwise do on its first requests:
+    import every route's view (the URLconf), compile the site's templates (kept by Django's
+    cached template loader) and hash the code the reports are keyed by. gunicorn loads the
+    application in its master and forks the workers from it (preload_app), so every worker,
+    including each one that replaces a recycled worker (max_requests), starts warm: a fresh
+    worker's first page cost about 0.3 s of CPU, a stall in the latency's tail. Opens no database
+    connection."""
+    from django.conf import settings  # deferred: called once the app is loaded
+    from django.template.loader import get_template  # deferred: called once the app is loaded
+    from django.urls import get_resolver  # deferred: called once the app is loaded
+
+    from interdep.assessments.report_cache import (
+        code_fingerprint,
+    )  # deferred: called once the app is loaded
+
+    get_resolver().reverse_dict  # noqa: B018 (imports the URLconf and every view, builds reverse())
+    for folder in (Path(d) for d in settings.TEMPLATES[0]["DIRS"]):
+        for path in sorted(folder.rglob("*.html")):
+            get_template(path.relative_to(folder).as_posix())
+    code_fingerprint()

@@ -8,6 +8,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "interdep.settings")
 application = get_wsgi_application()
 
 # A production start collects the static files itself (pages name them from the manifest).
-from interdep.deploy import collect_static_if_needed  # noqa: E402
+from interdep.deploy import collect_static_if_needed, warm_up  # noqa: E402
 
 collect_static_if_needed()
+warm_up()

@@ -239,3 +239,23 @@ def test_the_reference_deployments_environment_passes_check_deploy(tmp_path):
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
+
+
+def test_warm_up_leaves_the_routes_and_templates_ready_for_the_forked_workers(db):
+    """gunicorn forks its workers from a master that ran warm_up (wsgi.py): they start with
+    every view imported, reverse() built and the site's templates compiled."""
+    from django.template import engines
+    from django.urls import clear_url_caches, get_resolver
+
+    from interdep.deploy import warm_up
+
+    engine = engines["django"].engine
+    [partials] = engine.template_loaders  # django-template-partials around Django's cache
+    cached = partials.loaders[0]
+    cached.reset()
+    clear_url_caches()
+    assert "base.html" not in cached.get_template_cache
+    warm_up()
+    kept = cached.get_template_cache
+    assert {"base.html", "home.html", "couples/report.html"} <= set(kept)
+    assert get_resolver()._populated

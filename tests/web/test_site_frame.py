@@ -4,6 +4,7 @@ branded error pages, the legal pages with the operator from settings, the clinic
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.template.loader import render_to_string
@@ -108,3 +109,53 @@ def test_a_partner_still_lands_on_home(alice):
     client = Client()
     response = client.post("/accounts/login/", {"email": alice.email, "password": PASSWORD})
     assert response["Location"] == "/"
+
+
+def _frame(client) -> str:
+    """The page's frame: everything but the main content."""
+    page = client.get("/support/").content.decode()
+    return page.split("<main")[0] + page.split("</main>")[1]
+
+
+def _tokens(html: str) -> set[str]:
+    return set(re.findall(r'(?:csrfmiddlewaretoken" value="|X-CSRFToken": ")([^"]+)', html))
+
+
+def test_the_kept_frame_of_one_reader_is_never_anothers(alice, bob, settings):
+    """The menu and links are drawn once per kind of reader (pwa/templatetags/frame.py): each
+    reader still gets their own, and the form token of this very response."""
+    from .clinic_helpers import make_clinician
+
+    staff = make_person("Staffer", is_staff=True)
+    doctor, _ = make_clinician("Dr Kept")
+    readers = {"staff": staff, "alice": alice, "doctor": doctor, "anonymous": None, "bob": bob}
+    frames = {}
+    for _ in range(2):  # the second time from what was kept
+        for name, person in readers.items():
+            client = Client()
+            if person is not None:
+                client.force_login(person)
+            html = _frame(client)
+            frames.setdefault(name, []).append(re.sub(r"[\w-]{64}", "TOKEN", html))
+            if person is not None:
+                assert len(_tokens(html)) == 1  # the logout form's token is this response's
+    for name, (first, second) in frames.items():
+        assert first == second, name
+    assert ">Psychometrics</a>" in frames["staff"][0]
+    assert ">Psychometrics</a>" not in frames["alice"][0] + frames["bob"][0]
+    assert ">Caseload</a>" in frames["doctor"][0] and "Check in" not in frames["doctor"][0]
+    assert ">Clinician access</a>" not in frames["doctor"][0]
+    assert ">Check in</a>" in frames["alice"][0] and "Caseload" not in frames["alice"][0]
+    anonymous = frames["anonymous"][0]
+    assert (
+        ">Log in</a>" in anonymous and "Log out" not in anonymous and "Your data" not in anonymous
+    )
+    assert "outbox.js" not in anonymous and "outbox.js" in frames["alice"][0]
+    assert frames["alice"][0] == frames["bob"][0]  # nothing personal is in the frame
+    settings.SITE_NAME = "Duo"  # a setting changes: what was kept is drawn again
+    client = Client()
+    client.force_login(alice)
+    assert "· Duo</title>" in client.get("/support/").content.decode()
+    assert _frame(client).count("Duo") == 3  # title, brand and footer
+    settings.STATIC_URL = "/assets/"  # a part's links follow the settings, too
+    assert '"/assets/css/site.css"' in _frame(client)

@@ -10,6 +10,7 @@ from django.http import Http404
 from interdep.access.assessments import latest_submitted_of
 from interdep.assessments.models import Assessment
 from interdep.couples.models import Couple, Membership
+from interdep.lib.prepared import PreparedModels
 
 
 def active_membership(user) -> Membership | None:
@@ -35,19 +36,25 @@ def partner_membership(membership: Membership | None) -> Membership | None:
     )
 
 
+def _members_query(person_id):
+    return Membership.objects.select_related("couple", "person").filter(
+        left_at__isnull=True,
+        couple__memberships__person_id=person_id,
+        couple__memberships__left_at__isnull=True,
+    )
+
+
+#: Read by every page that shows or links the couple report: compiled once per process.
+_MEMBERS = PreparedModels(_members_query)
+
+
 def couple_members(user) -> tuple[Membership | None, Membership | None]:
     """The user's membership in their active couple and their partner's (each with the account
     and the couple loaded), in one query; (None, None) when not linked, (mine, None) if the
     partner is gone."""
     if not user.is_authenticated:
         return None, None
-    rows = list(
-        Membership.objects.select_related("couple", "person").filter(
-            left_at__isnull=True,
-            couple__memberships__person=user,
-            couple__memberships__left_at__isnull=True,
-        )
-    )
+    rows = _MEMBERS.rows(user.pk)
     mine = next((m for m in rows if m.person_id == user.pk), None)
     theirs = next((m for m in rows if m.person_id != user.pk), None)
     return mine, theirs

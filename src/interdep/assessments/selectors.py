@@ -10,6 +10,7 @@ import functools
 from dataclasses import dataclass
 
 from interdep.assessments.models import Answer, Assessment
+from interdep.lib.prepared import PreparedModels
 from interdep.science.instrument import Instrument, Item, load_instrument
 from interdep.science.results import PersonResult, score_answers
 
@@ -64,20 +65,34 @@ def pages(version: str) -> tuple[Page, ...]:
     return tuple(result)
 
 
+def _open_query(person_id):
+    open_ones = Assessment.objects.filter(person_id=person_id, submitted_at__isnull=True)
+    return open_ones.order_by("pk")[:1]
+
+
+#: The home page asks it on every visit: compiled once per process (interdep.lib.prepared).
+_OPEN = PreparedModels(_open_query)
+
+
 def open_assessment(person) -> Assessment | None:
-    return Assessment.objects.filter(person=person, submitted_at__isnull=True).first()
+    return _OPEN.first(person.pk)
 
 
 def answers_of(assessment: Assessment) -> dict[str, int]:
     return dict(Answer.objects.filter(assessment=assessment).values_list("item_id", "value"))
 
 
+def _history_query(person_id):
+    submitted = Assessment.objects.filter(person_id=person_id, submitted_at__isnull=False)
+    return submitted.order_by("-submitted_at", "-pk")
+
+
+#: Read by every report page: compiled once per process.
+_HISTORY = PreparedModels(_history_query)
+
+
 def history(person) -> list[Assessment]:
-    return list(
-        Assessment.objects.filter(person=person, submitted_at__isnull=False).order_by(
-            "-submitted_at", "-pk"
-        )
-    )
+    return _HISTORY.rows(person.pk)
 
 
 @dataclass(frozen=True)
