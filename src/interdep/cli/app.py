@@ -7,6 +7,7 @@ import importlib
 import io
 import math
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable
@@ -153,14 +154,21 @@ def temp_beside(directory: str | None) -> tuple[int, str]:
     return fd, tmp
 
 
-def write_atomically(path: str, data: bytes | str) -> None:
-    """Write a whole output file or nothing: write beside it, then rename over it. A missing
-    folder or a folder in the way is bad input (exit 2), not a traceback."""
+def writable_target(path: str) -> str:
+    """The folder an output file goes in; a missing folder or a folder in the way is bad input
+    (exit 2), not a traceback."""
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
         raise fail(f"cannot write {path}: the folder {directory} does not exist")
     if os.path.isdir(path):
         raise fail(f"cannot write {path}: it is a folder; give a file name")
+    return directory
+
+
+def write_atomically(path: str, data: bytes | str) -> None:
+    """Write a whole output file or nothing: write beside it, then rename over it. A missing
+    folder or a folder in the way is bad input (exit 2), not a traceback."""
+    directory = writable_target(path)
     fd, tmp = temp_beside(directory)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -201,3 +209,33 @@ def p_cell(p: float) -> str:
     if p != p:
         return "–"
     return "< .001" if p < 0.001 else f"{p:.3f}".lstrip("0")
+
+
+class AtomicOutput:
+    """Output written as it is made, to a file beside the target renamed over it at the end (or,
+    for standard output, copied there at the end): an error half-way leaves nothing written."""
+
+    def __init__(self, output: Path | None):
+        self.output = output
+
+    def __enter__(self):
+        directory = os.path.dirname(os.path.abspath(self.output)) if self.output else None
+        fd, self.path = temp_beside(directory)
+        self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        return self.handle
+
+    def __exit__(self, kind, exc, tb):
+        self.handle.close()
+        try:
+            if kind is None:
+                if self.output is not None:
+                    os.replace(self.path, self.output)
+                else:
+                    with open(self.path, encoding="utf-8") as result:
+                        shutil.copyfileobj(result, sys.stdout)
+                        result.seek(max(result.tell() - 1, 0))
+                        if result.read(1) != "\n":
+                            sys.stdout.write("\n")  # as echo() ends what it prints
+        finally:
+            if os.path.exists(self.path):
+                os.unlink(self.path)

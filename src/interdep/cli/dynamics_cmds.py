@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import math
 import re
 from pathlib import Path
@@ -13,11 +12,13 @@ import pandas as pd
 import typer
 
 from interdep.cli.app import (
+    AtomicOutput,
     app,
     echo,
     err_console,
     fail,
     reports_input_errors,
+    writable_target,
     write_atomically,
     write_table,
 )
@@ -439,12 +440,18 @@ def dynamics(
         transient=True,
     ) as bar:
         task = bar.add_task("pooling", total=None)
-        docs = []
-        for name in names:
-            pooled = dyn.pool_couples(
+        pooled = {
+            name: dyn.pool_couples(
                 results[name], method=pooling, bias_corrected=bias_replicates > 0
             )
-            docs.append(dyn.result_document(name, gap_text, results[name], pooled))
+            for name in names
+        }
+        # JSON is written a couple at a time (_write_json); the other formats read documents
+        docs = (
+            []
+            if fmt == "json"
+            else [dyn.result_document(n, gap_text, results[n], pooled[n]) for n in names]
+        )
         if figures is not None:
             from interdep.science.figures_dynamics import (
                 dynamics_svg,
@@ -462,11 +469,7 @@ def dynamics(
 
     _report_skipped(results)
     if fmt == "json":
-        payload = docs[0] if len(docs) == 1 else docs
-        # Compact separators keep json's C encoder (an indent falls back to pure Python: 10x slower).
-        text = json.dumps(payload, separators=(",", ":"), allow_nan=False)
-        del docs, payload
-        _emit(text, output)
+        _write_json(names, gap_text, results, pooled, output)
     elif fmt == "table":
         if output is not None:
             raise fail(
@@ -486,6 +489,20 @@ def _spinner(description: str):
     bar = progress_bar()
     bar.add_task(description, total=None)
     return bar
+
+
+def _write_json(names, gap_text: str, results: dict, pooled: dict, output: Path | None) -> None:
+    """One variable's document, or a list of them, written a couple at a time and whole or
+    not at all (compact, as ``json.dumps`` with compact separators writes it)."""
+    if output is not None:
+        writable_target(str(output))
+    with AtomicOutput(output) as out:
+        out.write("[" if len(names) > 1 else "")
+        for i, name in enumerate(names):
+            out.write("," if i else "")
+            for piece in dyn.document_json(name, gap_text, results[name], pooled[name]):
+                out.write(piece)
+        out.write("]\n" if len(names) > 1 else "\n")
 
 
 def _emit(text: str, output: Path | None) -> None:

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from interdep.cli.app import (
+    AtomicOutput,
     app,
     console,
     echo,
@@ -21,7 +22,7 @@ from interdep.cli.app import (
     write_table,
 )
 from interdep.cli.cluster import MemoryLimitOption, SchedulerOption, WorkersOption
-from interdep.cli.score_output import AtomicOutput, csv_chunk
+from interdep.cli.score_output import csv_chunk
 from interdep.lib.csv_writer import frame_csv
 from interdep.science.instrument import CURRENT_VERSION
 

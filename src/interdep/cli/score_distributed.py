@@ -17,11 +17,11 @@ import dask
 import dask.dataframe as dd
 import pandas as pd
 
-from interdep.cli.app import err_console
+from interdep.cli.app import AtomicOutput, err_console
 from interdep.cli.cluster import dask_client, gather_in_order
 from interdep.cli.parts import parquet_paths
 from interdep.cli.score_input import rows_of
-from interdep.cli.score_output import AtomicOutput, csv_chunk
+from interdep.cli.score_output import csv_chunk
 from interdep.science.answer_table import DEFAULT_COUPLE_COLUMN, read_answer_frame
 from interdep.science.couple import analyse_couple
 from interdep.science.errors import InputError

@@ -1,14 +1,8 @@
-"""How `interdep score` writes what it scores: the persons as CSV, and output that appears whole
-or not at all. Shared by the in-memory and the cluster runs."""
+"""How `interdep score` writes what it scores: the persons as CSV. Shared by the in-memory and
+the cluster runs."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import sys
-from pathlib import Path
-
-from interdep.cli.app import temp_beside
 from interdep.lib.csv_writer import fast_frame_csv, frame_csv
 
 
@@ -68,33 +62,3 @@ def csv_chunk(instrument, self_answers, person_ids, couple_ids) -> str:
         columns[f"facet_{facet}"] = facets[:, j]
     # a column of numbers and None reads as floats, as the frame of dicts in ``score_output.persons_csv`` does
     return fast_frame_csv(pd.DataFrame(columns))
-
-
-class AtomicOutput:
-    """Output written as it is made, to a file beside the target renamed over it at the end (or,
-    for standard output, copied there at the end): an error half-way leaves nothing written."""
-
-    def __init__(self, output: Path | None):
-        self.output = output
-
-    def __enter__(self):
-        directory = os.path.dirname(os.path.abspath(self.output)) if self.output else None
-        fd, self.path = temp_beside(directory)
-        self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
-        return self.handle
-
-    def __exit__(self, kind, exc, tb):
-        self.handle.close()
-        try:
-            if kind is None:
-                if self.output is not None:
-                    os.replace(self.path, self.output)
-                else:
-                    with open(self.path, encoding="utf-8") as result:
-                        shutil.copyfileobj(result, sys.stdout)
-                        result.seek(max(result.tell() - 1, 0))
-                        if result.read(1) != "\n":
-                            sys.stdout.write("\n")  # as echo() ends what it prints
-        finally:
-            if os.path.exists(self.path):
-                os.unlink(self.path)

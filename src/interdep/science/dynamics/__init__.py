@@ -74,7 +74,7 @@ from interdep.science.dynamics.constants import (
     STATUS_INSUFFICIENT,
     STATUS_OK,
 )
-from interdep.science.dynamics.document import result_document
+from interdep.science.dynamics.document import document_json, result_document
 from interdep.science.dynamics.estimator import BatchEstimates, estimate_sequence
 from interdep.science.dynamics.pooling import Pooled, pool_couples, pool_random_effects
 from interdep.science.dynamics.results import CoupleDynamics, couple_results
@@ -101,6 +101,7 @@ __all__ = [
     "couple_dynamics",
     "couple_keys",
     "couple_results",
+    "document_json",
     "estimate_sequence",
     "parse_max_gap",
     "pool_couples",
