@@ -378,8 +378,9 @@ def test_when_the_partner_stops_sharing_practices_from_the_couple_report_rest_ca
         services.item_resume(person=alice, item_id=item.pk)
     assert refused.value.code == "resting"
     # The API says the same.
-    held = {i["id"]: i["held"] for i in client.get("/api/v1/plan").json()["items"]}
-    assert held[item.pk] == selectors.HELD_WORDS["not_shared"]
+    api = {i["id"]: i for i in client.get("/api/v1/plan").json()["items"]}
+    assert api[item.pk]["held"] == selectors.HELD_WORDS["not_shared"]
+    assert api[item.pk]["facet"] == ""
 
     # Both say yes again: the practice can be picked up where it was left.
     couple_services.consent_set(person=bob, share=True)

@@ -114,7 +114,8 @@ def _plan(person) -> dict:
             {
                 "id": v.item.pk,
                 "status": v.item.status,
-                "facet": v.item.facet,
+                # as on the page: a couple report's area is not named once the report is gone
+                "facet": "" if v.held and v.item.source == "couple" else v.item.facet,
                 "source": v.item.source,
                 "practice": {
                     "id": p.id,
