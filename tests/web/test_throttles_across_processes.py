@@ -25,7 +25,12 @@ from .servers import free_port, server_env, wait_for
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")
 
 #: A Redis database of the tests' own (never 0): emptied before and after.
-REDIS_TEST_URL = os.environ.get("THROTTLE_TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
+# a Redis database per pytest-xdist worker (7, 8, ...): each worker builds this module's servers
+# for itself, flushes its database and counts the keys in it
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_TEST_URL = os.environ.get(
+    "THROTTLE_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{7 + _WORKER % 8}"
+)
 PASSWORD = "correct horse battery staple"
 JOIN_LIMIT = 10  # couples.services.JOIN_FAILURES_PER_HOUR
 LOGIN_LIMIT = 8  # settings.AXES_FAILURE_LIMIT's default
@@ -50,7 +55,9 @@ def _fresh_postgresql_database() -> str:
     import psycopg  # deferred: only the PostgreSQL variant needs it
 
     parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_throttles"
+    # each pytest-xdist worker builds this module's servers for itself: a database of its own,
+    # or one worker's drop (with force) cuts the other's connections
+    name = f"{parts.path.lstrip('/')}_throttles_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
     with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as db:
         db.execute(f'drop database if exists "{name}" with (force)')
         db.execute(f'create database "{name}"')
