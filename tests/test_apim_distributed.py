@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import math
 
-import distributed  # noqa: F401  (see below)
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,9 +14,6 @@ from typer.testing import CliRunner
 from interdep.cli.cluster import parse_memory
 from interdep.cli.main import app
 
-# distributed binds its log handler to the stderr of the moment it is first imported. Imported
-# here it is pytest's; imported inside a command it would be a CliRunner's, closed after that
-# invoke, and a later test's log line would land in its stderr as '--- Logging error ---'.
 runner = CliRunner()
 LIMIT = "600MB"  # per worker; a worker process alone takes about 210 MB, and pauses at 80%
 

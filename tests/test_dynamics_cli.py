@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import distributed  # noqa: F401  (see below)
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,9 +12,6 @@ from typer.testing import CliRunner
 from interdep.cli import dynamics_cmds  # noqa: F401  (registers the commands)
 from interdep.cli.app import app
 
-# distributed binds its log handler to the stderr of the moment it is first imported. Imported
-# here it is pytest's; imported inside a command it would be a CliRunner's, closed after that
-# invoke, and a later test's log line would land in its stderr as '--- Logging error ---'.
 runner = CliRunner()
 
 
