@@ -3,7 +3,9 @@ memory limit is below the size of the input, equal to the in-memory fit."""
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 import math
 
 import numpy as np
@@ -147,3 +149,21 @@ def test_what_needs_every_dyad_is_refused_with_dask_before_any_work(tmp_path):
     assert boot.exit_code == 2 and "bootstrap" in boot.stderr and boot.stdout == ""
     kr = runner.invoke(app, ["apim", str(path), *ARGS, "--dask", "--df", "kenward-roger"])
     assert kr.exit_code == 2 and "Kenward-Roger" in kr.stderr and kr.stdout == ""
+
+
+def test_a_cluster_run_logs_nothing_through_the_root_logger(tmp_path):
+    """Distributed adds no handler of its own when the root logger has one (Django's console,
+    as here): its INFO lines must not reach the root's handlers, across a progress bar or into
+    a stream that a test has since closed."""
+    path = tmp_path / "dyads.csv"
+    _dyads(400, seed=9).to_csv(path, index=False)
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logging.root.addHandler(handler)
+    try:
+        args = ["apim", str(path), *ARGS, "--role-column", "role", "--bootstrap", "0"]
+        done = runner.invoke(app, [*args, "--dask", "--workers", "1", "--partitions", "2"])
+    finally:
+        logging.root.removeHandler(handler)
+    assert done.exit_code == 0, done.output
+    assert "distributed" not in stream.getvalue() and "State start" not in stream.getvalue()

@@ -61,6 +61,28 @@ def default_memory_limit(workers: int) -> int:
 
 
 @contextmanager
+def _distributed_quiet() -> Iterator[None]:
+    """Only distributed's errors are logged while a command runs on a cluster.
+
+    ``silence_logs`` quiets distributed's own handler, but distributed adds none when the root
+    logger already has one (Django's console, under the web app or its tests): then every INFO
+    line of the scheduler goes to the root's handlers, across a command's progress bar."""
+    loggers = [logging.getLogger("distributed")] + [
+        logger
+        for name, logger in logging.root.manager.loggerDict.items()
+        if name.startswith("distributed.") and isinstance(logger, logging.Logger)
+    ]
+    levels = [(logger, logger.level) for logger in loggers]
+    for logger, level in levels:
+        logger.setLevel(max(level, logging.ERROR))
+    try:
+        yield
+    finally:
+        for logger, level in levels:
+            logger.setLevel(level)
+
+
+@contextmanager
 def dask_client(
     scheduler: str | None, *, workers: int | None = None, memory_limit: str | None = None
 ) -> Iterator[object]:
@@ -72,12 +94,13 @@ def dask_client(
             client = Client(scheduler, timeout="20s")
         except OSError as exc:
             raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
-        with client:
+        with _distributed_quiet(), client:
             yield client
         return
     n = workers or os.cpu_count() or 1
     limit = parse_memory(memory_limit) or default_memory_limit(n)
     with (
+        _distributed_quiet(),
         LocalCluster(
             n_workers=n,
             threads_per_worker=1,
