@@ -27,38 +27,9 @@ from pathlib import Path
 
 import requests
 
+from interdep.lib.processes import descendants, process_name
+
 HERE = Path(__file__).resolve().parent
-
-
-def descendants(pid: int) -> dict[int, str]:
-    """Every process below ``pid`` (from /proc), with its command line."""
-    parents: dict[int, int] = {}
-    commands: dict[int, str] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as stat:
-                parents[int(entry)] = int(stat.read().rsplit(") ", 1)[1].split()[1])
-            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
-                commands[int(entry)] = cmdline.read().replace(b"\0", b" ").decode().strip()
-        except (FileNotFoundError, ProcessLookupError, IndexError):
-            continue
-    found: dict[int, str] = {}
-    frontier = [pid]
-    while frontier:
-        parent = frontier.pop()
-        for child, its_parent in parents.items():
-            if its_parent == parent and child not in found:
-                found[child] = commands.get(child, "")
-                frontier.append(child)
-    return found
-
-
-def process_name(pid: int) -> str:
-    """/proc/<pid>/comm: what tells serve's forked children apart (interdep-web, -tasks, ...)."""
-    with open(f"/proc/{pid}/comm") as handle:
-        return handle.read().strip()
 
 
 def rollup(pid: int) -> dict[str, int]:

@@ -68,38 +68,6 @@ def wait_for(url: str, process, timeout: float = 120) -> None:
             time.sleep(0.3)
 
 
-def descendants(pid: int) -> dict[int, str]:
-    """Every process below ``pid`` (from /proc), with its command line."""
-    parents: dict[int, int] = {}
-    commands: dict[int, str] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as stat:
-                parents[int(entry)] = int(stat.read().rsplit(") ", 1)[1].split()[1])
-            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
-                commands[int(entry)] = cmdline.read().replace(b"\0", b" ").decode()
-        except (FileNotFoundError, ProcessLookupError, IndexError):
-            continue
-    found: dict[int, str] = {}
-    frontier = [pid]
-    while frontier:
-        parent = frontier.pop()
-        for child, its_parent in parents.items():
-            if its_parent == parent and child not in found:
-                found[child] = commands.get(child, "")
-                frontier.append(child)
-    return found
-
-
-def process_name(pid: int) -> str:
-    """/proc/<pid>/comm: the name a process gave itself (forked children keep their parent's
-    command line)."""
-    with open(f"/proc/{pid}/comm") as comm:
-        return comm.read().strip()
-
-
 def private_and_resident_kb(pid: int) -> tuple[int, int]:
     """(pages only this process maps, every page it maps), in kB, from /proc/<pid>/smaps_rollup."""
     fields: dict[str, int] = {}

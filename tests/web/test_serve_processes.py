@@ -19,13 +19,13 @@ import urllib.request
 
 import pytest
 
+from interdep.lib.processes import descendants, process_name
+
 from .servers import (
     alive,
-    descendants,
     free_port,
     gone,
     private_and_resident_kb,
-    process_name,
     server_env,
     wait_for,
 )

@@ -1,7 +1,8 @@
 """Children that die with their parent (Linux): used by `interdep serve` for the task worker, the
 scheduler and gunicorn, and by gunicorn's configuration for its own workers, so that no process
 outlives the one supervising it, even after `kill -9`. And what a process that forks with the app
-loaded does first: close its database connections, so no child inherits one."""
+loaded does first: close its database connections, so no child inherits one. And the tree of a
+process's children as /proc shows it, for the tests and the memory bench of `interdep serve`."""
 
 from __future__ import annotations
 
@@ -51,3 +52,35 @@ def database_connections_close() -> None:
         connection.close()
         if hasattr(connection, "close_pool"):  # PostgreSQL with psycopg's pool
             connection.close_pool()
+
+
+def descendants(pid: int) -> dict[int, str]:
+    """Every process below ``pid`` (from /proc), with its command line."""
+    parents: dict[int, int] = {}
+    commands: dict[int, str] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                parents[int(entry)] = int(stat.read().rsplit(") ", 1)[1].split()[1])
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                commands[int(entry)] = cmdline.read().replace(b"\0", b" ").decode()
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            continue
+    found: dict[int, str] = {}
+    frontier = [pid]
+    while frontier:
+        parent = frontier.pop()
+        for child, its_parent in parents.items():
+            if its_parent == parent and child not in found:
+                found[child] = commands.get(child, "")
+                frontier.append(child)
+    return found
+
+
+def process_name(pid: int) -> str:
+    """/proc/<pid>/comm: the name a process gave itself (forked children keep their parent's
+    command line)."""
+    with open(f"/proc/{pid}/comm") as comm:
+        return comm.read().strip()
