@@ -22,7 +22,7 @@ from interdep.cli.app import (
     write_table,
 )
 from interdep.cli.cluster import MemoryLimitOption, SchedulerOption, WorkersOption
-from interdep.cli.score_output import csv_chunk
+from interdep.cli.score_output import persons_csv_rows, persons_json_items
 from interdep.lib.csv_writer import frame_csv
 from interdep.science.instrument import CURRENT_VERSION
 
@@ -289,10 +289,7 @@ def stream_scores(parts, fmt: str, out, *, show_progress: bool = False) -> tuple
             for start, part in parts:
                 n = start + len(part)
                 if fmt == "csv":
-                    text = csv_chunk(
-                        part.instrument, part.self_answers, part.person_ids, part.couple_ids
-                    )
-                    out.write(text if start == 0 else text.split("\n", 1)[1])
+                    out.write(persons_csv_rows(part, header=start == 0))
                     progress.update(task, completed=n)
                     continue
                 persons = score_persons(
@@ -302,8 +299,8 @@ def stream_scores(parts, fmt: str, out, *, show_progress: bool = False) -> tuple
                     part.couple_ids,
                     part.partner_answers,
                 )
-                text = json.dumps([p.to_dict() for p in persons], separators=(",", ":"))
-                out.write(("," if start and text != "[]" else "") + text[1:-1])
+                items = persons_json_items(persons)
+                out.write(("," if start and items else "") + items)
                 if part.couple_ids:
                     for k, person in enumerate(persons):
                         cid = person.couple_id

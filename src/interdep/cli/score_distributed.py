@@ -21,7 +21,7 @@ from interdep.cli.app import AtomicOutput, err_console
 from interdep.cli.cluster import dask_client, gather_in_order
 from interdep.cli.parts import parquet_paths
 from interdep.cli.score_input import rows_of
-from interdep.cli.score_output import csv_chunk
+from interdep.cli.score_output import persons_csv_rows, persons_json_items
 from interdep.science.answer_table import DEFAULT_COUPLE_COLUMN, read_answer_frame
 from interdep.science.couple import analyse_couple
 from interdep.science.errors import InputError
@@ -78,10 +78,7 @@ def _persons_part(frame: pd.DataFrame, options: dict, fmt: str, first_part: bool
         return ""
     answers = _answers(frame, options, whole_file=False)
     if fmt == "csv":
-        text = csv_chunk(
-            answers.instrument, answers.self_answers, answers.person_ids, answers.couple_ids
-        )
-        return text if first_part else text.split("\n", 1)[1]
+        return persons_csv_rows(answers, header=first_part)
     items = []
     for start in range(0, len(answers.person_ids), SLICE):
         part = rows_of(answers, range(start, min(start + SLICE, len(answers.person_ids))))
@@ -92,7 +89,7 @@ def _persons_part(frame: pd.DataFrame, options: dict, fmt: str, first_part: bool
             part.couple_ids,
             part.partner_answers,
         )
-        items.append(json.dumps([p.to_dict() for p in persons], separators=(",", ":"))[1:-1])
+        items.append(persons_json_items(persons))
     return ",".join(items)
 
 

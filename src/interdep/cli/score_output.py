@@ -3,6 +3,8 @@ the cluster runs."""
 
 from __future__ import annotations
 
+import json
+
 from interdep.lib.csv_writer import fast_frame_csv, frame_csv
 
 
@@ -26,6 +28,19 @@ def persons_csv(persons) -> str:
             }
         )
     return frame_csv(pd.DataFrame(rows))
+
+
+def persons_csv_rows(answers, *, header: bool) -> str:
+    """A part's persons as CSV rows, with the header row only for the file's first part."""
+    text = csv_chunk(
+        answers.instrument, answers.self_answers, answers.person_ids, answers.couple_ids
+    )
+    return text if header else text.split("\n", 1)[1]
+
+
+def persons_json_items(persons) -> str:
+    """Scored persons as the items of a JSON list, without its brackets ("" for none)."""
+    return json.dumps([p.to_dict() for p in persons], separators=(",", ":"))[1:-1]
 
 
 def _round4(values) -> list:
